@@ -1,0 +1,273 @@
+import { createHash } from 'node:crypto';
+import type { AnyBulkWriteOperation, Db, Document, MongoClient } from 'mongodb';
+import { TableCatalog } from '../../core/catalog';
+import type {
+	Capabilities,
+	DestinationConnector,
+	ReadOptions,
+	SegmentDigest,
+	StateStore,
+	TableSnapshot,
+	WriteOptions,
+	WriteResult,
+} from '../../core/connector';
+import { DigestAccumulator } from '../../core/digest';
+import { SchemaError } from '../../core/errors';
+import { requireColumns } from '../../core/identifiers';
+import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
+import type { Column, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
+import { translateMongoError } from './mongodb-errors';
+import { INTERNAL_PREFIX, introspectMongo } from './mongodb-introspector';
+import { isValidCollectionName, rangeFilter } from './mongodb-queries';
+import { fromBson, toBson } from './mongodb-types';
+
+const STATE = `${INTERNAL_PREFIX}state`;
+const SCHEMA_NAMESPACE = 'collection-schema';
+const COPY_BATCH = 1000;
+
+/**
+ * Collections behind the connector interface. FerretDB 1.x and standalone MongoDB have no
+ * multi-document transactions here, so checkpoints are written after an idempotent upsert.
+ */
+export class MongoConnector implements DestinationConnector {
+	readonly system = 'mongodb';
+	readonly capabilities: Capabilities = {
+		supportsCopy: false,
+		supportsTransactions: false,
+		supportsUpsert: true,
+		hasSchema: false,
+		checksumInDatabase: false,
+	};
+	readonly state: StateStore;
+	private readonly catalog: TableCatalog;
+	private readonly db: Db;
+
+	constructor(
+		private readonly client: MongoClient,
+		database: string,
+		private readonly secrets: string[] = [],
+	) {
+		this.db = client.db(database);
+		this.state = new MongoStateStore(this);
+		this.catalog = new TableCatalog(this.system, () => this.run(async () => introspectMongo(this.db, await this.declaredSchemas())));
+	}
+
+	async run<T>(work: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+		try {
+			return await work();
+		} catch (error) {
+			throw translateMongoError(error, this.secrets, context);
+		}
+	}
+
+	stateCollection() {
+		return this.db.collection<{ _id: string; namespace: string; key: string; value: unknown; updatedAt: Date }>(STATE);
+	}
+
+	/** Schemas given to createTable, so values keep their logical types (int64, binary…) when written. */
+	private async declaredSchemas(): Promise<Map<string, TableSchema>> {
+		const entries = await this.state.list<TableSchema>(SCHEMA_NAMESPACE);
+		return new Map(entries.map((e) => [e.key, e.value]));
+	}
+
+	async introspect(tables?: string[]): Promise<TableSchema[]> {
+		const all = await this.catalog.all();
+		return tables ? Promise.all(tables.map((name) => this.catalog.get(name))) : all;
+	}
+
+	table(name: string): Promise<TableSchema> {
+		return this.catalog.get(name);
+	}
+
+	async count(tableName: string, range?: KeyRange): Promise<number> {
+		const table = await this.table(tableName);
+		return this.run(() => this.db.collection(table.name).countDocuments(rangeFilter(range && this.keyToBson(table, range))), { table: tableName });
+	}
+
+	/** Streams only the _id values in order and keeps every n-th as a boundary. */
+	async planChunks(tableName: string, rowsPerChunk: number): Promise<KeyRange[]> {
+		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
+		const table = await this.table(tableName);
+		const boundaries: KeyTuple[] = [];
+		await this.run(async () => {
+			let n = 0;
+			const cursor = this.db.collection(table.name).find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).batchSize(10_000);
+			for await (const doc of cursor) if (++n % rowsPerChunk === 0) boundaries.push([fromBson(doc._id)]);
+		}, { table: tableName });
+		return rangesFromBoundaries(boundaries);
+	}
+
+	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		assertPositiveInteger(options.batchSize, 'batchSize');
+		const table = await this.table(tableName);
+		const names = options.columns ?? table.columns.map((c) => c.name);
+		requireColumns(table, names, this.system);
+		const columns = names.map((n) => table.columns.find((c) => c.name === n)!);
+		const projection = options.columns ? Object.fromEntries([...names, '_id'].map((n) => [n, 1])) : undefined;
+		const pages = keysetPages(range, ['_id'], options.batchSize, async (page, limit) => {
+			const docs = await this.run(
+				() => this.db.collection(table.name).find(rangeFilter(this.keyToBson(table, page)), { projection }).sort({ _id: 1 }).limit(limit).toArray(),
+				{ table: tableName },
+			);
+			return docs.map((doc) => this.toRow(doc, options.columns ? columns : table.columns, Boolean(options.columns)));
+		});
+		for await (const rows of pages) yield options.columns && !names.includes('_id') ? rows.map((r) => (delete r._id, r)) : rows;
+	}
+
+	/** Fields outside the sampled schema are kept (a document store has no fixed columns). */
+	private toRow(doc: Document, columns: Column[], onlyColumns: boolean): Row {
+		const row: Row = {};
+		for (const column of columns) row[column.name] = this.value(doc[column.name], column);
+		if (!row._id) row._id = fromBson(doc._id);
+		if (!onlyColumns) for (const field of Object.keys(doc)) if (!(field in row)) row[field] = fromBson(doc[field]);
+		return row;
+	}
+
+	private value(raw: unknown, column: Column) {
+		try {
+			return fromBson(raw, column.logical);
+		} catch (error) {
+			(error as SchemaError).context.column = column.name;
+			throw error;
+		}
+	}
+
+	/** MongoDB has no hash in its query language: the digest is computed here, over the same canonical text. */
+	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
+		const table = await this.table(tableName);
+		const digest = new DigestAccumulator(table.columns);
+		for await (const rows of this.read(tableName, range ?? {}, { batchSize: 5000 })) for (const row of rows) digest.add(row);
+		return digest.result();
+	}
+
+	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
+		if (!isValidCollectionName(table.name)) throw new SchemaError('INVALID_IDENTIFIER', `Invalid collection name ${JSON.stringify(table.name)}`, { table: table.name });
+		await this.run(async () => {
+			const exists = (await this.db.listCollections({ name: table.name }, { nameOnly: true }).toArray()).length > 0;
+			if (exists && !options.ifNotExists) throw new SchemaError('SCHEMA_ERROR', `Collection ${table.name} already exists`, { table: table.name });
+			if (!exists) await this.db.createCollection(table.name);
+			for (const index of table.indexes) {
+				await this.db.collection(table.name).createIndex(Object.fromEntries(index.columns.map((c) => [c, 1])), { name: index.name, unique: index.unique });
+			}
+		}, { table: table.name });
+		// A relational key becomes _id: one value, or a document of the key columns.
+		const keyed = table.primaryKey.length && !table.primaryKey.includes('_id');
+		const schema: TableSchema = keyed
+			? { ...table, columns: [{ name: '_id', nativeType: 'key', logical: table.primaryKey.length === 1 ? keyLogical(table) : 'json', nullable: false }, ...table.columns], primaryKey: ['_id'] }
+			: table;
+		await this.state.set(SCHEMA_NAMESPACE, table.name, { ...schema, keyColumns: table.primaryKey });
+		this.catalog.invalidate();
+	}
+
+	async dropTable(tableName: string): Promise<void> {
+		const table = await this.table(tableName);
+		await this.run(() => this.db.collection(table.name).drop(), { table: tableName });
+		await this.state.delete(SCHEMA_NAMESPACE, table.name);
+		this.catalog.invalidate();
+	}
+
+	async write(tableName: string, rows: Row[], options: WriteOptions): Promise<WriteResult> {
+		const table = await this.table(tableName);
+		const keyColumns = (table as TableSchema & { keyColumns?: string[] }).keyColumns ?? [];
+		const docs = rows.map((row) => this.toDocument(table, row, keyColumns));
+		if (docs.length) {
+			const operations: AnyBulkWriteOperation[] = docs.map((doc) =>
+				options.mode === 'upsert' ? { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } },
+			);
+			await this.run(() => this.db.collection(table.name).bulkWrite(operations, { ordered: true }), { table: tableName });
+		}
+		if (options.checkpoint) await this.state.set(options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
+		return { written: rows.length };
+	}
+
+	private toDocument(table: TableSchema, row: Row, keyColumns: string[]): Document {
+		const unknown = Object.keys(row).filter((k) => !table.columns.some((c) => c.name === k));
+		if (table.columns.length > 1 || keyColumns.length) requireColumns(table, unknown, this.system);
+		const doc: Document = {};
+		for (const [field, value] of Object.entries(row)) {
+			const column = table.columns.find((c) => c.name === field);
+			doc[field] = column ? toBson(value, column) : value;
+		}
+		if (doc._id === undefined && keyColumns.length) {
+			doc._id = keyColumns.length === 1 ? doc[keyColumns[0]] : Object.fromEntries(keyColumns.map((k) => [k, doc[k]]));
+		}
+		return doc;
+	}
+
+	async snapshot(tableName: string, runId: string): Promise<TableSnapshot> {
+		if (!(await this.catalog.exists(tableName))) return { table: tableName, createdByMigration: true, rows: 0 };
+		const table = await this.table(tableName);
+		const copyName = `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table.name}`).digest('hex').slice(0, 16)}`;
+		await this.run(() => copyCollection(this.db, table.name, copyName), { table: tableName });
+		const digest = await this.checksum(table.name);
+		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
+	}
+
+	/** Idempotent: clears the collection and copies the snapshot back; a rerun after a crash redoes it. */
+	async restore(snapshot: TableSnapshot): Promise<void> {
+		if (snapshot.createdByMigration) {
+			if (await this.catalog.exists(snapshot.table)) await this.dropTable(snapshot.table);
+			return;
+		}
+		await this.run(() => copyCollection(this.db, snapshot.copyName!, snapshot.table), { table: snapshot.table });
+	}
+
+	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
+		if (snapshot.copyName) await this.run(() => this.db.collection(snapshot.copyName!).drop().catch(() => false));
+	}
+
+	async close(): Promise<void> {
+		await this.client.close();
+	}
+
+	private keyToBson(table: TableSchema, range: KeyRange): KeyRange {
+		const key = table.columns.find((c) => c.name === '_id')!;
+		const convert = (tuple?: KeyTuple) => tuple?.map((v) => toBson(v, key)) as KeyTuple | undefined;
+		return { after: convert(range.after), upTo: convert(range.upTo) };
+	}
+}
+
+function keyLogical(table: TableSchema) {
+	const logical = table.columns.find((c) => c.name === table.primaryKey[0])?.logical ?? 'string';
+	return logical;
+}
+
+async function copyCollection(db: Db, from: string, to: string): Promise<void> {
+	await db.collection(to).deleteMany({});
+	let batch: Document[] = [];
+	for await (const doc of db.collection(from).find({}).sort({ _id: 1 })) {
+		batch.push(doc);
+		if (batch.length === COPY_BATCH) {
+			await db.collection(to).insertMany(batch);
+			batch = [];
+		}
+	}
+	if (batch.length) await db.collection(to).insertMany(batch);
+}
+
+/** Checkpoints and watermarks in the destination itself, in the `_dm_state` collection. */
+class MongoStateStore implements StateStore {
+	constructor(private readonly connector: MongoConnector) {}
+
+	async get<T>(namespace: string, key: string): Promise<T | undefined> {
+		const doc = await this.connector.run(() => this.connector.stateCollection().findOne({ _id: `${namespace}\0${key}` }));
+		return doc ? (JSON.parse(doc.value as string) as T) : undefined;
+	}
+
+	async set(namespace: string, key: string, value: unknown): Promise<void> {
+		await this.connector.run(() =>
+			this.connector
+				.stateCollection()
+				.replaceOne({ _id: `${namespace}\0${key}` }, { namespace, key, value: JSON.stringify(value ?? null), updatedAt: new Date() }, { upsert: true }),
+		);
+	}
+
+	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
+		const docs = await this.connector.run(() => this.connector.stateCollection().find({ namespace }).sort({ key: 1 }).toArray());
+		return docs.map((d) => ({ key: d.key, value: JSON.parse(d.value as string) as T }));
+	}
+
+	async delete(namespace: string, key?: string): Promise<void> {
+		await this.connector.run(() => this.connector.stateCollection().deleteMany(key === undefined ? { namespace } : { namespace, key }));
+	}
+}

@@ -1,0 +1,110 @@
+import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'mongodb';
+import { canonicalDecimal } from '../../core/canonical';
+import { ValueError } from '../../core/errors';
+import type { Column, JsonValue, LogicalType, Value } from '../../core/schema';
+
+/** Logical type of one BSON value, as the driver returns it (useBigInt64 on). */
+export function logicalOfBson(value: unknown): LogicalType | undefined {
+	if (value === null || value === undefined) return undefined;
+	if (value instanceof ObjectId) return 'objectId';
+	if (typeof value === 'string') return 'string';
+	if (typeof value === 'boolean') return 'boolean';
+	if (typeof value === 'bigint' || value instanceof Long) return 'int64';
+	if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'int32' : 'float64';
+	if (value instanceof Int32) return 'int32';
+	if (value instanceof Double) return 'float64';
+	if (value instanceof Decimal128) return 'decimal';
+	if (value instanceof Date) return 'timestamptz';
+	if (value instanceof Binary || Buffer.isBuffer(value)) return 'binary';
+	return 'json';
+}
+
+/** Combines the types seen for one field across sampled documents. */
+export function mergeLogical(a: LogicalType | undefined, b: LogicalType | undefined): LogicalType | undefined {
+	if (!a) return b;
+	if (!b || a === b) return a;
+	const numeric: LogicalType[] = ['int32', 'int64', 'float64', 'decimal'];
+	if (numeric.includes(a) && numeric.includes(b)) {
+		if (a === 'decimal' || b === 'decimal') return 'decimal';
+		if (a === 'float64' || b === 'float64') return 'float64';
+		return 'int64';
+	}
+	return 'json';
+}
+
+/** BSON value → canonical value; nested documents become JSON with the same scalar rules. */
+export function fromBson(value: unknown, logical?: LogicalType): Value {
+	if (value === null || value === undefined) return null;
+	if (value instanceof ObjectId) return value.toHexString();
+	if (typeof value === 'bigint') return value.toString();
+	if (value instanceof Long) return value.toString();
+	if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+	if (value instanceof Decimal128) return canonicalDecimal(value.toString());
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) throw new ValueError('Invalid BSON date', {});
+		const iso = value.toISOString();
+		if (logical === 'date') return iso.slice(0, 10);
+		return logical === 'timestamp' ? iso.slice(0, -1) : iso;
+	}
+	if (value instanceof Binary) return Buffer.from(value.buffer);
+	if (Buffer.isBuffer(value)) return value;
+	if (typeof value === 'number') {
+		// JSON cannot carry these; they would silently become null in an n8n item.
+		if (!Number.isFinite(value)) throw new ValueError(`${value} cannot be represented as a JSON number`, {});
+		if (logical === 'int64') return String(value);
+		return value;
+	}
+	if (Array.isArray(value)) return value.map((v) => fromBsonNested(v));
+	if (typeof value === 'object') {
+		const out: Record<string, JsonValue> = {};
+		for (const [k, v] of Object.entries(value as object)) out[k] = fromBsonNested(v);
+		return out;
+	}
+	return value as Value;
+}
+
+function fromBsonNested(value: unknown): JsonValue {
+	const converted = fromBson(value);
+	return Buffer.isBuffer(converted) ? converted.toString('base64') : (converted as JsonValue);
+}
+
+/** Canonical value → BSON for a column of the given logical type. */
+export function toBson(value: Value | undefined, column: Column): unknown {
+	if (value === null || value === undefined) return null;
+	switch (column.logical) {
+		case 'objectId':
+			return typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value) ? new ObjectId(value) : value;
+		case 'int64':
+			return Long.fromString(canonicalDecimal(String(value)));
+		case 'int16':
+		case 'int32':
+			return new Int32(Number(value));
+		case 'float32':
+		case 'float64':
+			return new Double(Number(value));
+		case 'decimal':
+			return Decimal128.fromString(canonicalDecimal(String(value)));
+		case 'timestamp':
+		case 'timestamptz':
+		case 'date':
+			return toDate(String(value), column);
+		case 'binary':
+			return new Binary(Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'base64'));
+		case 'boolean':
+			return value === true || value === 1 || value === '1' || value === 'true' || value === 't';
+		default:
+			return value;
+	}
+}
+
+/** BSON dates hold milliseconds; a value with finer digits would be altered, so it is refused. */
+function toDate(text: string, column: Column): Date {
+	const fraction = /\.(\d+)/.exec(text)?.[1] ?? '';
+	if (/[1-9]/.test(fraction.slice(3))) {
+		throw new ValueError(`Column ${column.name}: ${text} has sub-millisecond digits a BSON date cannot hold`, { column: column.name });
+	}
+	const normalised = /Z|[+-]\d{2}:?\d{2}$/.test(text) || column.logical === 'date' ? text : `${text}Z`;
+	const date = new Date(normalised.replace(/(\.\d{3})\d+/, '$1'));
+	if (Number.isNaN(date.getTime())) throw new ValueError(`Column ${column.name}: ${text} is not a date`, { column: column.name });
+	return date;
+}

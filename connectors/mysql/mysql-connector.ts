@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
+import type {
+	Capabilities,
+	DestinationConnector,
+	ReadOptions,
+	SegmentDigest,
+	StateStore,
+	TableSnapshot,
+	WriteOptions,
+	WriteResult,
+} from '../../core/connector';
+import { formatDigest } from '../../core/digest';
+import { ValueError } from '../../core/errors';
+import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
+import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
+import type { Column, KeyRange, Row, TableSchema } from '../../core/schema';
+import { translateMysqlError } from './mysql-errors';
+import { INTERNAL_PREFIX, introspectMysql } from './mysql-introspector';
+import * as sql from './mysql-sql';
+import { fromMysql, toMysql } from './mysql-types';
+
+export interface MysqlConnectorOptions {
+	secrets?: string[];
+}
+
+const STATE_TABLE = `${INTERNAL_PREFIX}state`;
+/** Room left in max_allowed_packet for the statement head and the ON DUPLICATE KEY clause. */
+const PACKET_MARGIN = 64 * 1024;
+
+type Queryable = Pick<Pool, 'query'> | PoolConnection;
+
+export class MysqlConnector implements DestinationConnector {
+	readonly system = 'mysql';
+	readonly capabilities: Capabilities = {
+		supportsCopy: false,
+		supportsTransactions: true,
+		supportsUpsert: true,
+		hasSchema: true,
+		checksumInDatabase: true,
+	};
+	readonly state: StateStore;
+	private readonly catalog: TableCatalog;
+	private readonly secrets: string[];
+	private maxPacket?: number;
+
+	constructor(
+		private readonly pool: Pool,
+		options: MysqlConnectorOptions = {},
+	) {
+		this.secrets = options.secrets ?? [];
+		this.catalog = new TableCatalog(this.system, () => this.run(() => introspectMysql(this.pool)));
+		this.state = new MysqlStateStore(this);
+	}
+
+	async run<T>(work: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+		try {
+			return await work();
+		} catch (error) {
+			throw translateMysqlError(error, this.secrets, context);
+		}
+	}
+
+	async query<T extends RowDataPacket[] | ResultSetHeader>(statement: string, values: unknown[] = [], on: Queryable = this.pool): Promise<T> {
+		const [result] = await on.query<T>(statement, values);
+		return result;
+	}
+
+	async introspect(tables?: string[]): Promise<TableSchema[]> {
+		const all = await this.catalog.all();
+		return tables ? Promise.all(tables.map((name) => this.catalog.get(name))) : all;
+	}
+
+	table(name: string): Promise<TableSchema> {
+		return this.catalog.get(name);
+	}
+
+	async count(tableName: string, range?: KeyRange): Promise<number> {
+		const table = await this.table(tableName);
+		if (range) requirePrimaryKey(table, this.system);
+		const { sql: text, values } = sql.countRows(table, range && this.keyParams(table, range));
+		const result = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
+		return Number(result[0].n);
+	}
+
+	async planChunks(tableName: string, rowsPerChunk: number): Promise<KeyRange[]> {
+		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
+		const table = await this.table(tableName);
+		const key = requirePrimaryKey(table, this.system);
+		const { sql: text, values } = sql.chunkBoundaries(table, rowsPerChunk);
+		const result = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
+		return rangesFromBoundaries(result.map((row) => key.map((k) => fromMysql(row[k], column(table, k)))));
+	}
+
+	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		assertPositiveInteger(options.batchSize, 'batchSize');
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		const columns = options.columns ?? table.columns.map((c) => c.name);
+		requireColumns(table, columns, this.system);
+		const selected = columnsWithKey(columns, table.primaryKey);
+		const selectedColumns = selected.map((name) => column(table, name));
+		const pages = keysetPages(range, table.primaryKey, options.batchSize, async (page, limit) => {
+			const { sql: text, values } = sql.selectPage(table, selected, this.keyParams(table, page), limit);
+			const raw = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
+			return raw.map((r) => {
+				const row: Row = {};
+				for (const c of selectedColumns) row[c.name] = fromMysql(r[c.name], c);
+				return row;
+			});
+		});
+		for await (const rows of pages) {
+			yield selected.length === columns.length ? rows : rows.map((r) => pickColumns(r, columns));
+		}
+	}
+
+	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		const { sql: text, values } = sql.checksumRange(table, range && this.keyParams(table, range));
+		const result = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
+		const rows = Number(result[0].n);
+		return { rows, digest: formatDigest(rows, result[0].s) };
+	}
+
+	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
+		const statement = sql.createTable(table, options.ifNotExists ?? false);
+		await this.run(() => this.query(statement), { table: table.name });
+		this.catalog.invalidate();
+	}
+
+	async dropTable(tableName: string): Promise<void> {
+		const table = await this.table(tableName);
+		await this.run(() => this.query(`DROP TABLE ${sql.q(table.name)}`), { table: tableName });
+		this.catalog.invalidate();
+	}
+
+	/** Multi-row INSERTs sized under max_allowed_packet, in one transaction with the checkpoint. */
+	async write(tableName: string, rows: Row[], options: WriteOptions): Promise<WriteResult> {
+		const table = await this.table(tableName);
+		const unknown = rows.length ? Object.keys(rows[0]).filter((k) => !table.columns.some((c) => c.name === k)) : [];
+		requireColumns(table, unknown, this.system);
+		const columns = table.columns.filter((c) => rows.some((r) => r[c.name] !== undefined));
+		const key = options.key ?? table.primaryKey;
+		if (options.mode === 'upsert') requireColumns(table, requirePrimaryKey({ ...table, primaryKey: key }, this.system), this.system);
+		const limit = (await this.maxAllowedPacket()) - PACKET_MARGIN;
+		return this.transaction(async (connection) => {
+			const names = columns.map((c) => c.name);
+			let literals: string[] = [];
+			let size = 0;
+			const flush = async () => {
+				if (!literals.length) return;
+				const statement = sql.insertRows(table.name, names, literals, options.mode === 'upsert' ? key : undefined);
+				const result = await this.query<ResultSetHeader>(statement, [], connection);
+				if (result.warningStatus > 0) await this.failOnWarnings(connection, table.name);
+				literals = [];
+				size = 0;
+			};
+			for (const row of rows) {
+				const literal = sql.rowLiteral(columns.map((c) => toMysql(row[c.name], c)));
+				if (size + literal.length + 2 > limit) await flush();
+				literals.push(literal);
+				size += Buffer.byteLength(literal) + 2;
+			}
+			await flush();
+			if (options.checkpoint) await setState(this, connection, options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
+			return { written: rows.length };
+		}, { table: tableName });
+	}
+
+	/** MySQL rounds or truncates some values with only a warning; a warning here is a refused value. */
+	private async failOnWarnings(connection: PoolConnection, table: string): Promise<never> {
+		const warnings = await this.query<RowDataPacket[]>('SHOW WARNINGS', [], connection);
+		const first = warnings[0];
+		throw new ValueError(`MySQL/MariaDB changed a value while writing ${table}: ${first?.Message ?? 'warning'}`, {
+			system: this.system,
+			table,
+			warnings: warnings.map((w) => w.Message),
+		});
+	}
+
+	async transaction<T>(work: (connection: PoolConnection) => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+		const connection = await this.run(() => this.pool.getConnection(), context);
+		try {
+			await connection.beginTransaction();
+			const result = await work(connection);
+			await connection.commit();
+			return result;
+		} catch (error) {
+			await connection.rollback().catch(() => undefined);
+			throw translateMysqlError(error, this.secrets, context);
+		} finally {
+			connection.release();
+		}
+	}
+
+	async snapshot(tableName: string, runId: string): Promise<TableSnapshot> {
+		if (!(await this.catalog.exists(tableName))) return { table: tableName, createdByMigration: true, rows: 0 };
+		const table = await this.table(tableName);
+		const copyName = snapshotName(runId, table.name);
+		await this.run(async () => {
+			await this.query(`DROP TABLE IF EXISTS ${sql.q(copyName)}`);
+			await this.query(`CREATE TABLE ${sql.q(copyName)} LIKE ${sql.q(table.name)}`);
+			await this.query(`INSERT INTO ${sql.q(copyName)} SELECT * FROM ${sql.q(table.name)}`);
+		}, { table: tableName });
+		const digest = await this.checksum(table.name);
+		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
+	}
+
+	async restore(snapshot: TableSnapshot): Promise<void> {
+		const exists = await this.catalog.exists(snapshot.table);
+		if (snapshot.createdByMigration) {
+			if (exists) await this.dropTable(snapshot.table);
+			return;
+		}
+		const table = await this.table(snapshot.table);
+		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
+		await this.transaction(async (connection) => {
+			await this.query(`DELETE FROM ${sql.q(table.name)}`, [], connection);
+			await this.query(`INSERT INTO ${sql.q(table.name)} (${cols}) SELECT ${cols} FROM ${sql.q(snapshot.copyName!)}`, [], connection);
+		}, { table: snapshot.table });
+	}
+
+	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
+		if (snapshot.copyName) await this.run(() => this.query(`DROP TABLE IF EXISTS ${sql.q(snapshot.copyName!)}`));
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+
+	private async maxAllowedPacket(): Promise<number> {
+		if (!this.maxPacket) {
+			const result = await this.run(() => this.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS m'));
+			this.maxPacket = Number(result[0].m);
+		}
+		return this.maxPacket;
+	}
+
+	private keyParams(table: TableSchema, range: KeyRange): KeyRange {
+		const keyColumns = table.primaryKey.map((k) => column(table, k));
+		const convert = (tuple?: unknown[]) => tuple?.map((v, i) => toMysql(v as never, keyColumns[i])) as KeyRange['after'];
+		return { after: convert(range.after), upTo: convert(range.upTo) };
+	}
+}
+
+function column(table: TableSchema, name: string): Column {
+	return table.columns.find((c) => c.name === name)!;
+}
+
+export function snapshotName(runId: string, table: string): string {
+	return `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table}`).digest('hex').slice(0, 16)}`;
+}
+
+async function ensureStateTable(connector: MysqlConnector, on?: Queryable): Promise<void> {
+	await connector.query(
+		`CREATE TABLE IF NOT EXISTS ${sql.q(STATE_TABLE)} (namespace VARCHAR(190) NOT NULL, \`key\` VARCHAR(190) NOT NULL, ` +
+			`value LONGTEXT, updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (namespace, \`key\`)) ` +
+			`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		[],
+		on,
+	);
+}
+
+async function setState(connector: MysqlConnector, on: Queryable | undefined, namespace: string, key: string, value: unknown): Promise<void> {
+	await ensureStateTable(connector, on);
+	await connector.query(
+		`INSERT INTO ${sql.q(STATE_TABLE)} (namespace, \`key\`, value) VALUES (?, ?, ?) ` +
+			`ON DUPLICATE KEY UPDATE value = VALUES(value), updated_at = CURRENT_TIMESTAMP(6)`,
+		[namespace, key, JSON.stringify(value ?? null)],
+		on,
+	);
+}
+
+/** Checkpoints and watermarks in the destination itself, in `_dm_state`. */
+class MysqlStateStore implements StateStore {
+	constructor(private readonly connector: MysqlConnector) {}
+
+	async get<T>(namespace: string, key: string): Promise<T | undefined> {
+		return this.connector.run(async () => {
+			await ensureStateTable(this.connector);
+			const r = await this.connector.query<RowDataPacket[]>(`SELECT value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? AND \`key\` = ?`, [namespace, key]);
+			return r.length ? (JSON.parse(r[0].value) as T) : undefined;
+		});
+	}
+
+	async set(namespace: string, key: string, value: unknown): Promise<void> {
+		await this.connector.run(() => setState(this.connector, undefined, namespace, key, value));
+	}
+
+	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
+		return this.connector.run(async () => {
+			await ensureStateTable(this.connector);
+			const r = await this.connector.query<RowDataPacket[]>(`SELECT \`key\`, value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? ORDER BY \`key\``, [namespace]);
+			return r.map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
+		});
+	}
+
+	async delete(namespace: string, key?: string): Promise<void> {
+		await this.connector.run(async () => {
+			await ensureStateTable(this.connector);
+			await this.connector.query(
+				`DELETE FROM ${sql.q(STATE_TABLE)} WHERE namespace = ?${key === undefined ? '' : ' AND `key` = ?'}`,
+				key === undefined ? [namespace] : [namespace, key],
+			);
+		});
+	}
+}

@@ -1,0 +1,42 @@
+import { Pool, types } from 'pg';
+import { PostgresConnector } from './postgres-connector';
+import { postgresTypeParser } from './postgres-types';
+
+export interface PostgresSettings {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	password?: string;
+	schema?: string;
+	ssl?: boolean;
+	maxConnections?: number;
+}
+
+/** The one place a pg client is created; everything else receives it. */
+export function createPostgresPool(settings: PostgresSettings): Pool {
+	return new Pool({
+		host: settings.host,
+		port: settings.port,
+		database: settings.database,
+		user: settings.user,
+		password: settings.password,
+		ssl: settings.ssl ? { rejectUnauthorized: false } : undefined,
+		max: settings.maxConnections ?? 4,
+		connectionTimeoutMillis: 10000,
+		// Timestamps cross as UTC instants: the session zone is fixed so text output is UTC.
+		options: '-c TimeZone=UTC -c extra_float_digits=1',
+		types: {
+			getTypeParser: ((oid: number, format?: string) => {
+				return postgresTypeParser(oid) ?? types.getTypeParser(oid, format as never);
+			}) as never,
+		},
+	});
+}
+
+export function createPostgresConnector(settings: PostgresSettings): PostgresConnector {
+	return new PostgresConnector(createPostgresPool(settings), {
+		schema: settings.schema,
+		secrets: settings.password ? [settings.password] : [],
+	});
+}

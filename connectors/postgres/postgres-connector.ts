@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolClient } from 'pg';
+import { from as copyFromStream } from 'pg-copy-streams';
+import type {
+	Capabilities,
+	DestinationConnector,
+	ReadOptions,
+	SegmentDigest,
+	StateStore,
+	TableSnapshot,
+	WriteOptions,
+	WriteResult,
+} from '../../core/connector';
+import { formatDigest } from '../../core/digest';
+import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
+import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
+import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
+import type { KeyRange, Row, TableSchema } from '../../core/schema';
+import { translatePostgresError } from './postgres-errors';
+import { INTERNAL_PREFIX, introspectPostgres } from './postgres-introspector';
+import * as sql from './postgres-sql';
+import { copyText, postgresParam } from './postgres-types';
+
+export interface PostgresConnectorOptions {
+	schema?: string;
+	/** Removed from every error message (the password). */
+	secrets?: string[];
+}
+
+const STATE_TABLE = `${INTERNAL_PREFIX}state`;
+
+export class PostgresConnector implements DestinationConnector {
+	readonly system = 'postgres';
+	readonly capabilities: Capabilities = {
+		supportsCopy: true,
+		supportsTransactions: true,
+		supportsUpsert: true,
+		hasSchema: true,
+		checksumInDatabase: true,
+	};
+	readonly schema: string;
+	readonly state: StateStore;
+	private readonly secrets: string[];
+	private readonly catalog: TableCatalog;
+
+	constructor(
+		private readonly pool: Pool,
+		options: PostgresConnectorOptions = {},
+	) {
+		this.schema = options.schema ?? 'public';
+		this.secrets = options.secrets ?? [];
+		this.state = new PostgresStateStore(this);
+		this.catalog = new TableCatalog(this.system, () => this.run(() => introspectPostgres(this.pool, this.schema)));
+	}
+
+	/** Runs a driver call, translating its errors once. */
+	async run<T>(work: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+		try {
+			return await work();
+		} catch (error) {
+			throw translatePostgresError(error, this.secrets, context);
+		}
+	}
+
+	async introspect(tables?: string[]): Promise<TableSchema[]> {
+		const all = await this.catalog.all();
+		return tables ? Promise.all(tables.map((name) => this.catalog.get(name))) : all;
+	}
+
+	/** The introspected table; unknown names are refused before any statement is built. */
+	table(name: string): Promise<TableSchema> {
+		return this.catalog.get(name);
+	}
+
+	async count(tableName: string, range?: KeyRange): Promise<number> {
+		const table = await this.table(tableName);
+		if (range) requirePrimaryKey(table, this.system);
+		const statement = sql.countRows(this.schema, table, range ? this.keyParams(table, range) : undefined);
+		const result = await this.run(() => this.pool.query(statement), { table: tableName });
+		return Number(result.rows[0].n);
+	}
+
+	async planChunks(tableName: string, rowsPerChunk: number): Promise<KeyRange[]> {
+		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
+		const table = await this.table(tableName);
+		const key = requirePrimaryKey(table, this.system);
+		const result = await this.run(() => this.pool.query(sql.chunkBoundaries(this.schema, table, rowsPerChunk)), { table: tableName });
+		return rangesFromBoundaries(result.rows.map((row) => key.map((k) => row[k])));
+	}
+
+	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		assertPositiveInteger(options.batchSize, 'batchSize');
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		const columns = options.columns ?? table.columns.map((c) => c.name);
+		requireColumns(table, columns, this.system);
+		const selected = columnsWithKey(columns, table.primaryKey);
+		const pages = keysetPages(range, table.primaryKey, options.batchSize, async (page, limit) => {
+			const statement = sql.selectPage(this.schema, table, selected, this.keyParams(table, page), limit);
+			return (await this.run(() => this.pool.query(statement), { table: tableName })).rows;
+		});
+		for await (const rows of pages) {
+			yield selected.length === columns.length ? rows : rows.map((r) => pickColumns(r, columns));
+		}
+	}
+
+	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		const statement = sql.checksumRange(this.schema, table, range ? this.keyParams(table, range) : undefined);
+		const result = await this.run(() => this.pool.query(statement), { table: tableName });
+		const rows = Number(result.rows[0].n);
+		return { rows, digest: formatDigest(rows, result.rows[0].s) };
+	}
+
+	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
+		await this.run(() => this.pool.query(sql.createTable(this.schema, table, options.ifNotExists ?? false)), { table: table.name });
+		for (const index of table.indexes) {
+			const statement =
+				`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${sql.q(index.name)} ` +
+				`ON ${sql.qualified(this.schema, table.name)} (${index.columns.map(sql.q).join(', ')})`;
+			await this.run(() => this.pool.query(statement), { table: table.name });
+		}
+		this.catalog.invalidate();
+	}
+
+	async dropTable(tableName: string): Promise<void> {
+		const table = await this.table(tableName);
+		await this.run(() => this.pool.query(`DROP TABLE ${sql.qualified(this.schema, table.name)}`), { table: tableName });
+		this.catalog.invalidate();
+	}
+
+	/** Bulk write through COPY; upserts go through a staging table. One transaction with the checkpoint. */
+	async write(tableName: string, rows: Row[], options: WriteOptions): Promise<WriteResult> {
+		const table = await this.table(tableName);
+		const columns = table.columns.filter((c) => rows.some((r) => r[c.name] !== undefined));
+		const unknown = rows.length ? Object.keys(rows[0]).filter((k) => !table.columns.some((c) => c.name === k)) : [];
+		requireColumns(table, unknown, this.system);
+		const key = options.key ?? table.primaryKey;
+		if (options.mode === 'upsert') requireColumns(table, requirePrimaryKey({ ...table, primaryKey: key }, this.system), this.system);
+		return this.transaction(async (client) => {
+			if (rows.length && columns.length) {
+				const names = columns.map((c) => c.name);
+				const lines = function* () {
+					for (const row of rows) yield columns.map((c) => copyText(row[c.name], c)).join('\t') + '\n';
+				};
+				if (options.mode === 'insert') {
+					await pipeline(Readable.from(lines()), client.query(copyFromStream(sql.copyFrom(this.schema, table.name, names))));
+				} else {
+					const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
+					await client.query(
+						`CREATE TEMP TABLE ${sql.q(staging)} ON COMMIT DROP AS SELECT ${names.map(sql.q).join(', ')} ` +
+							`FROM ${sql.qualified(this.schema, table.name)} WITH NO DATA`,
+					);
+					await pipeline(Readable.from(lines()), client.query(copyFromStream(`COPY ${sql.q(staging)} (${names.map(sql.q).join(', ')}) FROM STDIN`)));
+					await client.query(sql.upsertFromStaging(this.schema, table.name, staging, names, key));
+				}
+			}
+			if (options.checkpoint) await setState(client, this.schema, options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
+			return { written: rows.length };
+		}, { table: tableName });
+	}
+
+	async transaction<T>(work: (client: PoolClient) => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+		const client = await this.run(() => this.pool.connect(), context);
+		try {
+			await client.query('BEGIN');
+			const result = await work(client);
+			await client.query('COMMIT');
+			return result;
+		} catch (error) {
+			await client.query('ROLLBACK').catch(() => undefined);
+			throw translatePostgresError(error, this.secrets, context);
+		} finally {
+			client.release();
+		}
+	}
+
+	async snapshot(tableName: string, runId: string): Promise<TableSnapshot> {
+		const exists = await this.catalog.exists(tableName);
+		if (!exists) return { table: tableName, createdByMigration: true, rows: 0 };
+		const table = await this.table(tableName);
+		const copyName = snapshotName(runId, table.name);
+		await this.run(async () => {
+			await this.pool.query(`DROP TABLE IF EXISTS ${sql.qualified(this.schema, copyName)}`);
+			await this.pool.query(`CREATE TABLE ${sql.qualified(this.schema, copyName)} AS TABLE ${sql.qualified(this.schema, table.name)}`);
+		}, { table: tableName });
+		const digest = await this.checksum(table.name);
+		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
+	}
+
+	async restore(snapshot: TableSnapshot): Promise<void> {
+		const exists = await this.catalog.exists(snapshot.table);
+		if (snapshot.createdByMigration) {
+			if (exists) await this.dropTable(snapshot.table);
+			return;
+		}
+		const table = await this.table(snapshot.table);
+		const target = sql.qualified(this.schema, table.name);
+		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
+		await this.transaction(async (client) => {
+			await client.query(`DELETE FROM ${target}`);
+			await client.query(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${sql.qualified(this.schema, snapshot.copyName!)}`);
+		}, { table: snapshot.table });
+	}
+
+	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
+		if (!snapshot.copyName) return;
+		await this.run(() => this.pool.query(`DROP TABLE IF EXISTS ${sql.qualified(this.schema, snapshot.copyName!)}`));
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+
+	private keyParams(table: TableSchema, range: KeyRange): KeyRange {
+		const keyColumns = table.primaryKey.map((k) => table.columns.find((c) => c.name === k)!);
+		const convert = (tuple?: unknown[]) => tuple?.map((v, i) => postgresParam(v as never, keyColumns[i])) as KeyRange['after'];
+		return { after: convert(range.after), upTo: convert(range.upTo) };
+	}
+}
+
+export function snapshotName(runId: string, table: string): string {
+	return `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table}`).digest('hex').slice(0, 16)}`;
+}
+
+async function ensureStateTable(client: Pick<Pool, 'query'>, schema: string): Promise<void> {
+	await client.query(
+		`CREATE TABLE IF NOT EXISTS ${sql.qualified(schema, STATE_TABLE)} (namespace text NOT NULL, key text NOT NULL, ` +
+			`value jsonb, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (namespace, key))`,
+	);
+}
+
+async function setState(client: Pick<Pool, 'query'>, schema: string, namespace: string, key: string, value: unknown): Promise<void> {
+	await ensureStateTable(client, schema);
+	await client.query(
+		`INSERT INTO ${sql.qualified(schema, STATE_TABLE)} (namespace, key, value) VALUES ($1, $2, $3) ` +
+			`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+		[namespace, key, JSON.stringify(value ?? null)],
+	);
+}
+
+/** Checkpoints and watermarks in the destination itself, in `_dm_state`. */
+class PostgresStateStore implements StateStore {
+	constructor(private readonly connector: PostgresConnector) {}
+
+	private get pool(): Pool {
+		return (this.connector as unknown as { pool: Pool }).pool;
+	}
+
+	async get<T>(namespace: string, key: string): Promise<T | undefined> {
+		return this.connector.run(async () => {
+			await ensureStateTable(this.pool, this.connector.schema);
+			const r = await this.pool.query(`SELECT value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 AND key = $2`, [namespace, key]);
+			return r.rows.length ? (r.rows[0].value as T) : undefined;
+		});
+	}
+
+	async set(namespace: string, key: string, value: unknown): Promise<void> {
+		await this.connector.run(() => setState(this.pool, this.connector.schema, namespace, key, value));
+	}
+
+	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
+		return this.connector.run(async () => {
+			await ensureStateTable(this.pool, this.connector.schema);
+			const r = await this.pool.query(`SELECT key, value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 ORDER BY key`, [namespace]);
+			return r.rows.map((row) => ({ key: row.key, value: row.value as T }));
+		});
+	}
+
+	async delete(namespace: string, key?: string): Promise<void> {
+		await this.connector.run(async () => {
+			await ensureStateTable(this.pool, this.connector.schema);
+			await this.pool.query(
+				`DELETE FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1${key === undefined ? '' : ' AND key = $2'}`,
+				key === undefined ? [namespace] : [namespace, key],
+			);
+		});
+	}
+}

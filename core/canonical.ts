@@ -1,0 +1,64 @@
+import type { LogicalType, Value } from './schema';
+
+/**
+ * Engine-independent text of a value, the input of row digests and of value comparison.
+ * Decimals lose trailing zeros, timestamps always carry six fractional digits, binary is
+ * lowercase hex, JSON has its keys sorted.
+ */
+export function canonicalText(value: Value | undefined, logical: LogicalType): string | null {
+	if (value === null || value === undefined) return null;
+	switch (logical) {
+		case 'boolean':
+			return value === true || value === 1 || value === '1' || value === 't' || value === 'true' ? '1' : '0';
+		case 'int16':
+		case 'int32':
+		case 'int64':
+		case 'decimal':
+			return canonicalDecimal(String(value));
+		case 'float32':
+		case 'float64':
+			return typeof value === 'number' ? String(value) : String(Number(value));
+		case 'timestamp':
+		case 'timestamptz':
+		case 'time':
+			return padFraction(String(value));
+		case 'binary':
+			return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'base64').toString('hex');
+		case 'json':
+			return canonicalJson(value);
+		default:
+			return typeof value === 'object' ? canonicalJson(value) : String(value);
+	}
+}
+
+/** '-001.2300' → '-1.23', '0.000' → '0'. Exact: never goes through a float. */
+export function canonicalDecimal(text: string): string {
+	let s = text.trim();
+	let sign = '';
+	if (s.startsWith('-') || s.startsWith('+')) {
+		sign = s[0] === '-' ? '-' : '';
+		s = s.slice(1);
+	}
+	let [whole, fraction = ''] = s.split('.');
+	whole = whole.replace(/^0+(?=\d)/, '') || '0';
+	fraction = fraction.replace(/0+$/, '');
+	const body = fraction ? `${whole}.${fraction}` : whole;
+	return body === '0' ? '0' : sign + body;
+}
+
+/** Pads the fractional seconds of a time or timestamp to six digits, keeping a trailing 'Z'. */
+export function padFraction(text: string): string {
+	const match = /^(.*\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z?)$/.exec(text);
+	if (!match) return text;
+	return `${match[1]}.${(match[2] ?? '').padEnd(6, '0')}${match[3]}`;
+}
+
+export function canonicalJson(value: unknown): string {
+	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+	if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('hex'));
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	const entries = Object.keys(value as object)
+		.sort()
+		.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+	return `{${entries.join(',')}}`;
+}

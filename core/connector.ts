@@ -1,0 +1,85 @@
+import type { KeyRange, Row, TableSchema } from './schema';
+
+export interface Capabilities {
+	/** Bulk load through a COPY-like streaming protocol. */
+	supportsCopy: boolean;
+	/** Writes and state updates can share one transaction. */
+	supportsTransactions: boolean;
+	supportsUpsert: boolean;
+	/** Tables have a fixed, declared schema (false for document stores). */
+	hasSchema: boolean;
+	/** Checksums are computed by the database itself rather than by streaming rows. */
+	checksumInDatabase: boolean;
+}
+
+export interface ReadOptions {
+	/** Rows per batch; memory stays bounded by one batch. */
+	batchSize: number;
+	columns?: string[];
+}
+
+export interface SegmentDigest {
+	rows: number;
+	/** Order-independent digest of the canonical text of every row in the range. */
+	digest: string;
+}
+
+export type WriteMode = 'insert' | 'upsert';
+
+/** A state entry written in the same transaction as the rows, where the system allows it. */
+export interface StateEntry {
+	namespace: string;
+	key: string;
+	value: unknown;
+}
+
+export interface WriteOptions {
+	mode: WriteMode;
+	/** Conflict key for upserts; defaults to the table's primary key. */
+	key?: string[];
+	checkpoint?: StateEntry;
+}
+
+export interface WriteResult {
+	written: number;
+}
+
+export interface StateStore {
+	get<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
+	set(namespace: string, key: string, value: unknown): Promise<void>;
+	list<T = unknown>(namespace: string): Promise<Array<{ key: string; value: T }>>;
+	delete(namespace: string, key?: string): Promise<void>;
+}
+
+export interface TableSnapshot {
+	table: string;
+	/** The table did not exist before: restoring drops it. */
+	createdByMigration: boolean;
+	/** Name of the copy inside the destination, when the table existed. */
+	copyName?: string;
+	rows: number;
+	digest?: string;
+}
+
+export interface SourceConnector {
+	readonly system: string;
+	readonly capabilities: Capabilities;
+	introspect(tables?: string[]): Promise<TableSchema[]>;
+	count(table: string, range?: KeyRange): Promise<number>;
+	planChunks(table: string, rowsPerChunk: number): Promise<KeyRange[]>;
+	read(table: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]>;
+	checksum(table: string, range?: KeyRange): Promise<SegmentDigest>;
+	close(): Promise<void>;
+}
+
+export interface DestinationConnector extends SourceConnector {
+	createTable(table: TableSchema, options?: { ifNotExists?: boolean }): Promise<void>;
+	dropTable(table: string): Promise<void>;
+	write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;
+	snapshot(table: string, runId: string): Promise<TableSnapshot>;
+	restore(snapshot: TableSnapshot): Promise<void>;
+	discardSnapshot(snapshot: TableSnapshot): Promise<void>;
+	readonly state: StateStore;
+}
+
+export type Connector = DestinationConnector;

@@ -1,0 +1,94 @@
+/**
+ * Typed errors of the engine. Connectors translate driver errors into these once;
+ * only the node layer turns them into n8n errors.
+ */
+export type ErrorCode =
+	| 'CONNECTION_FAILED'
+	| 'AUTH_FAILED'
+	| 'TIMEOUT'
+	| 'UNKNOWN_TABLE'
+	| 'UNKNOWN_COLUMN'
+	| 'INVALID_IDENTIFIER'
+	| 'NO_PRIMARY_KEY'
+	| 'SCHEMA_ERROR'
+	| 'CONSTRAINT_VIOLATION'
+	| 'VALUE_NOT_REPRESENTABLE'
+	| 'CHECKSUM_MISMATCH'
+	| 'STATE_ERROR'
+	| 'UNSUPPORTED'
+	| 'QUERY_FAILED';
+
+export interface ErrorContext {
+	system?: string;
+	table?: string;
+	column?: string;
+	key?: unknown;
+	[extra: string]: unknown;
+}
+
+export class MigrationError extends Error {
+	readonly code: ErrorCode;
+	readonly retryable: boolean;
+	readonly context: ErrorContext;
+
+	constructor(code: ErrorCode, message: string, context: ErrorContext = {}, retryable = false) {
+		super(message);
+		this.name = new.target.name;
+		this.code = code;
+		this.retryable = retryable;
+		this.context = context;
+	}
+}
+
+export class ConnectionError extends MigrationError {
+	constructor(code: 'CONNECTION_FAILED' | 'AUTH_FAILED' | 'TIMEOUT', message: string, context: ErrorContext = {}) {
+		super(code, message, context, code !== 'AUTH_FAILED');
+	}
+}
+
+export class SchemaError extends MigrationError {
+	constructor(
+		code: 'UNKNOWN_TABLE' | 'UNKNOWN_COLUMN' | 'INVALID_IDENTIFIER' | 'NO_PRIMARY_KEY' | 'SCHEMA_ERROR' | 'UNSUPPORTED',
+		message: string,
+		context: ErrorContext = {},
+	) {
+		super(code, message, context, false);
+	}
+}
+
+export class ConstraintError extends MigrationError {
+	constructor(message: string, context: ErrorContext = {}) {
+		super('CONSTRAINT_VIOLATION', message, context, false);
+	}
+}
+
+export class ValueError extends MigrationError {
+	constructor(message: string, context: ErrorContext = {}) {
+		super('VALUE_NOT_REPRESENTABLE', message, context, false);
+	}
+}
+
+export class ChecksumError extends MigrationError {
+	constructor(message: string, context: ErrorContext = {}) {
+		super('CHECKSUM_MISMATCH', message, context, false);
+	}
+}
+
+export class StateError extends MigrationError {
+	constructor(message: string, context: ErrorContext = {}) {
+		super('STATE_ERROR', message, context, false);
+	}
+}
+
+export function isMigrationError(error: unknown): error is MigrationError {
+	return error instanceof MigrationError;
+}
+
+/** Removes every occurrence of the given secrets from a message before it leaves the engine. */
+export function redact(message: string, secrets: Array<string | undefined>): string {
+	let out = message;
+	for (const secret of secrets) {
+		if (secret && secret.length >= 3) out = out.split(secret).join('***');
+	}
+	return out;
+}

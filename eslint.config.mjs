@@ -1,0 +1,28 @@
+// n8n's community-node lint rules (@n8n/eslint-plugin-community-nodes, "recommended").
+import tseslint from 'typescript-eslint';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+
+const recommended = n8nCommunityNodesPlugin.configs.recommended;
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', 'bench/**', '**/*.js', '**/*.mjs'] },
+	{
+		files: ['**/*.ts'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
+	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+	},
+	{
+		...recommended,
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'core/**/*.ts', 'connectors/**/*.ts', 'package.json'],
+		rules: {
+			...recommended.rules,
+			// The only exception. These nodes talk to PostgreSQL, MySQL/MariaDB and MongoDB, which needs
+			// their drivers (pg, pg-copy-streams, mysql2, mongodb) at run time; n8n installs a community
+			// package's dependencies, and no peer dependency of n8n provides them.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
+];

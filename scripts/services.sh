@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Starts, stops or reports the test services: PostgreSQL, MariaDB, FerretDB (MongoDB wire
+# protocol) and MinIO (S3). Idempotent: a service already answering is used as it is;
+# a missing one is installed (Debian packages / Go module proxy) and started.
+# Settings come from the environment, with the defaults below.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${DM_CACHE_DIR:-$HOME/.cache/n8n-nodes-data-migration}"
+RUN="$CACHE/run"
+mkdir -p "$RUN"
+
+PGHOST="${PGHOST:-127.0.0.1}"; PGPORT="${PGPORT:-5432}"; PGUSER="${PGUSER:-postgres}"; PGDATABASE="${PGDATABASE:-test}"
+MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"; MYSQL_PORT="${MYSQL_PORT:-3306}"; MYSQL_USER="${MYSQL_USER:-root}"; MYSQL_DATABASE="${MYSQL_DATABASE:-test}"
+MONGO_HOST="${MONGO_HOST:-127.0.0.1}"; MONGO_PORT="${MONGO_PORT:-27017}"
+S3_HOST="${S3_HOST:-127.0.0.1}"; S3_PORT="${S3_PORT:-9000}"
+S3_ACCESS_KEY="${S3_ACCESS_KEY:-minioadmin}"; S3_SECRET_KEY="${S3_SECRET_KEY:-minioadmin}"
+FERRETDB_VERSION="v1.24.2"
+FERRETDB_BUILD="2" # bump when scripts/ferretdb/main.go changes
+FERRETDB_PGDATABASE="${FERRETDB_PGDATABASE:-ferretdb}"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+wait_port() { # host port name seconds
+	local i
+	for ((i = 0; i < ${4:-60} * 4; i++)); do port_open "$1" "$2" && return 0; sleep 0.25; done
+	log "$3 did not start on $1:$2 (log: $RUN/$3.log)"; tail -20 "$RUN/$3.log" >&2 2>/dev/null || true
+	return 1
+}
+apt_install() {
+	if [ "$(id -u)" != 0 ]; then log "need root to apt-get install $*"; return 1; fi
+	if [ ! -f "$RUN/apt-updated" ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq && touch "$RUN/apt-updated"; fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+postgres_up() {
+	if port_open "$PGHOST" "$PGPORT"; then ensure_pg_database; return; fi
+	command -v pg_ctlcluster >/dev/null || { log "installing PostgreSQL (Debian package)"; apt_install postgresql; }
+	local version; version="$(ls /etc/postgresql | sort -V | tail -1)"
+	local hba="/etc/postgresql/$version/main/pg_hba.conf"
+	# Tests connect over TCP without a password, as on the CI machines.
+	if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+		sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+	fi
+	log "starting PostgreSQL $version"
+	pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+	wait_port "$PGHOST" "$PGPORT" postgres 60
+	touch "$RUN/postgres.started-by-us"
+	ensure_pg_database
+}
+ensure_pg_database() { # creates $PGDATABASE if missing
+	command -v psql >/dev/null || return 0
+	psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -Atqc "select 1 from pg_database where datname='$PGDATABASE'" | grep -q 1 ||
+		psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -qc "create database \"$PGDATABASE\""
+}
+
+mariadb_up() {
+	if port_open "$MYSQL_HOST" "$MYSQL_PORT"; then ensure_mysql_database; return; fi
+	command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || { log "installing MariaDB (Debian package)"; apt_install mariadb-server; }
+	log "starting MariaDB"
+	mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+	start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+	wait_port "$MYSQL_HOST" "$MYSQL_PORT" mariadb 60
+	touch "$RUN/mariadb.started-by-us"
+	# Debian's root authenticates by unix socket only; tests connect over TCP with no password.
+	mariadb -uroot -e "ALTER USER root@localhost IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket; FLUSH PRIVILEGES;" 2>/dev/null || true
+	ensure_mysql_database
+}
+ensure_mysql_database() {
+	command -v mariadb >/dev/null || return 0
+	mariadb -h "$MYSQL_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" ${MYSQL_PASSWORD:+-p"$MYSQL_PASSWORD"} -e "CREATE DATABASE IF NOT EXISTS \`$MYSQL_DATABASE\`"
+}
+
+go_bin() { # ensures Go is on PATH
+	export PATH="$PATH:/usr/local/go/bin"
+	command -v go >/dev/null || { log "installing Go (Debian package golang)"; apt_install golang; }
+}
+
+ferretdb_up() {
+	if port_open "$MONGO_HOST" "$MONGO_PORT"; then return; fi
+	local bin="$CACHE/bin/ferretdb-server-$FERRETDB_VERSION-$FERRETDB_BUILD"
+	if [ ! -x "$bin" ]; then
+		go_bin
+		log "building FerretDB $FERRETDB_VERSION (embedded, see scripts/ferretdb/main.go)"
+		local build="$CACHE/ferretdb-build"
+		rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
+		cp "$ROOT/scripts/ferretdb/main.go" "$ROOT/scripts/ferretdb/go.mod" "$ROOT/scripts/ferretdb/go.sum" "$build/"
+		(cd "$build" && go build -o "$bin" .)
+	fi
+	# FerretDB stores its data in PostgreSQL (its primary backend; the SQLite one stalls under concurrent clients).
+	PGDATABASE="$FERRETDB_PGDATABASE" ensure_pg_database
+	log "starting FerretDB on $MONGO_HOST:$MONGO_PORT (data in PostgreSQL database $FERRETDB_PGDATABASE)"
+	nohup "$bin" --listen "$MONGO_HOST:$MONGO_PORT" \
+		--postgresql-url "postgres://$PGUSER@$PGHOST:$PGPORT/$FERRETDB_PGDATABASE" >"$RUN/ferretdb.log" 2>&1 &
+	echo $! >"$RUN/ferretdb.pid"
+	wait_port "$MONGO_HOST" "$MONGO_PORT" ferretdb 60
+}
+
+minio_up() {
+	if port_open "$S3_HOST" "$S3_PORT"; then return; fi
+	local bin="$CACHE/bin/minio"
+	if [ ! -x "$bin" ]; then
+		go_bin
+		log "installing MinIO from the Go module proxy (takes a few minutes once)"
+		mkdir -p "$CACHE/bin"
+		GOBIN="$CACHE/bin" go install github.com/minio/minio@latest
+	fi
+	log "starting MinIO on $S3_HOST:$S3_PORT"
+	mkdir -p "$CACHE/minio-data"
+	MINIO_ROOT_USER="$S3_ACCESS_KEY" MINIO_ROOT_PASSWORD="$S3_SECRET_KEY" MINIO_BROWSER=off \
+		nohup "$bin" server "$CACHE/minio-data" --address "$S3_HOST:$S3_PORT" --quiet >"$RUN/minio.log" 2>&1 &
+	echo $! >"$RUN/minio.pid"
+	wait_port "$S3_HOST" "$S3_PORT" minio 120
+}
+
+stop_pid() {
+	local f="$RUN/$1.pid"
+	[ -f "$f" ] || return 0
+	kill "$(cat "$f")" 2>/dev/null && log "stopped $1" || true
+	rm -f "$f"
+}
+
+status_line() { if port_open "$2" "$3"; then echo "$1: up ($2:$3)"; else echo "$1: down ($2:$3) — start it with: bash scripts/services.sh up"; fi; }
+
+case "${1:-status}" in
+up)
+	postgres_up
+	mariadb_up
+	ferretdb_up
+	minio_up
+	log "all services up"
+	;;
+down)
+	stop_pid ferretdb
+	stop_pid minio
+	if [ -f "$RUN/postgres.started-by-us" ]; then pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main stop || true; rm -f "$RUN/postgres.started-by-us"; fi
+	if [ -f "$RUN/mariadb.started-by-us" ]; then start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd || true; rm -f "$RUN/mariadb.started-by-us"; fi
+	;;
+status)
+	status_line postgres "$PGHOST" "$PGPORT"
+	status_line mariadb "$MYSQL_HOST" "$MYSQL_PORT"
+	status_line ferretdb "$MONGO_HOST" "$MONGO_PORT"
+	status_line minio "$S3_HOST" "$S3_PORT"
+	;;
+*)
+	echo "usage: $0 up|down|status" >&2
+	exit 2
+	;;
+esac
