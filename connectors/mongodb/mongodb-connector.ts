@@ -14,7 +14,7 @@ import type {
 import { DigestAccumulator } from '../../core/digest';
 import { SchemaError } from '../../core/errors';
 import { requireColumns } from '../../core/identifiers';
-import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
+import { assertPositiveInteger, rangesFromBoundaries } from '../../core/keyset';
 import type { Column, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
 import { translateMongoError } from './mongodb-errors';
 import { INTERNAL_PREFIX, introspectMongo } from './mongodb-introspector';
@@ -104,14 +104,33 @@ export class MongoConnector implements DestinationConnector {
 		requireColumns(table, names, this.system);
 		const columns = names.map((n) => table.columns.find((c) => c.name === n)!);
 		const projection = options.columns ? Object.fromEntries([...names, '_id'].map((n) => [n, 1])) : undefined;
-		const pages = keysetPages(range, ['_id'], options.batchSize, async (page, limit) => {
-			const docs = await this.run(
-				() => this.db.collection(table.name).find(rangeFilter(this.keyToBson(table, page)), { projection }).sort({ _id: 1 }).limit(limit).toArray(),
-				{ table: tableName },
-			);
-			return docs.map((doc) => this.toRow(doc, options.columns ? columns : table.columns, Boolean(options.columns)));
-		});
-		for await (const rows of pages) yield options.columns && !names.includes('_id') ? rows.map((r) => (delete r._id, r)) : rows;
+		// One cursor per range, streamed in driver batches: MongoDB-wire servers without range pushdown
+		// (FerretDB 1.x) would rescan the collection for every keyset page.
+		const cursor = this.db
+			.collection(table.name)
+			.find(rangeFilter(this.keyToBson(table, range)), { projection })
+			.sort({ _id: 1 })
+			.batchSize(options.batchSize);
+		const shape = (doc: Document) => {
+			const row = this.toRow(doc, options.columns ? columns : table.columns, Boolean(options.columns));
+			if (options.columns && !names.includes('_id')) delete row._id;
+			return row;
+		};
+		try {
+			let batch: Row[] = [];
+			for await (const doc of cursor) {
+				batch.push(shape(doc));
+				if (batch.length === options.batchSize) {
+					yield batch;
+					batch = [];
+				}
+			}
+			if (batch.length) yield batch;
+		} catch (error) {
+			throw translateMongoError(error, this.secrets, { table: tableName });
+		} finally {
+			await cursor.close();
+		}
 	}
 
 	/** Fields outside the sampled schema are kept (a document store has no fixed columns). */
@@ -171,13 +190,28 @@ export class MongoConnector implements DestinationConnector {
 		const keyColumns = (table as TableSchema & { keyColumns?: string[] }).keyColumns ?? [];
 		const docs = rows.map((row) => this.toDocument(table, row, keyColumns));
 		if (docs.length) {
-			const operations: AnyBulkWriteOperation[] = docs.map((doc) =>
-				options.mode === 'upsert' ? { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } },
-			);
-			await this.run(() => this.db.collection(table.name).bulkWrite(operations, { ordered: true }), { table: tableName });
+			await this.run(async () => {
+				const collection = this.db.collection(table.name);
+				if (options.mode === 'insert') return collection.insertMany(docs, { ordered: true });
+				if (await this.isFerretDb()) {
+					// FerretDB 1.x leaks a backend connection per statement of a multi-document bulkWrite or
+					// deleteMany (and stalls once its pool is spent); one replaceOne per document does not.
+					for (const doc of docs) await collection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+					return;
+				}
+				const operations: AnyBulkWriteOperation[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
+				return collection.bulkWrite(operations, { ordered: true });
+			}, { table: tableName });
 		}
 		if (options.checkpoint) await this.state.set(options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
 		return { written: rows.length };
+	}
+
+	private ferretDb?: boolean;
+
+	private async isFerretDb(): Promise<boolean> {
+		this.ferretDb ??= 'ferretdbVersion' in (await this.db.admin().command({ buildInfo: 1 }));
+		return this.ferretDb;
 	}
 
 	private toDocument(table: TableSchema, row: Row, keyColumns: string[]): Document {
@@ -250,7 +284,7 @@ class MongoStateStore implements StateStore {
 	constructor(private readonly connector: MongoConnector) {}
 
 	async get<T>(namespace: string, key: string): Promise<T | undefined> {
-		const doc = await this.connector.run(() => this.connector.stateCollection().findOne({ _id: `${namespace}\0${key}` }));
+		const doc = await this.connector.run(() => this.connector.stateCollection().findOne({ _id: stateId(namespace, key) }));
 		return doc ? (JSON.parse(doc.value as string) as T) : undefined;
 	}
 
@@ -258,7 +292,7 @@ class MongoStateStore implements StateStore {
 		await this.connector.run(() =>
 			this.connector
 				.stateCollection()
-				.replaceOne({ _id: `${namespace}\0${key}` }, { namespace, key, value: JSON.stringify(value ?? null), updatedAt: new Date() }, { upsert: true }),
+				.replaceOne({ _id: stateId(namespace, key) }, { namespace, key, value: JSON.stringify(value ?? null), updatedAt: new Date() }, { upsert: true }),
 		);
 	}
 
@@ -270,4 +304,9 @@ class MongoStateStore implements StateStore {
 	async delete(namespace: string, key?: string): Promise<void> {
 		await this.connector.run(() => this.connector.stateCollection().deleteMany(key === undefined ? { namespace } : { namespace, key }));
 	}
+}
+
+/** One string id per (namespace, key); JSON keeps the pair unambiguous without control characters. */
+function stateId(namespace: string, key: string): string {
+	return JSON.stringify([namespace, key]);
 }

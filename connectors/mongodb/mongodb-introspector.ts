@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Column, IndexInfo, LogicalType, TableSchema } from '../../core/schema';
-import { logicalOfBson, mergeLogical } from './mongodb-types';
+import { bsonTypeName, logicalOfBson, mergeLogical } from './mongodb-types';
 
 export const INTERNAL_PREFIX = '_dm_';
 export const SAMPLE_SIZE = 1000;
@@ -22,7 +22,10 @@ export async function introspectMongo(db: Db, declared: Map<string, TableSchema>
 				.filter((i) => i.name !== '_id_')
 				.map((i) => ({ name: String(i.name), columns: Object.keys(i.key), unique: Boolean(i.unique) }));
 			const schema = declared.get(name);
-			if (schema) return { ...schema, indexes: indexInfo, rowEstimate: estimate };
+			if (schema) {
+				const columns = schema.columns.map((c) => ({ ...c, nativeType: bsonTypeName(c.logical) }));
+				return { ...schema, columns, indexes: indexInfo, rowEstimate: estimate };
+			}
 			const sample = await collection.find({}).sort({ _id: 1 }).limit(SAMPLE_SIZE).toArray();
 			const types = new Map<string, LogicalType | undefined>([['_id', undefined]]);
 			const seen = new Map<string, number>();
@@ -34,7 +37,7 @@ export async function introspectMongo(db: Db, declared: Map<string, TableSchema>
 			}
 			const columns: Column[] = [...types].map(([field, logical]) => ({
 				name: field,
-				nativeType: logical ?? 'null',
+				nativeType: bsonTypeName(logical ?? 'unknown'),
 				logical: logical ?? 'unknown',
 				nullable: field !== '_id' && (seen.get(field) ?? 0) < sample.length,
 			}));

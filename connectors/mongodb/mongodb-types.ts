@@ -19,6 +19,27 @@ export function logicalOfBson(value: unknown): LogicalType | undefined {
 	return 'json';
 }
 
+/** The BSON type (as `$type` names it) a column of this logical type is stored as. */
+export function bsonTypeName(logical: LogicalType): string {
+	const names: Partial<Record<LogicalType, string>> = {
+		boolean: 'bool',
+		int16: 'int',
+		int32: 'int',
+		int64: 'long',
+		decimal: 'decimal',
+		float32: 'double',
+		float64: 'double',
+		date: 'date',
+		timestamp: 'date',
+		timestamptz: 'date',
+		binary: 'binData',
+		objectId: 'objectId',
+		json: 'object',
+		unknown: 'null',
+	};
+	return names[logical] ?? 'string';
+}
+
 /** Combines the types seen for one field across sampled documents. */
 export function mergeLogical(a: LogicalType | undefined, b: LogicalType | undefined): LogicalType | undefined {
 	if (!a) return b;
