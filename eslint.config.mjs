@@ -1,8 +1,10 @@
-// n8n's community-node lint rules (@n8n/eslint-plugin-community-nodes, "recommended").
+// n8n's community-node lint rules (@n8n/eslint-plugin-community-nodes). The self-hosted set
+// ("recommendedWithoutN8nCloudSupport"): a package that bundles database drivers cannot run on
+// n8n Cloud, so the Cloud-only import/global restrictions do not apply.
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
-const recommended = n8nCommunityNodesPlugin.configs.recommended;
+const recommended = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', 'bench/**', '**/*.js', '**/*.mjs'] },

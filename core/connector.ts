@@ -64,6 +64,8 @@ export interface TableSnapshot {
 export interface SourceConnector {
 	readonly system: string;
 	readonly capabilities: Capabilities;
+	/** Opens a connection and runs a trivial statement: the credential test. */
+	ping(): Promise<void>;
 	introspect(tables?: string[]): Promise<TableSchema[]>;
 	count(table: string, range?: KeyRange): Promise<number>;
 	planChunks(table: string, rowsPerChunk: number): Promise<KeyRange[]>;

@@ -79,6 +79,10 @@ export class MongoConnector implements DestinationConnector {
 		return this.catalog.get(name);
 	}
 
+	async ping(): Promise<void> {
+		await this.run(() => this.db.command({ ping: 1 }));
+	}
+
 	async count(tableName: string, range?: KeyRange): Promise<number> {
 		const table = await this.table(tableName);
 		return this.run(() => this.db.collection(table.name).countDocuments(rangeFilter(range && this.keyToBson(table, range))), { table: tableName });
@@ -143,12 +147,7 @@ export class MongoConnector implements DestinationConnector {
 	}
 
 	private value(raw: unknown, column: Column) {
-		try {
-			return fromBson(raw, column.logical);
-		} catch (error) {
-			(error as SchemaError).context.column = column.name;
-			throw error;
-		}
+		return fromBson(raw, column.logical, column.name);
 	}
 
 	/** MongoDB has no hash in its query language: the digest is computed here, over the same canonical text. */

@@ -54,7 +54,7 @@ export function mergeLogical(a: LogicalType | undefined, b: LogicalType | undefi
 }
 
 /** BSON value → canonical value; nested documents become JSON with the same scalar rules. */
-export function fromBson(value: unknown, logical?: LogicalType): Value {
+export function fromBson(value: unknown, logical?: LogicalType, field?: string): Value {
 	if (value === null || value === undefined) return null;
 	if (value instanceof ObjectId) return value.toHexString();
 	if (typeof value === 'bigint') return value.toString();
@@ -62,7 +62,7 @@ export function fromBson(value: unknown, logical?: LogicalType): Value {
 	if (value instanceof Int32 || value instanceof Double) return value.valueOf();
 	if (value instanceof Decimal128) return canonicalDecimal(value.toString());
 	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime())) throw new ValueError('Invalid BSON date', {});
+		if (Number.isNaN(value.getTime())) throw new ValueError(`${field ? `Field ${field}: ` : ''}invalid BSON date`, { column: field });
 		const iso = value.toISOString();
 		if (logical === 'date') return iso.slice(0, 10);
 		return logical === 'timestamp' ? iso.slice(0, -1) : iso;
@@ -71,21 +71,21 @@ export function fromBson(value: unknown, logical?: LogicalType): Value {
 	if (Buffer.isBuffer(value)) return value;
 	if (typeof value === 'number') {
 		// JSON cannot carry these; they would silently become null in an n8n item.
-		if (!Number.isFinite(value)) throw new ValueError(`${value} cannot be represented as a JSON number`, {});
+		if (!Number.isFinite(value)) throw new ValueError(`${field ? `Field ${field}: ` : ''}${value} cannot be represented as a JSON number`, { column: field });
 		if (logical === 'int64') return String(value);
 		return value;
 	}
-	if (Array.isArray(value)) return value.map((v) => fromBsonNested(v));
+	if (Array.isArray(value)) return value.map((v) => fromBsonNested(v, field));
 	if (typeof value === 'object') {
 		const out: Record<string, JsonValue> = {};
-		for (const [k, v] of Object.entries(value as object)) out[k] = fromBsonNested(v);
+		for (const [k, v] of Object.entries(value as object)) out[k] = fromBsonNested(v, field ? `${field}.${k}` : k);
 		return out;
 	}
 	return value as Value;
 }
 
-function fromBsonNested(value: unknown): JsonValue {
-	const converted = fromBson(value);
+function fromBsonNested(value: unknown, field?: string): JsonValue {
+	const converted = fromBson(value, undefined, field);
 	return Buffer.isBuffer(converted) ? converted.toString('base64') : (converted as JsonValue);
 }
 

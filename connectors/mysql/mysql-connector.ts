@@ -76,6 +76,10 @@ export class MysqlConnector implements DestinationConnector {
 		return this.catalog.get(name);
 	}
 
+	async ping(): Promise<void> {
+		await this.run(() => this.query('SELECT 1'));
+	}
+
 	async count(tableName: string, range?: KeyRange): Promise<number> {
 		const table = await this.table(tableName);
 		if (range) requirePrimaryKey(table, this.system);

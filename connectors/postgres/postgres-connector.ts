@@ -74,6 +74,10 @@ export class PostgresConnector implements DestinationConnector {
 		return this.catalog.get(name);
 	}
 
+	async ping(): Promise<void> {
+		await this.run(() => this.pool.query('SELECT 1'));
+	}
+
 	async count(tableName: string, range?: KeyRange): Promise<number> {
 		const table = await this.table(tableName);
 		if (range) requirePrimaryKey(table, this.system);

@@ -1,0 +1,69 @@
+import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
+import type { DestinationConnector } from '../../core/connector';
+import { createMongoConnector } from '../../connectors/mongodb/mongodb-client';
+import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
+import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
+
+export type DatabaseSystem = 'postgres' | 'mysql' | 'mongodb';
+
+/** The credential type of each system, as registered in package.json. */
+export const CREDENTIAL_TYPE: Record<DatabaseSystem, string> = {
+	postgres: 'migrationPostgresApi',
+	mysql: 'migrationMySqlApi',
+	mongodb: 'migrationMongoDbApi',
+};
+
+export const CONNECTION_TEST = 'migrationConnectionTest';
+
+export function systemOfCredentialType(type: string): DatabaseSystem {
+	const entry = Object.entries(CREDENTIAL_TYPE).find(([, name]) => name === type);
+	if (!entry) throw new RangeError(`Unknown credential type ${type}`);
+	return entry[0] as DatabaseSystem;
+}
+
+/** A `system` parameter (named by the caller) choosing which credential the node asks for. */
+export function systemParameter(name: string, displayName: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'PostgreSQL', value: 'postgres' },
+			{ name: 'MySQL / MariaDB', value: 'mysql' },
+			{ name: 'MongoDB', value: 'mongodb' },
+		],
+		default: 'postgres',
+	};
+}
+
+const text = (value: unknown, fallback = '') => (value === undefined || value === null ? fallback : String(value));
+
+/** The one place credentials become a connector; the connector owns the driver client. */
+export function connectorFromCredentials(system: DatabaseSystem, data: ICredentialDataDecryptedObject): DestinationConnector {
+	switch (system) {
+		case 'postgres':
+			return createPostgresConnector({
+				host: text(data.host, 'localhost'),
+				port: Number(data.port ?? 5432),
+				database: text(data.database),
+				user: text(data.user),
+				password: text(data.password) || undefined,
+				schema: text(data.schema, 'public') || 'public',
+				ssl: Boolean(data.ssl),
+				maxConnections: Number(data.maxConnections ?? 4) || 4,
+			});
+		case 'mysql':
+			return createMysqlConnector({
+				host: text(data.host, 'localhost'),
+				port: Number(data.port ?? 3306),
+				database: text(data.database),
+				user: text(data.user),
+				password: text(data.password) || undefined,
+				ssl: Boolean(data.ssl),
+				maxConnections: Number(data.maxConnections ?? 4) || 4,
+			});
+		case 'mongodb':
+			return createMongoConnector({ url: text(data.connectionString), database: text(data.database) });
+	}
+}

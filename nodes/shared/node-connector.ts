@@ -1,0 +1,26 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { DestinationConnector } from '../../core/connector';
+import { CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
+
+type WithCredentials = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'getCredentials'>;
+
+/** Opens a connector from the node's credential for `system`, runs `work`, and always closes it. */
+export async function withConnector<T>(
+	context: WithCredentials,
+	system: DatabaseSystem,
+	work: (connector: DestinationConnector) => Promise<T>,
+	credentialType = CREDENTIAL_TYPE[system],
+): Promise<T> {
+	const connector = connectorFromCredentials(system, await context.getCredentials(credentialType));
+	try {
+		return await work(connector);
+	} finally {
+		await connector.close();
+	}
+}
+
+/** Option loader: the tables (collections) introspection finds, for the editor's dropdowns. */
+export async function listTables(context: ILoadOptionsFunctions, system: DatabaseSystem): Promise<INodePropertyOptions[]> {
+	const tables = await withConnector(context, system, (connector) => connector.introspect());
+	return tables.map((t) => ({ name: t.name, value: t.name, description: `${t.columns.length} columns, ~${t.rowEstimate} rows` }));
+}

@@ -1,0 +1,78 @@
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, INodeProperties } from 'n8n-workflow';
+import { MigrationMongoDbApi } from '../../credentials/MigrationMongoDbApi.credentials';
+import { MigrationMySqlApi } from '../../credentials/MigrationMySqlApi.credentials';
+import { MigrationPostgresApi } from '../../credentials/MigrationPostgresApi.credentials';
+import { SchemaMapper } from '../../nodes/SchemaMapper/SchemaMapper.node';
+import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
+
+const SECRET = 'Wrong-Secret-Zx81';
+
+interface Case {
+	type: string;
+	service: ServiceName;
+	good: ICredentialDataDecryptedObject;
+	wrongPassword: ICredentialDataDecryptedObject;
+	unreachable: ICredentialDataDecryptedObject;
+	fields: INodeProperties[];
+}
+
+const cases: Case[] = [
+	{
+		type: new MigrationPostgresApi().name,
+		service: 'postgres',
+		good: { ...postgresSettings },
+		wrongPassword: { ...postgresSettings, user: 'dm_no_such_user', password: SECRET },
+		unreachable: { ...postgresSettings, port: 1, password: SECRET },
+		fields: new MigrationPostgresApi().properties,
+	},
+	{
+		type: new MigrationMySqlApi().name,
+		service: 'mariadb',
+		good: { ...mysqlSettings },
+		wrongPassword: { ...mysqlSettings, password: SECRET },
+		unreachable: { ...mysqlSettings, port: 1, password: SECRET },
+		fields: new MigrationMySqlApi().properties,
+	},
+	{
+		type: new MigrationMongoDbApi().name,
+		service: 'ferretdb',
+		good: { connectionString: mongoSettings.url, database: mongoSettings.database },
+		// FerretDB here runs without authentication, so a wrong password cannot be refused by it.
+		wrongPassword: { connectionString: `mongodb://dm_user:${SECRET}@127.0.0.1:1/`, database: 'test' },
+		unreachable: { connectionString: `mongodb://dm_user:${SECRET}@127.0.0.1:1/`, database: 'test' },
+		fields: new MigrationMongoDbApi().properties,
+	},
+];
+
+const connectionTest = new SchemaMapper().methods.credentialTest.migrationConnectionTest;
+const test = (type: string, data: ICredentialDataDecryptedObject) =>
+	connectionTest.call({} as ICredentialTestFunctions, { id: 'c', name: 'c', type, data });
+
+/** Each credential type's connection test, against the real server. */
+describe.each(cases)('$type connection test', (c) => {
+	beforeAll(() => requireService(c.service));
+
+	it('succeeds with the right settings', async () => {
+		expect(await test(c.type, c.good)).toEqual({ status: 'OK', message: 'Connection successful' });
+	});
+
+	it('fails with a wrong password or user, without the secret in the message', async () => {
+		const result = await test(c.type, c.wrongPassword);
+		expect(result.status).toBe('Error');
+		expect(result.message).not.toContain(SECRET);
+		expect(result.message.length).toBeGreaterThan(10);
+	});
+
+	it('fails clearly on an unreachable host', async () => {
+		const result = await test(c.type, c.unreachable);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/connect|reach|refused|timed out|ECONNREFUSED/i);
+		expect(result.message).not.toContain(SECRET);
+	});
+
+	it('masks every field that can hold a secret', () => {
+		const secretFields = c.fields.filter((f) => f.name === 'password' || f.name === 'connectionString');
+		expect(secretFields.length).toBe(1);
+		for (const field of secretFields) expect(field.typeOptions?.password).toBe(true);
+	});
+});
