@@ -39,11 +39,24 @@ export function canonicalDecimal(text: string): string {
 		sign = s[0] === '-' ? '-' : '';
 		s = s.slice(1);
 	}
+	s = expandExponent(s);
 	let [whole, fraction = ''] = s.split('.');
 	whole = whole.replace(/^0+(?=\d)/, '') || '0';
 	fraction = fraction.replace(/0+$/, '');
 	const body = fraction ? `${whole}.${fraction}` : whole;
 	return body === '0' ? '0' : sign + body;
+}
+
+/** '1.5E+3' → '1500', '-1E-10' body '1E-10' → '0.0000000001': moves the point in the digits, exactly. */
+export function expandExponent(text: string): string {
+	const match = /^(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text);
+	if (!match) return text;
+	const [, whole, fraction = '', exp] = match;
+	const digits = whole + fraction;
+	const point = whole.length + Number(exp);
+	if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+	if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+	return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Pads the fractional seconds of a time or timestamp to six digits, keeping a trailing 'Z'. */

@@ -104,7 +104,7 @@ export function toBson(value: Value | undefined, column: Column): unknown {
 		case 'float64':
 			return new Double(Number(value));
 		case 'decimal':
-			return Decimal128.fromString(canonicalDecimal(String(value)));
+			return toDecimal128(String(value), column);
 		case 'timestamp':
 		case 'timestamptz':
 		case 'date':
@@ -115,6 +115,16 @@ export function toBson(value: Value | undefined, column: Column): unknown {
 			return value === true || value === 1 || value === '1' || value === 'true' || value === 't';
 		default:
 			return value;
+	}
+}
+
+/** Decimal128 holds 34 significant digits; a value needing more would be rounded, so it is refused. */
+function toDecimal128(text: string, column: Column): Decimal128 {
+	const exact = canonicalDecimal(text);
+	try {
+		return Decimal128.fromString(exact);
+	} catch {
+		throw new ValueError(`Column ${column.name}: ${exact} has more digits than a BSON Decimal128 holds (34)`, { column: column.name });
 	}
 }
 

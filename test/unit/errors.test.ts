@@ -1,0 +1,37 @@
+import { assessTables, tableIssues } from '../../core/assess';
+import type { SourceConnector } from '../../core/connector';
+import { ConnectionError, redact } from '../../core/errors';
+import type { TableSchema } from '../../core/schema';
+
+describe('errors and assessment', () => {
+	it('redacts every occurrence of a secret', () => {
+		expect(redact('password "s3cret!" for s3cret!', ['s3cret!'])).toBe('password "***" for ***');
+	});
+
+	it('marks connection failures retryable and auth failures not', () => {
+		expect(new ConnectionError('CONNECTION_FAILED', 'x').retryable).toBe(true);
+		expect(new ConnectionError('AUTH_FAILED', 'x').retryable).toBe(false);
+	});
+
+	const noKey: TableSchema = {
+		name: 'logs',
+		columns: [{ name: 'g', nativeType: 'geometry', logical: 'unknown', nullable: true }],
+		primaryKey: [],
+		indexes: [],
+		foreignKeys: [{ name: 'fk', columns: ['g'], referencedTable: 'p', referencedColumns: ['id'] }],
+		rowEstimate: 42,
+	};
+
+	it('names a table without a key and a type without a mapping', () => {
+		expect(tableIssues(noKey)).toEqual([
+			'no primary key: cannot be read in keyset chunks or upserted idempotently',
+			'column g: native type geometry has no mapping',
+		]);
+	});
+
+	it('assesses with estimates unless exact counts are asked for', async () => {
+		const fake = { introspect: async () => [noKey], count: async () => 40 } as unknown as SourceConnector;
+		expect((await assessTables(fake))[0]).toMatchObject({ table: 'logs', rows: 42, rowsExact: false, foreignKeys: [{ references: 'p(id)' }] });
+		expect((await assessTables(fake, [], { exactCounts: true }))[0]).toMatchObject({ rows: 40, rowsExact: true });
+	});
+});
