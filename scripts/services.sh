@@ -125,11 +125,15 @@ status_line() { if port_open "$2" "$3"; then echo "$1: up ($2:$3)"; else echo "$
 
 case "${1:-status}" in
 up)
-	postgres_up
-	mariadb_up
-	ferretdb_up
-	minio_up
-	log "all services up"
+	shift || true
+	wanted="${*:-postgres mariadb ferretdb minio}" # e.g. `up postgres mariadb` for the demo
+	for svc in $wanted; do
+		case "$svc" in
+		postgres | mariadb | ferretdb | minio) "${svc}_up" ;;
+		*) log "unknown service $svc (postgres, mariadb, ferretdb, minio)"; exit 2 ;;
+		esac
+	done
+	log "up: $wanted"
 	;;
 down)
 	stop_pid ferretdb
@@ -144,7 +148,7 @@ status)
 	status_line minio "$S3_HOST" "$S3_PORT"
 	;;
 *)
-	echo "usage: $0 up|down|status" >&2
+	echo "usage: $0 up [service…]|down|status" >&2
 	exit 2
 	;;
 esac

@@ -153,7 +153,7 @@ export class MongoConnector implements DestinationConnector {
 	/** MongoDB has no hash in its query language: the digest is computed here, over the same canonical text. */
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
 		const table = await this.table(tableName);
-		const digest = new DigestAccumulator(table.columns);
+		const digest = new DigestAccumulator(table.columns, table.primaryKey);
 		for await (const rows of this.read(tableName, range ?? {}, { batchSize: 5000 })) for (const row of rows) digest.add(row);
 		return digest.result();
 	}

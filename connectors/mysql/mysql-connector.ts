@@ -11,7 +11,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
-import { formatDigest } from '../../core/digest';
+import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { ValueError } from '../../core/errors';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
@@ -122,10 +122,13 @@ export class MysqlConnector implements DestinationConnector {
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
 		const table = await this.table(tableName);
 		requirePrimaryKey(table, this.system);
-		const { sql: text, values } = sql.checksumRange(table, range && this.keyParams(table, range));
+		const scalar = { ...table, columns: scalarColumns(table.columns) };
+		const { sql: text, values } = sql.checksumRange(scalar, range && this.keyParams(table, range));
 		const result = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
-		const rows = Number(result[0].n);
-		return { rows, digest: formatDigest(rows, result[0].s) };
+		const digest = new DigestAccumulator(table.columns, table.primaryKey);
+		digest.addAggregate(Number(result[0].n), result[0].s);
+		await addJsonParts(this, table, range, digest);
+		return digest.result();
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {

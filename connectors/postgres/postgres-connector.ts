@@ -13,7 +13,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
-import { formatDigest } from '../../core/digest';
+import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
@@ -113,10 +113,13 @@ export class PostgresConnector implements DestinationConnector {
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
 		const table = await this.table(tableName);
 		requirePrimaryKey(table, this.system);
-		const statement = sql.checksumRange(this.schema, table, range ? this.keyParams(table, range) : undefined);
+		const scalar = { ...table, columns: scalarColumns(table.columns) };
+		const statement = sql.checksumRange(this.schema, scalar, range ? this.keyParams(table, range) : undefined);
 		const result = await this.run(() => this.pool.query(statement), { table: tableName });
-		const rows = Number(result.rows[0].n);
-		return { rows, digest: formatDigest(rows, result.rows[0].s) };
+		const digest = new DigestAccumulator(table.columns, table.primaryKey);
+		digest.addAggregate(Number(result.rows[0].n), result.rows[0].s);
+		await addJsonParts(this, table, range, digest);
+		return digest.result();
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {

@@ -9,7 +9,7 @@ const columns: Column[] = [
 const rows: Row[] = Array.from({ length: 50 }, (_, i) => ({ id: String(i), name: i % 7 ? `n${i}` : null, amount: `${i}.10` }));
 
 function digestOf(list: Row[]) {
-	const acc = new DigestAccumulator(columns);
+	const acc = new DigestAccumulator(columns, ['id']);
 	list.forEach((r) => acc.add(r));
 	return acc.result();
 }
