@@ -32,7 +32,10 @@ export async function assessTables(
 			columns: schema.columns.length,
 			primaryKey: schema.primaryKey,
 			indexes: schema.indexes.length,
-			foreignKeys: schema.foreignKeys.map((fk) => ({ columns: fk.columns, references: `${fk.referencedTable}(${fk.referencedColumns.join(', ')})` })),
+			foreignKeys: schema.foreignKeys.map((fk) => ({
+				columns: fk.columns,
+				references: `${fk.referencedTable}(${fk.referencedColumns.join(', ')})`,
+			})),
 			issues: tableIssues(schema),
 		});
 	}
@@ -41,9 +44,11 @@ export async function assessTables(
 
 export function tableIssues(schema: TableSchema): string[] {
 	const issues: string[] = [];
-	if (schema.primaryKey.length === 0) issues.push('no primary key: cannot be read in keyset chunks or upserted idempotently');
+	if (schema.primaryKey.length === 0)
+		issues.push('no primary key: cannot be read in keyset chunks or upserted idempotently');
 	for (const column of schema.columns) {
-		if (column.logical === 'unknown') issues.push(`column ${column.name}: native type ${column.nativeType} has no mapping`);
+		if (column.logical === 'unknown')
+			issues.push(`column ${column.name}: native type ${column.nativeType} has no mapping`);
 	}
 	return issues;
 }

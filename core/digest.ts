@@ -40,7 +40,9 @@ export function jsonPartHash(row: Row, key: Column[], json: Column[]): bigint {
 	const keyText = rowText(row, key);
 	for (const column of json) {
 		const text = canonicalText(row[column.name], 'json');
-		sum += rowHash60(`${keyText}${ROW_FIELD_SEPARATOR}${column.name}${ROW_FIELD_SEPARATOR}${text === null ? NULL_MARK : VALUE_MARK + text}`);
+		sum += rowHash60(
+			`${keyText}${ROW_FIELD_SEPARATOR}${column.name}${ROW_FIELD_SEPARATOR}${text === null ? NULL_MARK : VALUE_MARK + text}`,
+		);
 	}
 	return sum;
 }
@@ -106,5 +108,6 @@ export async function addJsonParts(
 	const json = jsonColumns(table.columns);
 	if (!json.length) return;
 	const columns = [...table.primaryKey, ...json.map((c) => c.name)];
-	for await (const rows of source.read(table.name, range ?? {}, { batchSize: 5000, columns })) for (const row of rows) digest.addJsonPart(row);
+	for await (const rows of source.read(table.name, range ?? {}, { batchSize: 5000, columns }))
+		for (const row of rows) digest.addJsonPart(row);
 }

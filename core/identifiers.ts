@@ -30,10 +30,14 @@ export function requireColumns(table: TableSchema, columns: string[], system: st
 
 export function requirePrimaryKey(table: TableSchema, system: string): string[] {
 	if (table.primaryKey.length === 0) {
-		throw new SchemaError('NO_PRIMARY_KEY', `Table ${JSON.stringify(table.name)} has no primary key (${system}); keyset chunking needs one`, {
-			system,
-			table: table.name,
-		});
+		throw new SchemaError(
+			'NO_PRIMARY_KEY',
+			`Table ${JSON.stringify(table.name)} has no primary key (${system}); keyset chunking needs one`,
+			{
+				system,
+				table: table.name,
+			},
+		);
 	}
 	return table.primaryKey;
 }

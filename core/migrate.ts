@@ -33,7 +33,12 @@ export interface ChunkResult {
  * checkpoint (in the same transaction where the destination has them), so a rerun skips a chunk
  * that is done and rewrites one that was cut off, never duplicating a row.
  */
-export async function copyChunk(source: SourceConnector, destination: DestinationConnector, chunk: ChunkRef, options: CopyOptions): Promise<ChunkResult> {
+export async function copyChunk(
+	source: SourceConnector,
+	destination: DestinationConnector,
+	chunk: ChunkRef,
+	options: CopyOptions,
+): Promise<ChunkResult> {
 	const key = chunkKey(chunk);
 	if (await destination.state.get(CHUNK_NAMESPACE, key)) return { rows: 0, skipped: true, batches: 0 };
 	const target = options.destinationTable ?? chunk.table;
@@ -68,7 +73,13 @@ export async function migrateTable(
 	source: SourceConnector,
 	destination: DestinationConnector,
 	table: string,
-	options: { run: string; rowsPerChunk: number; batchSize: number; mode?: WriteMode; onChunk?: (done: number, total: number) => void },
+	options: {
+		run: string;
+		rowsPerChunk: number;
+		batchSize: number;
+		mode?: WriteMode;
+		onChunk?: (done: number, total: number) => void;
+	},
 ): Promise<TableMigration> {
 	const started = Date.now();
 	const [schema] = await source.introspect([table]);
@@ -78,7 +89,12 @@ export async function migrateTable(
 	let rows = 0;
 	let skipped = 0;
 	for (const [i, range] of ranges.entries()) {
-		const result = await copyChunk(source, destination, { run: options.run, table, range }, { batchSize: options.batchSize, mode: options.mode ?? 'upsert' });
+		const result = await copyChunk(
+			source,
+			destination,
+			{ run: options.run, table, range },
+			{ batchSize: options.batchSize, mode: options.mode ?? 'upsert' },
+		);
 		rows += result.rows;
 		if (result.skipped) skipped++;
 		options.onChunk?.(i + 1, ranges.length);
@@ -101,5 +117,9 @@ export async function migrateTable(
 
 /** A source schema as another engine should create it: logical types carry over, native ones do not. */
 export function portableSchema(schema: TableSchema): TableSchema {
-	return { ...schema, columns: schema.columns.map((c) => ({ ...c, nativeType: '', defaultExpression: undefined, autoIncrement: false })), foreignKeys: [] };
+	return {
+		...schema,
+		columns: schema.columns.map((c) => ({ ...c, nativeType: '', defaultExpression: undefined, autoIncrement: false })),
+		foreignKeys: [],
+	};
 }

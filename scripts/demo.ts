@@ -42,10 +42,18 @@ function demoRow(id: number): Row {
 		balance: id % 11 === 0 ? null : `${id % 2 ? '-' : ''}${id * 7919}.${String(id % 10_000_000_000).padStart(10, '0')}`,
 		visits: id === 1 ? '9223372036854775807' : id === 2 ? '-9223372036854775808' : String(id * 3),
 		active: id % 3 !== 0,
-		signed_up: id % 17 === 0 ? null : new Date(Date.UTC(2015, 0, 1) + id * 60_013_000).toISOString().replace('Z', `${String(id % 1000).padStart(3, '0')}Z`),
+		signed_up:
+			id % 17 === 0
+				? null
+				: new Date(Date.UTC(2015, 0, 1) + id * 60_013_000)
+						.toISOString()
+						.replace('Z', `${String(id % 1000).padStart(3, '0')}Z`),
 		birthday: id % 5 === 0 ? null : `19${50 + (id % 50)}-0${1 + (id % 9)}-1${id % 10}`,
 		avatar: id % 4 === 0 ? null : Buffer.from([0, id % 256, 0, 255, 10]),
-		prefs: id % 6 === 0 ? null : { theme: id % 2 ? 'dark' : 'light', tags: ['a', `t${id % 7}`], nested: { n: id % 5, ok: true } },
+		prefs:
+			id % 6 === 0
+				? null
+				: { theme: id % 2 ? 'dark' : 'light', tags: ['a', `t${id % 7}`], nested: { n: id % 5, ok: true } },
 	};
 }
 

@@ -19,7 +19,11 @@ export function createMongoClient(settings: MongoSettings): MongoClient {
 
 export function createMongoConnector(settings: MongoSettings): MongoConnector {
 	const password = safePassword(settings.url);
-	return new MongoConnector(createMongoClient(settings), settings.database, password ? [password, encodeURIComponent(password)] : []);
+	return new MongoConnector(
+		createMongoClient(settings),
+		settings.database,
+		password ? [password, encodeURIComponent(password)] : [],
+	);
 }
 
 function safePassword(url: string): string | undefined {

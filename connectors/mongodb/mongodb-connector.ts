@@ -49,7 +49,9 @@ export class MongoConnector implements DestinationConnector {
 	) {
 		this.db = client.db(database);
 		this.state = new MongoStateStore(this);
-		this.catalog = new TableCatalog(this.system, () => this.run(async () => introspectMongo(this.db, await this.declaredSchemas())));
+		this.catalog = new TableCatalog(this.system, () =>
+			this.run(async () => introspectMongo(this.db, await this.declaredSchemas())),
+		);
 	}
 
 	async run<T>(work: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
@@ -85,7 +87,10 @@ export class MongoConnector implements DestinationConnector {
 
 	async count(tableName: string, range?: KeyRange): Promise<number> {
 		const table = await this.table(tableName);
-		return this.run(() => this.db.collection(table.name).countDocuments(rangeFilter(range && this.keyToBson(table, range))), { table: tableName });
+		return this.run(
+			() => this.db.collection(table.name).countDocuments(rangeFilter(range && this.keyToBson(table, range))),
+			{ table: tableName },
+		);
 	}
 
 	/** Streams only the _id values in order and keeps every n-th as a boundary. */
@@ -93,11 +98,18 @@ export class MongoConnector implements DestinationConnector {
 		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
 		const table = await this.table(tableName);
 		const boundaries: KeyTuple[] = [];
-		await this.run(async () => {
-			let n = 0;
-			const cursor = this.db.collection(table.name).find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).batchSize(10_000);
-			for await (const doc of cursor) if (++n % rowsPerChunk === 0) boundaries.push([fromBson(doc._id)]);
-		}, { table: tableName });
+		await this.run(
+			async () => {
+				let n = 0;
+				const cursor = this.db
+					.collection(table.name)
+					.find({}, { projection: { _id: 1 } })
+					.sort({ _id: 1 })
+					.batchSize(10_000);
+				for await (const doc of cursor) if (++n % rowsPerChunk === 0) boundaries.push([fromBson(doc._id)]);
+			},
+			{ table: tableName },
+		);
 		return rangesFromBoundaries(boundaries);
 	}
 
@@ -154,24 +166,47 @@ export class MongoConnector implements DestinationConnector {
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
 		const table = await this.table(tableName);
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
-		for await (const rows of this.read(tableName, range ?? {}, { batchSize: 5000 })) for (const row of rows) digest.add(row);
+		for await (const rows of this.read(tableName, range ?? {}, { batchSize: 5000 }))
+			for (const row of rows) digest.add(row);
 		return digest.result();
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
-		if (!isValidCollectionName(table.name)) throw new SchemaError('INVALID_IDENTIFIER', `Invalid collection name ${JSON.stringify(table.name)}`, { table: table.name });
-		await this.run(async () => {
-			const exists = (await this.db.listCollections({ name: table.name }, { nameOnly: true }).toArray()).length > 0;
-			if (exists && !options.ifNotExists) throw new SchemaError('SCHEMA_ERROR', `Collection ${table.name} already exists`, { table: table.name });
-			if (!exists) await this.db.createCollection(table.name);
-			for (const index of table.indexes) {
-				await this.db.collection(table.name).createIndex(Object.fromEntries(index.columns.map((c) => [c, 1])), { name: index.name, unique: index.unique });
-			}
-		}, { table: table.name });
+		if (!isValidCollectionName(table.name))
+			throw new SchemaError('INVALID_IDENTIFIER', `Invalid collection name ${JSON.stringify(table.name)}`, {
+				table: table.name,
+			});
+		await this.run(
+			async () => {
+				const exists = (await this.db.listCollections({ name: table.name }, { nameOnly: true }).toArray()).length > 0;
+				if (exists && !options.ifNotExists)
+					throw new SchemaError('SCHEMA_ERROR', `Collection ${table.name} already exists`, { table: table.name });
+				if (!exists) await this.db.createCollection(table.name);
+				for (const index of table.indexes) {
+					await this.db.collection(table.name).createIndex(Object.fromEntries(index.columns.map((c) => [c, 1])), {
+						name: index.name,
+						unique: index.unique,
+					});
+				}
+			},
+			{ table: table.name },
+		);
 		// A relational key becomes _id: one value, or a document of the key columns.
 		const keyed = table.primaryKey.length && !table.primaryKey.includes('_id');
 		const schema: TableSchema = keyed
-			? { ...table, columns: [{ name: '_id', nativeType: 'key', logical: table.primaryKey.length === 1 ? keyLogical(table) : 'json', nullable: false }, ...table.columns], primaryKey: ['_id'] }
+			? {
+					...table,
+					columns: [
+						{
+							name: '_id',
+							nativeType: 'key',
+							logical: table.primaryKey.length === 1 ? keyLogical(table) : 'json',
+							nullable: false,
+						},
+						...table.columns,
+					],
+					primaryKey: ['_id'],
+				}
 			: table;
 		await this.state.set(SCHEMA_NAMESPACE, table.name, { ...schema, keyColumns: table.primaryKey });
 		this.catalog.invalidate();
@@ -189,20 +224,26 @@ export class MongoConnector implements DestinationConnector {
 		const keyColumns = (table as TableSchema & { keyColumns?: string[] }).keyColumns ?? [];
 		const docs = rows.map((row) => this.toDocument(table, row, keyColumns));
 		if (docs.length) {
-			await this.run(async () => {
-				const collection = this.db.collection(table.name);
-				if (options.mode === 'insert') return collection.insertMany(docs, { ordered: true });
-				if (await this.isFerretDb()) {
-					// FerretDB 1.x leaks a backend connection per statement of a multi-document bulkWrite or
-					// deleteMany (and stalls once its pool is spent); one replaceOne per document does not.
-					for (const doc of docs) await collection.replaceOne({ _id: doc._id }, doc, { upsert: true });
-					return;
-				}
-				const operations: AnyBulkWriteOperation[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
-				return collection.bulkWrite(operations, { ordered: true });
-			}, { table: tableName });
+			await this.run(
+				async () => {
+					const collection = this.db.collection(table.name);
+					if (options.mode === 'insert') return collection.insertMany(docs, { ordered: true });
+					if (await this.isFerretDb()) {
+						// FerretDB 1.x leaks a backend connection per statement of a multi-document bulkWrite or
+						// deleteMany (and stalls once its pool is spent); one replaceOne per document does not.
+						for (const doc of docs) await collection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+						return;
+					}
+					const operations: AnyBulkWriteOperation[] = docs.map((doc) => ({
+						replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+					}));
+					return collection.bulkWrite(operations, { ordered: true });
+				},
+				{ table: tableName },
+			);
 		}
-		if (options.checkpoint) await this.state.set(options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
+		if (options.checkpoint)
+			await this.state.set(options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
 		return { written: rows.length };
 	}
 
@@ -246,7 +287,13 @@ export class MongoConnector implements DestinationConnector {
 	}
 
 	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
-		if (snapshot.copyName) await this.run(() => this.db.collection(snapshot.copyName!).drop().catch(() => false));
+		if (snapshot.copyName)
+			await this.run(() =>
+				this.db
+					.collection(snapshot.copyName!)
+					.drop()
+					.catch(() => false),
+			);
 	}
 
 	async close(): Promise<void> {
@@ -283,7 +330,9 @@ class MongoStateStore implements StateStore {
 	constructor(private readonly connector: MongoConnector) {}
 
 	async get<T>(namespace: string, key: string): Promise<T | undefined> {
-		const doc = await this.connector.run(() => this.connector.stateCollection().findOne({ _id: stateId(namespace, key) }));
+		const doc = await this.connector.run(() =>
+			this.connector.stateCollection().findOne({ _id: stateId(namespace, key) }),
+		);
 		return doc ? (JSON.parse(doc.value as string) as T) : undefined;
 	}
 
@@ -291,17 +340,25 @@ class MongoStateStore implements StateStore {
 		await this.connector.run(() =>
 			this.connector
 				.stateCollection()
-				.replaceOne({ _id: stateId(namespace, key) }, { namespace, key, value: JSON.stringify(value ?? null), updatedAt: new Date() }, { upsert: true }),
+				.replaceOne(
+					{ _id: stateId(namespace, key) },
+					{ namespace, key, value: JSON.stringify(value ?? null), updatedAt: new Date() },
+					{ upsert: true },
+				),
 		);
 	}
 
 	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
-		const docs = await this.connector.run(() => this.connector.stateCollection().find({ namespace }).sort({ key: 1 }).toArray());
+		const docs = await this.connector.run(() =>
+			this.connector.stateCollection().find({ namespace }).sort({ key: 1 }).toArray(),
+		);
 		return docs.map((d) => ({ key: d.key, value: JSON.parse(d.value as string) as T }));
 	}
 
 	async delete(namespace: string, key?: string): Promise<void> {
-		await this.connector.run(() => this.connector.stateCollection().deleteMany(key === undefined ? { namespace } : { namespace, key }));
+		await this.connector.run(() =>
+			this.connector.stateCollection().deleteMany(key === undefined ? { namespace } : { namespace, key }),
+		);
 	}
 }
 

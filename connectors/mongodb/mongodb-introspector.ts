@@ -17,7 +17,10 @@ export async function introspectMongo(db: Db, declared: Map<string, TableSchema>
 	return Promise.all(
 		collections.map(async (name): Promise<TableSchema> => {
 			const collection = db.collection(name);
-			const [estimate, indexes] = await Promise.all([collection.estimatedDocumentCount(), collection.listIndexes().toArray()]);
+			const [estimate, indexes] = await Promise.all([
+				collection.estimatedDocumentCount(),
+				collection.listIndexes().toArray(),
+			]);
 			const indexInfo: IndexInfo[] = indexes
 				.filter((i) => i.name !== '_id_')
 				.map((i) => ({ name: String(i.name), columns: Object.keys(i.key), unique: Boolean(i.unique) }));

@@ -62,7 +62,8 @@ export function fromBson(value: unknown, logical?: LogicalType, field?: string):
 	if (value instanceof Int32 || value instanceof Double) return value.valueOf();
 	if (value instanceof Decimal128) return canonicalDecimal(value.toString());
 	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime())) throw new ValueError(`${field ? `Field ${field}: ` : ''}invalid BSON date`, { column: field });
+		if (Number.isNaN(value.getTime()))
+			throw new ValueError(`${field ? `Field ${field}: ` : ''}invalid BSON date`, { column: field });
 		const iso = value.toISOString();
 		if (logical === 'date') return iso.slice(0, 10);
 		return logical === 'timestamp' ? iso.slice(0, -1) : iso;
@@ -71,7 +72,10 @@ export function fromBson(value: unknown, logical?: LogicalType, field?: string):
 	if (Buffer.isBuffer(value)) return value;
 	if (typeof value === 'number') {
 		// JSON cannot carry these; they would silently become null in an n8n item.
-		if (!Number.isFinite(value)) throw new ValueError(`${field ? `Field ${field}: ` : ''}${value} cannot be represented as a JSON number`, { column: field });
+		if (!Number.isFinite(value))
+			throw new ValueError(`${field ? `Field ${field}: ` : ''}${value} cannot be represented as a JSON number`, {
+				column: field,
+			});
 		if (logical === 'int64') return String(value);
 		return value;
 	}
@@ -121,21 +125,27 @@ export function toBson(value: Value | undefined, column: Column): unknown {
 /** Decimal128 holds 34 significant digits; a value needing more would be rounded, so it is refused. */
 function toDecimal128(text: string, column: Column): Decimal128 {
 	const exact = canonicalDecimal(text);
-	try {
-		return Decimal128.fromString(exact);
-	} catch {
-		throw new ValueError(`Column ${column.name}: ${exact} has more digits than a BSON Decimal128 holds (34)`, { column: column.name });
+	const [whole, fraction = ''] = exact.replace('-', '').split('.');
+	const significant = (fraction ? whole + fraction : whole.replace(/0+$/, '')).replace(/^0+/, '');
+	if (significant.length > 34) {
+		throw new ValueError(`Column ${column.name}: ${exact} has more digits than a BSON Decimal128 holds (34)`, {
+			column: column.name,
+		});
 	}
+	return Decimal128.fromString(exact);
 }
 
 /** BSON dates hold milliseconds; a value with finer digits would be altered, so it is refused. */
 function toDate(text: string, column: Column): Date {
 	const fraction = /\.(\d+)/.exec(text)?.[1] ?? '';
 	if (/[1-9]/.test(fraction.slice(3))) {
-		throw new ValueError(`Column ${column.name}: ${text} has sub-millisecond digits a BSON date cannot hold`, { column: column.name });
+		throw new ValueError(`Column ${column.name}: ${text} has sub-millisecond digits a BSON date cannot hold`, {
+			column: column.name,
+		});
 	}
 	const normalised = /Z|[+-]\d{2}:?\d{2}$/.test(text) || column.logical === 'date' ? text : `${text}Z`;
 	const date = new Date(normalised.replace(/(\.\d{3})\d+/, '$1'));
-	if (Number.isNaN(date.getTime())) throw new ValueError(`Column ${column.name}: ${text} is not a date`, { column: column.name });
+	if (Number.isNaN(date.getTime()))
+		throw new ValueError(`Column ${column.name}: ${text} is not a date`, { column: column.name });
 	return date;
 }

@@ -62,7 +62,11 @@ export class MysqlConnector implements DestinationConnector {
 		}
 	}
 
-	async query<T extends RowDataPacket[] | ResultSetHeader>(statement: string, values: unknown[] = [], on: Queryable = this.pool): Promise<T> {
+	async query<T extends RowDataPacket[] | ResultSetHeader>(
+		statement: string,
+		values: unknown[] = [],
+		on: Queryable = this.pool,
+	): Promise<T> {
 		const [result] = await on.query<T>(statement, values);
 		return result;
 	}
@@ -150,30 +154,41 @@ export class MysqlConnector implements DestinationConnector {
 		requireColumns(table, unknown, this.system);
 		const columns = table.columns.filter((c) => rows.some((r) => r[c.name] !== undefined));
 		const key = options.key ?? table.primaryKey;
-		if (options.mode === 'upsert') requireColumns(table, requirePrimaryKey({ ...table, primaryKey: key }, this.system), this.system);
+		if (options.mode === 'upsert')
+			requireColumns(table, requirePrimaryKey({ ...table, primaryKey: key }, this.system), this.system);
 		const limit = (await this.maxAllowedPacket()) - PACKET_MARGIN;
-		return this.transaction(async (connection) => {
-			const names = columns.map((c) => c.name);
-			let literals: string[] = [];
-			let size = 0;
-			const flush = async () => {
-				if (!literals.length) return;
-				const statement = sql.insertRows(table.name, names, literals, options.mode === 'upsert' ? key : undefined);
-				const result = await this.query<ResultSetHeader>(statement, [], connection);
-				if (result.warningStatus > 0) await this.failOnWarnings(connection, table.name);
-				literals = [];
-				size = 0;
-			};
-			for (const row of rows) {
-				const literal = sql.rowLiteral(columns.map((c) => toMysql(row[c.name], c)));
-				if (size + literal.length + 2 > limit) await flush();
-				literals.push(literal);
-				size += Buffer.byteLength(literal) + 2;
-			}
-			await flush();
-			if (options.checkpoint) await setState(this, connection, options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
-			return { written: rows.length };
-		}, { table: tableName });
+		return this.transaction(
+			async (connection) => {
+				const names = columns.map((c) => c.name);
+				let literals: string[] = [];
+				let size = 0;
+				const flush = async () => {
+					if (!literals.length) return;
+					const statement = sql.insertRows(table.name, names, literals, options.mode === 'upsert' ? key : undefined);
+					const result = await this.query<ResultSetHeader>(statement, [], connection);
+					if (result.warningStatus > 0) await this.failOnWarnings(connection, table.name);
+					literals = [];
+					size = 0;
+				};
+				for (const row of rows) {
+					const literal = sql.rowLiteral(columns.map((c) => toMysql(row[c.name], c)));
+					if (size + literal.length + 2 > limit) await flush();
+					literals.push(literal);
+					size += Buffer.byteLength(literal) + 2;
+				}
+				await flush();
+				if (options.checkpoint)
+					await setState(
+						this,
+						connection,
+						options.checkpoint.namespace,
+						options.checkpoint.key,
+						options.checkpoint.value,
+					);
+				return { written: rows.length };
+			},
+			{ table: tableName },
+		);
 	}
 
 	/** MySQL rounds or truncates some values with only a warning; a warning here is a refused value. */
@@ -187,7 +202,10 @@ export class MysqlConnector implements DestinationConnector {
 		});
 	}
 
-	async transaction<T>(work: (connection: PoolConnection) => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+	async transaction<T>(
+		work: (connection: PoolConnection) => Promise<T>,
+		context: Record<string, unknown> = {},
+	): Promise<T> {
 		const connection = await this.run(() => this.pool.getConnection(), context);
 		try {
 			await connection.beginTransaction();
@@ -206,11 +224,14 @@ export class MysqlConnector implements DestinationConnector {
 		if (!(await this.catalog.exists(tableName))) return { table: tableName, createdByMigration: true, rows: 0 };
 		const table = await this.table(tableName);
 		const copyName = snapshotName(runId, table.name);
-		await this.run(async () => {
-			await this.query(`DROP TABLE IF EXISTS ${sql.q(copyName)}`);
-			await this.query(`CREATE TABLE ${sql.q(copyName)} LIKE ${sql.q(table.name)}`);
-			await this.query(`INSERT INTO ${sql.q(copyName)} SELECT * FROM ${sql.q(table.name)}`);
-		}, { table: tableName });
+		await this.run(
+			async () => {
+				await this.query(`DROP TABLE IF EXISTS ${sql.q(copyName)}`);
+				await this.query(`CREATE TABLE ${sql.q(copyName)} LIKE ${sql.q(table.name)}`);
+				await this.query(`INSERT INTO ${sql.q(copyName)} SELECT * FROM ${sql.q(table.name)}`);
+			},
+			{ table: tableName },
+		);
 		const digest = await this.checksum(table.name);
 		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
 	}
@@ -223,10 +244,17 @@ export class MysqlConnector implements DestinationConnector {
 		}
 		const table = await this.table(snapshot.table);
 		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
-		await this.transaction(async (connection) => {
-			await this.query(`DELETE FROM ${sql.q(table.name)}`, [], connection);
-			await this.query(`INSERT INTO ${sql.q(table.name)} (${cols}) SELECT ${cols} FROM ${sql.q(snapshot.copyName!)}`, [], connection);
-		}, { table: snapshot.table });
+		await this.transaction(
+			async (connection) => {
+				await this.query(`DELETE FROM ${sql.q(table.name)}`, [], connection);
+				await this.query(
+					`INSERT INTO ${sql.q(table.name)} (${cols}) SELECT ${cols} FROM ${sql.q(snapshot.copyName!)}`,
+					[],
+					connection,
+				);
+			},
+			{ table: snapshot.table },
+		);
 	}
 
 	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
@@ -247,7 +275,8 @@ export class MysqlConnector implements DestinationConnector {
 
 	private keyParams(table: TableSchema, range: KeyRange): KeyRange {
 		const keyColumns = table.primaryKey.map((k) => column(table, k));
-		const convert = (tuple?: unknown[]) => tuple?.map((v, i) => toMysql(v as never, keyColumns[i])) as KeyRange['after'];
+		const convert = (tuple?: unknown[]) =>
+			tuple?.map((v, i) => toMysql(v as never, keyColumns[i])) as KeyRange['after'];
 		return { after: convert(range.after), upTo: convert(range.upTo) };
 	}
 }
@@ -270,7 +299,13 @@ async function ensureStateTable(connector: MysqlConnector, on?: Queryable): Prom
 	);
 }
 
-async function setState(connector: MysqlConnector, on: Queryable | undefined, namespace: string, key: string, value: unknown): Promise<void> {
+async function setState(
+	connector: MysqlConnector,
+	on: Queryable | undefined,
+	namespace: string,
+	key: string,
+	value: unknown,
+): Promise<void> {
 	await ensureStateTable(connector, on);
 	await connector.query(
 		`INSERT INTO ${sql.q(STATE_TABLE)} (namespace, \`key\`, value) VALUES (?, ?, ?) ` +
@@ -287,7 +322,10 @@ class MysqlStateStore implements StateStore {
 	async get<T>(namespace: string, key: string): Promise<T | undefined> {
 		return this.connector.run(async () => {
 			await ensureStateTable(this.connector);
-			const r = await this.connector.query<RowDataPacket[]>(`SELECT value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? AND \`key\` = ?`, [namespace, key]);
+			const r = await this.connector.query<RowDataPacket[]>(
+				`SELECT value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? AND \`key\` = ?`,
+				[namespace, key],
+			);
 			return r.length ? (JSON.parse(r[0].value) as T) : undefined;
 		});
 	}
@@ -299,7 +337,10 @@ class MysqlStateStore implements StateStore {
 	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
 		return this.connector.run(async () => {
 			await ensureStateTable(this.connector);
-			const r = await this.connector.query<RowDataPacket[]>(`SELECT \`key\`, value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? ORDER BY \`key\``, [namespace]);
+			const r = await this.connector.query<RowDataPacket[]>(
+				`SELECT \`key\`, value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? ORDER BY \`key\``,
+				[namespace],
+			);
 			return r.map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
 		});
 	}

@@ -1,7 +1,11 @@
 import { ConnectionError, ConstraintError, MigrationError, SchemaError, ValueError, redact } from '../../core/errors';
 
 /** mysql2 driver errors → core's typed errors. Secrets are removed from every message. */
-export function translateMysqlError(error: unknown, secrets: Array<string | undefined>, context: Record<string, unknown> = {}): MigrationError {
+export function translateMysqlError(
+	error: unknown,
+	secrets: Array<string | undefined>,
+	context: Record<string, unknown> = {},
+): MigrationError {
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; errno?: number; message?: string; sqlMessage?: string };
 	const message = redact(`MySQL/MariaDB: ${e.sqlMessage ?? e.message ?? String(error)}`, secrets);

@@ -54,11 +54,18 @@ export async function introspectMysql(pool: Pool): Promise<TableSchema[]> {
 	]);
 
 	return tables.map((t): TableSchema => {
-		const jsonColumns = new Set(checks.filter((c) => c.tbl === t.name).map((c) => /json_valid\(`?([^`)]+)`?\)/i.exec(c.clause)?.[1]));
+		const jsonColumns = new Set(
+			checks.filter((c) => c.tbl === t.name).map((c) => /json_valid\(`?([^`)]+)`?\)/i.exec(c.clause)?.[1]),
+		);
 		const cols: Column[] = columns
 			.filter((c) => c.tbl === t.name)
 			.map((c) => {
-				const logical = logicalFromMysql({ dataType: c.dataType, columnType: c.columnType, jsonChecked: jsonColumns.has(c.name), comment: c.comment });
+				const logical = logicalFromMysql({
+					dataType: c.dataType,
+					columnType: c.columnType,
+					jsonChecked: jsonColumns.has(c.name),
+					comment: c.comment,
+				});
 				return {
 					name: c.name,
 					nativeType: c.columnType,
@@ -78,7 +85,12 @@ export async function introspectMysql(pool: Pool): Promise<TableSchema[]> {
 		}
 		const fkMap = new Map<string, ForeignKeyInfo>();
 		for (const f of fks.filter((f) => f.tbl === t.name)) {
-			const fk: ForeignKeyInfo = fkMap.get(f.name) ?? { name: f.name, columns: [], referencedTable: f.refTable, referencedColumns: [] };
+			const fk: ForeignKeyInfo = fkMap.get(f.name) ?? {
+				name: f.name,
+				columns: [],
+				referencedTable: f.refTable,
+				referencedColumns: [],
+			};
 			fk.columns.push(f.col);
 			fk.referencedColumns.push(f.refCol);
 			fkMap.set(f.name, fk);

@@ -99,7 +99,10 @@ export function checksumRange(table: TableSchema, range?: KeyRange): Statement {
 
 export function createTable(table: TableSchema, ifNotExists: boolean): string {
 	const columns = table.columns.map((c) => {
-		const type = mysqlTypeFor(c, table.primaryKey.includes(c.name) || table.indexes.some((i) => i.columns.includes(c.name)));
+		const type = mysqlTypeFor(
+			c,
+			table.primaryKey.includes(c.name) || table.indexes.some((i) => i.columns.includes(c.name)),
+		);
 		// DATETIME(6) has no zone; the comment keeps "this is a UTC instant" for introspection.
 		const comment = c.logical === 'timestamptz' ? ` COMMENT '${INSTANT_COMMENT}'` : '';
 		return `${q(c.name)} ${type}${c.nullable ? ' NULL' : ' NOT NULL'}${comment}`;

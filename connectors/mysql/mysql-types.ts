@@ -92,7 +92,9 @@ export function mysqlTypeFor(column: Column, inKey = false): string {
 			const precision = column.precision ?? 65;
 			const scale = column.scale ?? (column.precision ? 0 : 30);
 			if (precision > 65 || scale > 30) {
-				throw new ValueError(`Column ${column.name}: DECIMAL(${precision},${scale}) exceeds MySQL's DECIMAL(65,30)`, { column: column.name });
+				throw new ValueError(`Column ${column.name}: DECIMAL(${precision},${scale}) exceeds MySQL's DECIMAL(65,30)`, {
+					column: column.name,
+				});
 			}
 			return `decimal(${precision},${scale})`;
 		}
@@ -101,7 +103,11 @@ export function mysqlTypeFor(column: Column, inKey = false): string {
 		case 'float64':
 			return 'double';
 		case 'string':
-			return column.length && column.length <= 16383 ? `varchar(${column.length})` : inKey ? 'varchar(768)' : 'longtext';
+			return column.length && column.length <= 16383
+				? `varchar(${column.length})`
+				: inKey
+					? 'varchar(768)'
+					: 'longtext';
 		case 'text':
 		case 'unknown':
 			return inKey ? 'varchar(768)' : 'longtext';
@@ -172,7 +178,9 @@ export function toMysql(value: Value | undefined, column: Column): unknown {
 		case 'float32':
 		case 'float64':
 			if (typeof value === 'number' && !Number.isFinite(value)) {
-				throw new ValueError(`Column ${column.name}: ${value} cannot be stored in MySQL/MariaDB`, { column: column.name });
+				throw new ValueError(`Column ${column.name}: ${value} cannot be stored in MySQL/MariaDB`, {
+					column: column.name,
+				});
 			}
 			return value;
 		default:
@@ -183,7 +191,8 @@ export function toMysql(value: Value | undefined, column: Column): unknown {
 /** '2024-01-02T03:04:05.123456Z' → '2024-01-02 03:04:05.123456'; offsets other than Z are converted to UTC. */
 function timestampForMysql(text: string, column: Column): string {
 	const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
-	if (!match) throw new ValueError(`Column ${column.name}: ${JSON.stringify(text)} is not a timestamp`, { column: column.name });
+	if (!match)
+		throw new ValueError(`Column ${column.name}: ${JSON.stringify(text)} is not a timestamp`, { column: column.name });
 	const [, date, time, zone] = match;
 	if (!zone || zone === 'Z' || /^[+-]00:?00$/.test(zone)) return `${date} ${time}`;
 	const fraction = /\.(\d+)/.exec(time)?.[1] ?? '';

@@ -90,7 +90,9 @@ export class PostgresConnector implements DestinationConnector {
 		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
 		const table = await this.table(tableName);
 		const key = requirePrimaryKey(table, this.system);
-		const result = await this.run(() => this.pool.query(sql.chunkBoundaries(this.schema, table, rowsPerChunk)), { table: tableName });
+		const result = await this.run(() => this.pool.query(sql.chunkBoundaries(this.schema, table, rowsPerChunk)), {
+			table: tableName,
+		});
 		return rangesFromBoundaries(result.rows.map((row) => key.map((k) => row[k])));
 	}
 
@@ -123,7 +125,9 @@ export class PostgresConnector implements DestinationConnector {
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
-		await this.run(() => this.pool.query(sql.createTable(this.schema, table, options.ifNotExists ?? false)), { table: table.name });
+		await this.run(() => this.pool.query(sql.createTable(this.schema, table, options.ifNotExists ?? false)), {
+			table: table.name,
+		});
 		for (const index of table.indexes) {
 			const statement =
 				`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${sql.q(index.name)} ` +
@@ -146,28 +150,45 @@ export class PostgresConnector implements DestinationConnector {
 		const unknown = rows.length ? Object.keys(rows[0]).filter((k) => !table.columns.some((c) => c.name === k)) : [];
 		requireColumns(table, unknown, this.system);
 		const key = options.key ?? table.primaryKey;
-		if (options.mode === 'upsert') requireColumns(table, requirePrimaryKey({ ...table, primaryKey: key }, this.system), this.system);
-		return this.transaction(async (client) => {
-			if (rows.length && columns.length) {
-				const names = columns.map((c) => c.name);
-				const lines = function* () {
-					for (const row of rows) yield columns.map((c) => copyText(row[c.name], c)).join('\t') + '\n';
-				};
-				if (options.mode === 'insert') {
-					await pipeline(Readable.from(lines()), client.query(copyFromStream(sql.copyFrom(this.schema, table.name, names))));
-				} else {
-					const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
-					await client.query(
-						`CREATE TEMP TABLE ${sql.q(staging)} ON COMMIT DROP AS SELECT ${names.map(sql.q).join(', ')} ` +
-							`FROM ${sql.qualified(this.schema, table.name)} WITH NO DATA`,
-					);
-					await pipeline(Readable.from(lines()), client.query(copyFromStream(`COPY ${sql.q(staging)} (${names.map(sql.q).join(', ')}) FROM STDIN`)));
-					await client.query(sql.upsertFromStaging(this.schema, table.name, staging, names, key));
+		if (options.mode === 'upsert')
+			requireColumns(table, requirePrimaryKey({ ...table, primaryKey: key }, this.system), this.system);
+		return this.transaction(
+			async (client) => {
+				if (rows.length && columns.length) {
+					const names = columns.map((c) => c.name);
+					const lines = function* () {
+						for (const row of rows) yield columns.map((c) => copyText(row[c.name], c)).join('\t') + '\n';
+					};
+					if (options.mode === 'insert') {
+						await pipeline(
+							Readable.from(lines()),
+							client.query(copyFromStream(sql.copyFrom(this.schema, table.name, names))),
+						);
+					} else {
+						const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
+						await client.query(
+							`CREATE TEMP TABLE ${sql.q(staging)} ON COMMIT DROP AS SELECT ${names.map(sql.q).join(', ')} ` +
+								`FROM ${sql.qualified(this.schema, table.name)} WITH NO DATA`,
+						);
+						await pipeline(
+							Readable.from(lines()),
+							client.query(copyFromStream(`COPY ${sql.q(staging)} (${names.map(sql.q).join(', ')}) FROM STDIN`)),
+						);
+						await client.query(sql.upsertFromStaging(this.schema, table.name, staging, names, key));
+					}
 				}
-			}
-			if (options.checkpoint) await setState(client, this.schema, options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
-			return { written: rows.length };
-		}, { table: tableName });
+				if (options.checkpoint)
+					await setState(
+						client,
+						this.schema,
+						options.checkpoint.namespace,
+						options.checkpoint.key,
+						options.checkpoint.value,
+					);
+				return { written: rows.length };
+			},
+			{ table: tableName },
+		);
 	}
 
 	async transaction<T>(work: (client: PoolClient) => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
@@ -190,10 +211,15 @@ export class PostgresConnector implements DestinationConnector {
 		if (!exists) return { table: tableName, createdByMigration: true, rows: 0 };
 		const table = await this.table(tableName);
 		const copyName = snapshotName(runId, table.name);
-		await this.run(async () => {
-			await this.pool.query(`DROP TABLE IF EXISTS ${sql.qualified(this.schema, copyName)}`);
-			await this.pool.query(`CREATE TABLE ${sql.qualified(this.schema, copyName)} AS TABLE ${sql.qualified(this.schema, table.name)}`);
-		}, { table: tableName });
+		await this.run(
+			async () => {
+				await this.pool.query(`DROP TABLE IF EXISTS ${sql.qualified(this.schema, copyName)}`);
+				await this.pool.query(
+					`CREATE TABLE ${sql.qualified(this.schema, copyName)} AS TABLE ${sql.qualified(this.schema, table.name)}`,
+				);
+			},
+			{ table: tableName },
+		);
 		const digest = await this.checksum(table.name);
 		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
 	}
@@ -207,10 +233,15 @@ export class PostgresConnector implements DestinationConnector {
 		const table = await this.table(snapshot.table);
 		const target = sql.qualified(this.schema, table.name);
 		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
-		await this.transaction(async (client) => {
-			await client.query(`DELETE FROM ${target}`);
-			await client.query(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${sql.qualified(this.schema, snapshot.copyName!)}`);
-		}, { table: snapshot.table });
+		await this.transaction(
+			async (client) => {
+				await client.query(`DELETE FROM ${target}`);
+				await client.query(
+					`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${sql.qualified(this.schema, snapshot.copyName!)}`,
+				);
+			},
+			{ table: snapshot.table },
+		);
 	}
 
 	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
@@ -224,7 +255,8 @@ export class PostgresConnector implements DestinationConnector {
 
 	private keyParams(table: TableSchema, range: KeyRange): KeyRange {
 		const keyColumns = table.primaryKey.map((k) => table.columns.find((c) => c.name === k)!);
-		const convert = (tuple?: unknown[]) => tuple?.map((v, i) => postgresParam(v as never, keyColumns[i])) as KeyRange['after'];
+		const convert = (tuple?: unknown[]) =>
+			tuple?.map((v, i) => postgresParam(v as never, keyColumns[i])) as KeyRange['after'];
 		return { after: convert(range.after), upTo: convert(range.upTo) };
 	}
 }
@@ -240,7 +272,13 @@ async function ensureStateTable(client: Pick<Pool, 'query'>, schema: string): Pr
 	);
 }
 
-async function setState(client: Pick<Pool, 'query'>, schema: string, namespace: string, key: string, value: unknown): Promise<void> {
+async function setState(
+	client: Pick<Pool, 'query'>,
+	schema: string,
+	namespace: string,
+	key: string,
+	value: unknown,
+): Promise<void> {
 	await ensureStateTable(client, schema);
 	await client.query(
 		`INSERT INTO ${sql.qualified(schema, STATE_TABLE)} (namespace, key, value) VALUES ($1, $2, $3) ` +
@@ -260,7 +298,10 @@ class PostgresStateStore implements StateStore {
 	async get<T>(namespace: string, key: string): Promise<T | undefined> {
 		return this.connector.run(async () => {
 			await ensureStateTable(this.pool, this.connector.schema);
-			const r = await this.pool.query(`SELECT value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 AND key = $2`, [namespace, key]);
+			const r = await this.pool.query(
+				`SELECT value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 AND key = $2`,
+				[namespace, key],
+			);
 			return r.rows.length ? (r.rows[0].value as T) : undefined;
 		});
 	}
@@ -272,7 +313,10 @@ class PostgresStateStore implements StateStore {
 	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
 		return this.connector.run(async () => {
 			await ensureStateTable(this.pool, this.connector.schema);
-			const r = await this.pool.query(`SELECT key, value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 ORDER BY key`, [namespace]);
+			const r = await this.pool.query(
+				`SELECT key, value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 ORDER BY key`,
+				[namespace],
+			);
 			return r.rows.map((row) => ({ key: row.key, value: row.value as T }));
 		});
 	}

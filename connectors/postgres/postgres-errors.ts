@@ -1,11 +1,20 @@
 import { ConnectionError, ConstraintError, MigrationError, SchemaError, ValueError, redact } from '../../core/errors';
 
 /** pg driver errors → core's typed errors. Secrets are removed from every message. */
-export function translatePostgresError(error: unknown, secrets: Array<string | undefined>, context: Record<string, unknown> = {}): MigrationError {
+export function translatePostgresError(
+	error: unknown,
+	secrets: Array<string | undefined>,
+	context: Record<string, unknown> = {},
+): MigrationError {
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; message?: string; column?: string; table?: string; constraint?: string };
 	const message = redact(`PostgreSQL: ${e.message ?? String(error)}`, secrets);
-	const ctx = { system: 'postgres', ...context, ...(e.column ? { column: e.column } : {}), ...(e.constraint ? { constraint: e.constraint } : {}) };
+	const ctx = {
+		system: 'postgres',
+		...context,
+		...(e.column ? { column: e.column } : {}),
+		...(e.constraint ? { constraint: e.constraint } : {}),
+	};
 	switch (e.code) {
 		case '28P01':
 		case '28000':

@@ -74,7 +74,9 @@ export async function introspectPostgres(pool: Pool, schema: string): Promise<Ta
 				logical: logicalFromPostgres(c.type),
 				nullable: c.nullable,
 				...(c.length != null ? { length: Number(c.length) } : {}),
-				...(c.precision != null && /^numeric\(/.test(c.type) ? { precision: Number(c.precision), scale: Number(c.scale) } : {}),
+				...(c.precision != null && /^numeric\(/.test(c.type)
+					? { precision: Number(c.precision), scale: Number(c.scale) }
+					: {}),
 				...(c.identity || /^nextval\(/.test(c.default_expr ?? '') ? { autoIncrement: true } : {}),
 				...(c.default_expr ? { defaultExpression: c.default_expr } : {}),
 			}));
@@ -83,7 +85,12 @@ export async function introspectPostgres(pool: Pool, schema: string): Promise<Ta
 			.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique }));
 		const foreignKeys: ForeignKeyInfo[] = fks.rows
 			.filter((f) => f.table === t.name)
-			.map((f) => ({ name: f.name, columns: f.columns, referencedTable: f.referenced, referencedColumns: f.refcolumns }));
+			.map((f) => ({
+				name: f.name,
+				columns: f.columns,
+				referencedTable: f.referenced,
+				referencedColumns: f.refcolumns,
+			}));
 		return {
 			name: t.name,
 			columns: cols,

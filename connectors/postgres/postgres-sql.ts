@@ -32,7 +32,13 @@ export function rangePredicate(key: string[], range: KeyRange | undefined, first
 	return { text: parts.length ? parts.join(' AND ') : 'TRUE', values };
 }
 
-export function selectPage(schema: string, table: TableSchema, columns: string[], range: KeyRange, limit: number): Statement {
+export function selectPage(
+	schema: string,
+	table: TableSchema,
+	columns: string[],
+	range: KeyRange,
+	limit: number,
+): Statement {
 	const where = rangePredicate(table.primaryKey, range);
 	return {
 		text:
@@ -44,7 +50,10 @@ export function selectPage(schema: string, table: TableSchema, columns: string[]
 
 export function countRows(schema: string, table: TableSchema, range?: KeyRange): Statement {
 	const where = rangePredicate(table.primaryKey, range);
-	return { text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`, values: where.values };
+	return {
+		text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
+		values: where.values,
+	};
 }
 
 /** Every `rowsPerChunk`-th key in key order: one pass over the PK index, no OFFSET. */
@@ -108,7 +117,13 @@ export function copyFrom(schema: string, table: string, columns: string[]): stri
 }
 
 /** Upsert from a staging table filled by COPY. */
-export function upsertFromStaging(schema: string, table: string, staging: string, columns: string[], key: string[]): string {
+export function upsertFromStaging(
+	schema: string,
+	table: string,
+	staging: string,
+	columns: string[],
+	key: string[],
+): string {
 	const cols = columns.map(q).join(', ');
 	const updates = columns.filter((c) => !key.includes(c)).map((c) => `${q(c)} = EXCLUDED.${q(c)}`);
 	return (

@@ -4,7 +4,10 @@ import type { Column, LogicalType, Value } from '../../core/schema';
 
 /** PostgreSQL type name (format_type output) → logical type. */
 export function logicalFromPostgres(nativeType: string): LogicalType {
-	const t = nativeType.toLowerCase().replace(/\(.*\)/, '').trim();
+	const t = nativeType
+		.toLowerCase()
+		.replace(/\(.*\)/, '')
+		.trim();
 	if (t.endsWith('[]')) return 'json';
 	switch (t) {
 		case 'boolean':

@@ -29,9 +29,24 @@ export class SchemaMapper implements INodeType {
 		usableAsTool: true,
 		// Literal, so n8n's lint can see every credential is tested.
 		credentials: [
-			{ name: 'migrationPostgresApi', required: true, testedBy: 'migrationConnectionTest', displayOptions: { show: { system: ['postgres'] } } },
-			{ name: 'migrationMySqlApi', required: true, testedBy: 'migrationConnectionTest', displayOptions: { show: { system: ['mysql'] } } },
-			{ name: 'migrationMongoDbApi', required: true, testedBy: 'migrationConnectionTest', displayOptions: { show: { system: ['mongodb'] } } },
+			{
+				name: 'migrationPostgresApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { system: ['postgres'] } },
+			},
+			{
+				name: 'migrationMySqlApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { system: ['mysql'] } },
+			},
+			{
+				name: 'migrationMongoDbApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { system: ['mongodb'] } },
+			},
 		],
 		properties: [
 			{
@@ -86,7 +101,9 @@ export class SchemaMapper implements INodeType {
 				const system = this.getNodeParameter('system', i) as DatabaseSystem;
 				const tables = this.getNodeParameter('tables', i, []) as string[];
 				const exactCounts = this.getNodeParameter('exactCounts', i, false) as boolean;
-				const assessed = await withConnector(this, system, (connector) => assessTables(connector, tables, { exactCounts }));
+				const assessed = await withConnector(this, system, (connector) =>
+					assessTables(connector, tables, { exactCounts }),
+				);
 				for (const table of assessed) out.push({ json: table as unknown as IDataObject, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {

@@ -40,7 +40,10 @@ export function systemParameter(name: string, displayName: string): INodePropert
 const text = (value: unknown, fallback = '') => (value === undefined || value === null ? fallback : String(value));
 
 /** The one place credentials become a connector; the connector owns the driver client. */
-export function connectorFromCredentials(system: DatabaseSystem, data: ICredentialDataDecryptedObject): DestinationConnector {
+export function connectorFromCredentials(
+	system: DatabaseSystem,
+	data: ICredentialDataDecryptedObject,
+): DestinationConnector {
 	switch (system) {
 		case 'postgres':
 			return createPostgresConnector({

@@ -20,7 +20,14 @@ export async function withConnector<T>(
 }
 
 /** Option loader: the tables (collections) introspection finds, for the editor's dropdowns. */
-export async function listTables(context: ILoadOptionsFunctions, system: DatabaseSystem): Promise<INodePropertyOptions[]> {
+export async function listTables(
+	context: ILoadOptionsFunctions,
+	system: DatabaseSystem,
+): Promise<INodePropertyOptions[]> {
 	const tables = await withConnector(context, system, (connector) => connector.introspect());
-	return tables.map((t) => ({ name: t.name, value: t.name, description: `${t.columns.length} columns, ~${t.rowEstimate} rows` }));
+	return tables.map((t) => ({
+		name: t.name,
+		value: t.name,
+		description: `${t.columns.length} columns, ~${t.rowEstimate} rows`,
+	}));
 }

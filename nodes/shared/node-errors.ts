@@ -5,7 +5,10 @@ import { isMigrationError } from '../../core/errors';
 export function describeError(error: unknown): { message: string; description?: string } {
 	if (isMigrationError(error)) {
 		const { code, context, retryable } = error;
-		const where = [context.table && `table ${String(context.table)}`, context.column && `column ${String(context.column)}`]
+		const where = [
+			context.table && `table ${String(context.table)}`,
+			context.column && `column ${String(context.column)}`,
+		]
 			.filter(Boolean)
 			.join(', ');
 		return {

@@ -24,7 +24,8 @@ describe.each(targets)('$name connector', (target) => {
 
 	async function readAll(table: string, ranges: KeyRange[] = [{}], batchSize = 1000): Promise<Row[]> {
 		const rows: Row[] = [];
-		for (const range of ranges) for await (const batch of connector.read(table, range, { batchSize })) rows.push(...batch);
+		for (const range of ranges)
+			for await (const batch of connector.read(table, range, { batchSize })) rows.push(...batch);
 		return rows;
 	}
 
@@ -36,7 +37,10 @@ describe.each(targets)('$name connector', (target) => {
 			expect(got).toBeDefined();
 			for (const column of table.columns) {
 				const context = `${table.name}.${column.name} of ${JSON.stringify(want[table.primaryKey[0]])}`;
-				expect([context, canonicalText(got![column.name], column.logical)]).toEqual([context, canonicalText(want[column.name], column.logical)]);
+				expect([context, canonicalText(got![column.name], column.logical)]).toEqual([
+					context,
+					canonicalText(want[column.name], column.logical),
+				]);
 			}
 		}
 	}
@@ -178,7 +182,11 @@ describe.each(targets)('$name connector', (target) => {
 		it('upserts: rewriting keys updates rows instead of duplicating them', async () => {
 			const rows = bulk(1_000).rows;
 			await connector.write(bulkTable_.name, rows, { mode: 'upsert' });
-			await connector.write(bulkTable_.name, rows.map((r) => ({ ...r, name: 'updated' })), { mode: 'upsert' });
+			await connector.write(
+				bulkTable_.name,
+				rows.map((r) => ({ ...r, name: 'updated' })),
+				{ mode: 'upsert' },
+			);
 			expect(await connector.count(bulkTable_.name)).toBe(1_000);
 			const read = await readAll(bulkTable_.name);
 			expect(read.every((r) => r.name === 'updated')).toBe(true);
@@ -186,23 +194,34 @@ describe.each(targets)('$name connector', (target) => {
 
 		it('refuses a duplicate key in insert mode with a typed constraint error', async () => {
 			await connector.write(bulkTable_.name, bulk(10).rows, { mode: 'insert' });
-			await expect(connector.write(bulkTable_.name, bulk(1).rows, { mode: 'insert' })).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' });
+			await expect(connector.write(bulkTable_.name, bulk(1).rows, { mode: 'insert' })).rejects.toMatchObject({
+				code: 'CONSTRAINT_VIOLATION',
+			});
 		});
 
 		it('records a checkpoint with the rows, and neither when the write fails', async () => {
 			const namespace = `contract-${target.service}`;
 			await connector.state.delete(namespace);
-			await connector.write(bulkTable_.name, bulk(100).rows, { mode: 'insert', checkpoint: { namespace, key: 'chunk-1', value: { rows: 100 } } });
+			await connector.write(bulkTable_.name, bulk(100).rows, {
+				mode: 'insert',
+				checkpoint: { namespace, key: 'chunk-1', value: { rows: 100 } },
+			});
 			expect(await connector.state.get(namespace, 'chunk-1')).toEqual({ rows: 100 });
 			if (connector.capabilities.supportsTransactions) {
 				const failing = [...bulk(200).rows.slice(100), bulk(1).rows[0]];
 				await expect(
-					connector.write(bulkTable_.name, failing, { mode: 'insert', checkpoint: { namespace, key: 'chunk-2', value: { rows: 101 } } }),
+					connector.write(bulkTable_.name, failing, {
+						mode: 'insert',
+						checkpoint: { namespace, key: 'chunk-2', value: { rows: 101 } },
+					}),
 				).rejects.toBeInstanceOf(MigrationError);
 				expect(await connector.count(bulkTable_.name)).toBe(100);
 				expect(await connector.state.get(namespace, 'chunk-2')).toBeUndefined();
 			}
-			await connector.state.set(namespace, 'watermark', { at: '2024-01-01T00:00:00.000001Z', key: ['9007199254740993'] });
+			await connector.state.set(namespace, 'watermark', {
+				at: '2024-01-01T00:00:00.000001Z',
+				key: ['9007199254740993'],
+			});
 			expect((await connector.state.list(namespace)).map((e) => e.key)).toEqual(['chunk-1', 'watermark']);
 			await connector.state.delete(namespace);
 			expect(await connector.state.list(namespace)).toEqual([]);
@@ -213,7 +232,11 @@ describe.each(targets)('$name connector', (target) => {
 			const before = await connector.checksum(bulkTable_.name);
 			const snapshot = await connector.snapshot(bulkTable_.name, 'run-contract');
 			expect(snapshot).toMatchObject({ createdByMigration: false, rows: 500, digest: before.digest });
-			await connector.write(bulkTable_.name, bulk(800).rows.map((r) => ({ ...r, name: 'changed' })), { mode: 'upsert' });
+			await connector.write(
+				bulkTable_.name,
+				bulk(800).rows.map((r) => ({ ...r, name: 'changed' })),
+				{ mode: 'upsert' },
+			);
 			await connector.restore(snapshot);
 			await connector.restore(snapshot);
 			expect(await connector.checksum(bulkTable_.name)).toEqual(before);
@@ -234,9 +257,13 @@ describe.each(targets)('$name connector', (target) => {
 			await target.native('DROP TABLE IF EXISTS dm_child');
 			await target.native('DROP TABLE IF EXISTS dm_parent');
 			await target.native('CREATE TABLE dm_parent (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE)');
-			await target.native('CREATE TABLE dm_child (id INT PRIMARY KEY, parent_id INT, CONSTRAINT dm_child_parent_fk FOREIGN KEY (parent_id) REFERENCES dm_parent (id))');
+			await target.native(
+				'CREATE TABLE dm_child (id INT PRIMARY KEY, parent_id INT, CONSTRAINT dm_child_parent_fk FOREIGN KEY (parent_id) REFERENCES dm_parent (id))',
+			);
 			const [child] = await connector.introspect(['dm_child']);
-			expect(child.foreignKeys).toEqual([{ name: 'dm_child_parent_fk', columns: ['parent_id'], referencedTable: 'dm_parent', referencedColumns: ['id'] }]);
+			expect(child.foreignKeys).toEqual([
+				{ name: 'dm_child_parent_fk', columns: ['parent_id'], referencedTable: 'dm_parent', referencedColumns: ['id'] },
+			]);
 			const [parent] = await connector.introspect(['dm_parent']);
 			expect(parent.indexes.find((i) => i.columns[0] === 'code')?.unique).toBe(true);
 			await target.native('DROP TABLE dm_child');
@@ -246,10 +273,16 @@ describe.each(targets)('$name connector', (target) => {
 
 	describe('bad input', () => {
 		it('names an unknown table and an unknown column with typed errors', async () => {
-			await expect(connector.count('dm_no_such_table')).rejects.toMatchObject({ code: 'UNKNOWN_TABLE', context: { table: 'dm_no_such_table' } });
+			await expect(connector.count('dm_no_such_table')).rejects.toMatchObject({
+				code: 'UNKNOWN_TABLE',
+				context: { table: 'dm_no_such_table' },
+			});
 			await fresh(bulkTable_);
 			const read = connector.read(bulkTable_.name, {}, { batchSize: 10, columns: ['no_such_column'] });
-			await expect(read.next()).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN', context: { column: 'no_such_column' } });
+			await expect(read.next()).rejects.toMatchObject({
+				code: 'UNKNOWN_COLUMN',
+				context: { column: 'no_such_column' },
+			});
 		});
 
 		it('refuses an injected identifier before executing anything with it', async () => {
@@ -257,10 +290,12 @@ describe.each(targets)('$name connector', (target) => {
 			await connector.write('y', bulk(3).rows, { mode: 'insert' });
 			const evil = 'x"; DROP TABLE y; --';
 			await expect(connector.count(evil)).rejects.toMatchObject({ code: 'UNKNOWN_TABLE' });
-			await expect(connector.checksum("y`; DROP TABLE y; --")).rejects.toMatchObject({ code: 'UNKNOWN_TABLE' });
+			await expect(connector.checksum('y`; DROP TABLE y; --')).rejects.toMatchObject({ code: 'UNKNOWN_TABLE' });
 			const read = connector.read('y', {}, { batchSize: 10, columns: [evil] });
 			await expect(read.next()).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
-			await expect(connector.write('y', [{ id: '99', [evil]: 1 }], { mode: 'insert' })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
+			await expect(connector.write('y', [{ id: '99', [evil]: 1 }], { mode: 'insert' })).rejects.toMatchObject({
+				code: 'UNKNOWN_COLUMN',
+			});
 			expect(await connector.count('y')).toBe(3);
 			await connector.dropTable('y');
 		});

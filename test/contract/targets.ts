@@ -26,7 +26,8 @@ export const targets: ContractTarget[] = [
 		name: 'PostgreSQL',
 		service: 'postgres',
 		connect: () => createPostgresConnector(postgresSettings),
-		connectWithWrongPassword: () => createPostgresConnector({ ...postgresSettings, user: 'dm_no_such_user', password: WRONG_PASSWORD }),
+		connectWithWrongPassword: () =>
+			createPostgresConnector({ ...postgresSettings, user: 'dm_no_such_user', password: WRONG_PASSWORD }),
 		native: async (statement) => {
 			const pool = new PgPool(postgresSettings);
 			try {
@@ -58,7 +59,8 @@ export const targets: ContractTarget[] = [
 		name: 'FerretDB (MongoDB wire)',
 		service: 'ferretdb',
 		connect: () => createMongoConnector(mongoSettings),
-		connectWithWrongPassword: () => createMongoConnector({ ...mongoSettings, url: 'mongodb://dm_user:' + WRONG_PASSWORD + '@127.0.0.1:1/' }),
+		connectWithWrongPassword: () =>
+			createMongoConnector({ ...mongoSettings, url: 'mongodb://dm_user:' + WRONG_PASSWORD + '@127.0.0.1:1/' }),
 		// BSON dates hold milliseconds; FerretDB 1.x refuses Decimal128 (its conversion is unit-tested on BSON values).
 		adapt: (table, rows) => ({
 			table: { ...table, columns: table.columns.filter((c) => c.logical !== 'decimal') },

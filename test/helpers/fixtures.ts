@@ -108,7 +108,8 @@ export const compositeTable: TableSchema = {
 export function compositeRows(tenants: number, perTenant: number): Row[] {
 	const rows: Row[] = [];
 	for (let t = 0; t < tenants; t++) {
-		for (let s = 0; s < perTenant; s++) rows.push({ tenant: `tenant-${String(t).padStart(3, '0')}-ü`, seq: String(s * 7 - 50), note: `n${t}.${s}` });
+		for (let s = 0; s < perTenant; s++)
+			rows.push({ tenant: `tenant-${String(t).padStart(3, '0')}-ü`, seq: String(s * 7 - 50), note: `n${t}.${s}` });
 	}
 	return rows;
 }

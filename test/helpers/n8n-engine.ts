@@ -32,7 +32,8 @@ const workflowLib = require('n8n-workflow') as typeof import('n8n-workflow');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const core = require('n8n-core') as typeof import('n8n-core');
 
-export const N8N_DIR = process.env.DM_N8N_DIR ?? join(process.env.HOME ?? '/root', '.cache/n8n-nodes-data-migration/n8n-1.123.81');
+export const N8N_DIR =
+	process.env.DM_N8N_DIR ?? join(process.env.HOME ?? '/root', '.cache/n8n-nodes-data-migration/n8n-1.123.81');
 
 /** Base nodes templates use, by type name → file in n8n-nodes-base. */
 const BASE_NODES: Record<string, string> = {
@@ -144,7 +145,12 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const library = new Map((options.workflows ?? []).map((w) => [String(w.id), w]));
 	const credentialsHelper = new TestCredentials(options.credentials);
 
-	const execute = async (json: WorkflowJson, input: INodeExecutionData[], mode: 'manual' | 'integrated', startName?: string) => {
+	const execute = async (
+		json: WorkflowJson,
+		input: INodeExecutionData[],
+		mode: 'manual' | 'integrated',
+		startName?: string,
+	) => {
 		const workflow = new workflowLib.Workflow({
 			id: String(json.id ?? `wf-${++executionCounter}`),
 			name: json.name,
@@ -158,13 +164,16 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		const executionId = String(++executionCounter);
 		const startNode = startName
 			? workflow.getNode(startName)
-			: json.nodes.find((n) => /trigger|webhook/i.test(n.type) && !n.disabled) ?? json.nodes[0];
+			: (json.nodes.find((n) => /trigger|webhook/i.test(n.type) && !n.disabled) ?? json.nodes[0]);
 		if (!startNode) throw new Error(`Start node ${startName} not found`);
 		const hooks = new core.ExecutionLifecycleHooks(mode, executionId, { ...json, id: workflow.id } as IWorkflowBase);
 		const additionalData = {
 			credentialsHelper,
-			executeWorkflow: (info: IExecuteWorkflowInfo, _data: IWorkflowExecuteAdditionalData, opts: ExecuteWorkflowOptions) =>
-				executeSub(info, opts),
+			executeWorkflow: (
+				info: IExecuteWorkflowInfo,
+				_data: IWorkflowExecuteAdditionalData,
+				opts: ExecuteWorkflowOptions,
+			) => executeSub(info, opts),
 			getRunExecutionData: async () => undefined,
 			currentNodeExecutionIndex: 0,
 			restApiUrl: 'http://localhost:5678/rest',
@@ -189,7 +198,8 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		const execution = workflowExecute.processRunExecutionData(workflow);
 		if (mode === 'manual') options.onStart?.(() => execution.cancel());
 		const run = await execution;
-		const saveSetting = run.status === 'success' ? json.settings?.saveDataSuccessExecution : json.settings?.saveDataErrorExecution;
+		const saveSetting =
+			run.status === 'success' ? json.settings?.saveDataSuccessExecution : json.settings?.saveDataErrorExecution;
 		executions.push({ workflowId: workflow.id, status: run.status, data: saveSetting === 'none' ? undefined : run });
 		return run;
 	};
@@ -202,7 +212,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 			throw run.data.resultData.error ?? new Error(`Sub-workflow ${info.id} ended with status ${run.status}`);
 		}
 		const last = run.data.resultData.lastNodeExecuted;
-		const data = last ? run.data.resultData.runData[last]?.at(-1)?.data?.main ?? [null] : [null];
+		const data = last ? (run.data.resultData.runData[last]?.at(-1)?.data?.main ?? [null]) : [null];
 		return { executionId: String(executionCounter), data };
 	};
 

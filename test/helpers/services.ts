@@ -63,6 +63,8 @@ function portOpen(host: string, port: number): Promise<boolean> {
 export async function requireService(name: ServiceName): Promise<void> {
 	const { host, port } = SERVICES[name]();
 	if (!(await portOpen(host, port))) {
-		throw new Error(`The ${name} test service is not reachable on ${host}:${port}. Start it with: bash scripts/services.sh up`);
+		throw new Error(
+			`The ${name} test service is not reachable on ${host}:${port}. Start it with: bash scripts/services.sh up`,
+		);
 	}
 }

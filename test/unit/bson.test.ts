@@ -14,19 +14,27 @@ describe('BSON conversions', () => {
 		expect(fromBson(Decimal128.fromString('1.500'))).toBe('1.5');
 		expect(fromBson(toBson('-0.0000000001', col('decimal')))).toBe('-0.0000000001');
 		// DECIMAL(38,10) can need 38 digits: refused rather than rounded.
-		expect(() => toBson('1234567890123456789012345678.0123456789', col('decimal'))).toThrow(expect.objectContaining({ code: 'VALUE_NOT_REPRESENTABLE' }));
+		expect(() => toBson('1234567890123456789012345678.0123456789', col('decimal'))).toThrow(
+			expect.objectContaining({ code: 'VALUE_NOT_REPRESENTABLE' }),
+		);
 		expect(logicalOfBson(d)).toBe('decimal');
 	});
 
 	it('refuses NaN and ±Infinity, naming the field, instead of turning them into null', () => {
 		for (const value of [NaN, Infinity, -Infinity]) {
-			expect(() => fromBson(value, 'float64', 'ratio')).toThrow(expect.objectContaining({ code: 'VALUE_NOT_REPRESENTABLE' }));
+			expect(() => fromBson(value, 'float64', 'ratio')).toThrow(
+				expect.objectContaining({ code: 'VALUE_NOT_REPRESENTABLE' }),
+			);
 		}
 		expect(() => fromBson({ inner: [1, NaN] }, 'json', 'doc')).toThrow(/doc\.inner/);
 	});
 
 	it('converts nested arrays and documents to JSON with exact scalars', () => {
-		const value = [[1, 2], [Long.fromString('9223372036854775807'), [new ObjectId('65a1b2c3d4e5f60718293a4b')]], { b: new Binary(Buffer.from([0, 1])) }];
+		const value = [
+			[1, 2],
+			[Long.fromString('9223372036854775807'), [new ObjectId('65a1b2c3d4e5f60718293a4b')]],
+			{ b: new Binary(Buffer.from([0, 1])) },
+		];
 		expect(fromBson(value)).toEqual([[1, 2], ['9223372036854775807', ['65a1b2c3d4e5f60718293a4b']], { b: 'AAE=' }]);
 		expect(logicalOfBson(value)).toBe('json');
 	});
@@ -39,8 +47,12 @@ describe('BSON conversions', () => {
 	});
 
 	it('refuses sub-millisecond timestamps a BSON date cannot hold', () => {
-		expect(() => toBson('2024-01-01T00:00:00.000001Z', col('timestamptz'))).toThrow(expect.objectContaining({ code: 'VALUE_NOT_REPRESENTABLE' }));
-		expect((toBson('2024-01-01T00:00:00.123000Z', col('timestamptz')) as Date).toISOString()).toBe('2024-01-01T00:00:00.123Z');
+		expect(() => toBson('2024-01-01T00:00:00.000001Z', col('timestamptz'))).toThrow(
+			expect.objectContaining({ code: 'VALUE_NOT_REPRESENTABLE' }),
+		);
+		expect((toBson('2024-01-01T00:00:00.123000Z', col('timestamptz')) as Date).toISOString()).toBe(
+			'2024-01-01T00:00:00.123Z',
+		);
 	});
 
 	it('types wrappers and merges numeric kinds upward', () => {

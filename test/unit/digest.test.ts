@@ -6,7 +6,11 @@ const columns: Column[] = [
 	{ name: 'name', nativeType: '', logical: 'string', nullable: true },
 	{ name: 'amount', nativeType: '', logical: 'decimal', nullable: true },
 ];
-const rows: Row[] = Array.from({ length: 50 }, (_, i) => ({ id: String(i), name: i % 7 ? `n${i}` : null, amount: `${i}.10` }));
+const rows: Row[] = Array.from({ length: 50 }, (_, i) => ({
+	id: String(i),
+	name: i % 7 ? `n${i}` : null,
+	amount: `${i}.10`,
+}));
 
 function digestOf(list: Row[]) {
 	const acc = new DigestAccumulator(columns, ['id']);
@@ -24,13 +28,17 @@ describe('row digests', () => {
 	});
 
 	it('tells NULL from an empty string and notices one changed digit', () => {
-		expect(rowText({ id: '1', name: null, amount: null }, columns)).not.toBe(rowText({ id: '1', name: '', amount: null }, columns));
+		expect(rowText({ id: '1', name: null, amount: null }, columns)).not.toBe(
+			rowText({ id: '1', name: '', amount: null }, columns),
+		);
 		const changed = rows.map((r, i) => (i === 13 ? { ...r, amount: '13.11' } : r));
 		expect(digestOf(changed)).not.toEqual(digestOf(rows));
 	});
 
 	it('treats equal decimals with different trailing zeros as equal', () => {
-		expect(digestOf([{ id: '1', name: 'a', amount: '1.50' }])).toEqual(digestOf([{ id: '1', name: 'a', amount: '1.5' }]));
+		expect(digestOf([{ id: '1', name: 'a', amount: '1.50' }])).toEqual(
+			digestOf([{ id: '1', name: 'a', amount: '1.5' }]),
+		);
 	});
 
 	it('notices a missing and a duplicated row', () => {

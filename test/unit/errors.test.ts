@@ -31,7 +31,12 @@ describe('errors and assessment', () => {
 
 	it('assesses with estimates unless exact counts are asked for', async () => {
 		const fake = { introspect: async () => [noKey], count: async () => 40 } as unknown as SourceConnector;
-		expect((await assessTables(fake))[0]).toMatchObject({ table: 'logs', rows: 42, rowsExact: false, foreignKeys: [{ references: 'p(id)' }] });
+		expect((await assessTables(fake))[0]).toMatchObject({
+			table: 'logs',
+			rows: 42,
+			rowsExact: false,
+			foreignKeys: [{ references: 'p(id)' }],
+		});
 		expect((await assessTables(fake, [], { exactCounts: true }))[0]).toMatchObject({ rows: 40, rowsExact: true });
 	});
 });

@@ -4,7 +4,8 @@ import type { KeyRange, Row } from '../../core/schema';
 describe('keyset pagination', () => {
 	const table: Row[] = Array.from({ length: 23 }, (_, i) => ({ a: String(Math.floor(i / 5)), b: i }));
 	const fetchPage = async (page: KeyRange, limit: number) => {
-		const gt = (r: Row, t: unknown[]) => (r.a as string) > (t[0] as string) || (r.a === t[0] && (r.b as number) > (t[1] as number));
+		const gt = (r: Row, t: unknown[]) =>
+			(r.a as string) > (t[0] as string) || (r.a === t[0] && (r.b as number) > (t[1] as number));
 		return table.filter((r) => (!page.after || gt(r, page.after)) && (!page.upTo || !gt(r, page.upTo))).slice(0, limit);
 	};
 
@@ -19,7 +20,8 @@ describe('keyset pagination', () => {
 
 	it('stays inside a range', async () => {
 		const seen: Row[] = [];
-		for await (const page of keysetPages({ after: ['1', 7], upTo: ['3', 17] }, ['a', 'b'], 3, fetchPage)) seen.push(...page);
+		for await (const page of keysetPages({ after: ['1', 7], upTo: ['3', 17] }, ['a', 'b'], 3, fetchPage))
+			seen.push(...page);
 		expect(seen.map((r) => r.b)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
 	});
 

@@ -59,6 +59,8 @@ describe('statement builders', () => {
 	it('identifiers must be found by introspection before use', () => {
 		const known = new Map([[table.name, table]]);
 		expect(() => requireTable(known, 'y', 'postgres')).toThrow(expect.objectContaining({ code: 'UNKNOWN_TABLE' }));
-		expect(() => requireColumns(table, ['v; DROP TABLE y'], 'postgres')).toThrow(expect.objectContaining({ code: 'UNKNOWN_COLUMN' }));
+		expect(() => requireColumns(table, ['v; DROP TABLE y'], 'postgres')).toThrow(
+			expect.objectContaining({ code: 'UNKNOWN_COLUMN' }),
+		);
 	});
 });
