@@ -7,8 +7,9 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { assessTables } from '../../core/assess';
+import { mapTables, type TableMapping } from '../../core/mapping';
 import { CONNECTION_TEST, systemParameter, type DatabaseSystem } from '../shared/connection';
 import { testConnection } from '../shared/credential-test';
 import { listTables, withConnector } from '../shared/node-connector';
@@ -22,7 +23,7 @@ export class SchemaMapper implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Assess a database before migrating it: tables, rows, sizes, keys and incompatibilities',
+		description: 'Assess a database, map its tables to another engine, and create them there',
 		defaults: { name: 'Schema Mapper' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -61,6 +62,18 @@ export class SchemaMapper implements INodeType {
 						action: 'Assess a database',
 						description: 'One item per table: rows, size, keys, indexes, foreign keys and issues',
 					},
+					{
+						name: 'Map',
+						value: 'map',
+						action: 'Map source tables',
+						description: 'One mapping document per source table: its schema and the engine-neutral target schema',
+					},
+					{
+						name: 'Apply DDL',
+						value: 'applyDdl',
+						action: 'Create destination tables',
+						description: 'Create the tables, primary keys and indexes of the input mapping documents in this database',
+					},
 				],
 				default: 'assess',
 			},
@@ -71,8 +84,9 @@ export class SchemaMapper implements INodeType {
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getTables', loadOptionsDependsOn: ['system'] },
 				default: [],
+				displayOptions: { show: { operation: ['assess', 'map'] } },
 				description:
-					'Tables (collections) to assess; none means all. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'Tables (collections); none means all. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Exact Row Counts',
@@ -80,6 +94,23 @@ export class SchemaMapper implements INodeType {
 				type: 'boolean',
 				default: false,
 				description: 'Whether to count rows exactly (a full scan per table) instead of using the database estimate',
+				displayOptions: { show: { operation: ['assess'] } },
+			},
+			{
+				displayName: 'Type Overrides',
+				name: 'overrides',
+				type: 'json',
+				default: '{}',
+				description:
+					'Logical types per column, e.g. {"orders.note": "text", "payload": "json"}; keys are "table.column" or "column"',
+				displayOptions: { show: { operation: ['map'] } },
+			},
+			{
+				displayName: 'Destination Table Prefix',
+				name: 'prefix',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['map'] } },
 			},
 		],
 	};
@@ -99,7 +130,41 @@ export class SchemaMapper implements INodeType {
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const system = this.getNodeParameter('system', i) as DatabaseSystem;
+				const operation = this.getNodeParameter('operation', i) as string;
+				if (operation === 'applyDdl') {
+					const mapping = items[i].json as unknown as TableMapping;
+					if (!mapping.target?.columns) {
+						throw new NodeOperationError(
+							this.getNode(),
+							'Apply DDL needs mapping documents from a Schema Mapper "Map" step as input',
+							{ itemIndex: i },
+						);
+					}
+					await withConnector(this, system, (connector) =>
+						connector.createTable(mapping.target, { ifNotExists: true }),
+					);
+					out.push({
+						json: {
+							table: mapping.destinationTable,
+							created: true,
+							columns: mapping.target.columns.length,
+							indexes: mapping.target.indexes.length,
+						},
+						pairedItem: { item: i },
+					});
+					continue;
+				}
 				const tables = this.getNodeParameter('tables', i, []) as string[];
+				if (operation === 'map') {
+					const overrides = parseJsonObject(this.getNodeParameter('overrides', i, '{}')) as Record<string, string>;
+					const prefix = this.getNodeParameter('prefix', i, '') as string;
+					const schemas = await withConnector(this, system, (connector) =>
+						connector.introspect(tables.length ? tables : undefined),
+					);
+					for (const mapping of mapTables(schemas, overrides, prefix))
+						out.push({ json: mapping as unknown as IDataObject, pairedItem: { item: i } });
+					continue;
+				}
 				const exactCounts = this.getNodeParameter('exactCounts', i, false) as boolean;
 				const assessed = await withConnector(this, system, (connector) =>
 					assessTables(connector, tables, { exactCounts }),
@@ -115,4 +180,11 @@ export class SchemaMapper implements INodeType {
 		}
 		return [out];
 	}
+}
+
+function parseJsonObject(value: unknown): Record<string, unknown> {
+	const parsed = typeof value === 'string' ? (JSON.parse(value || '{}') as unknown) : value;
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new RangeError('Type Overrides must be a JSON object');
+	return parsed as Record<string, unknown>;
 }

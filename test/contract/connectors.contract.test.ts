@@ -207,6 +207,9 @@ describe.each(targets)('$name connector', (target) => {
 				checkpoint: { namespace, key: 'chunk-1', value: { rows: 100 } },
 			});
 			expect(await connector.state.get(namespace, 'chunk-1')).toEqual({ rows: 100 });
+			// An empty last chunk still records its checkpoint.
+			await connector.write(bulkTable_.name, [], { mode: 'upsert', checkpoint: { namespace, key: 'chunk-0', value: { rows: 0 } } });
+			expect(await connector.state.get(namespace, 'chunk-0')).toEqual({ rows: 0 });
 			if (connector.capabilities.supportsTransactions) {
 				const failing = [...bulk(200).rows.slice(100), bulk(1).rows[0]];
 				await expect(
@@ -222,7 +225,7 @@ describe.each(targets)('$name connector', (target) => {
 				at: '2024-01-01T00:00:00.000001Z',
 				key: ['9007199254740993'],
 			});
-			expect((await connector.state.list(namespace)).map((e) => e.key)).toEqual(['chunk-1', 'watermark']);
+			expect((await connector.state.list(namespace)).map((e) => e.key)).toEqual(['chunk-0', 'chunk-1', 'watermark']);
 			await connector.state.delete(namespace);
 			expect(await connector.state.list(namespace)).toEqual([]);
 		});

@@ -1,0 +1,36 @@
+import type { SourceConnector } from './connector';
+import { requirePrimaryKey } from './identifiers';
+import type { KeyRange } from './schema';
+
+/** One chunk of a plan, as it travels between nodes (one n8n item each). */
+export interface PlannedChunk {
+	migration: string;
+	table: string;
+	chunk: number;
+	chunks: number;
+	range: KeyRange;
+}
+
+export async function planTableChunks(
+	source: SourceConnector,
+	migration: string,
+	table: string,
+	rowsPerChunk: number,
+): Promise<PlannedChunk[]> {
+	const [schema] = await source.introspect([table]);
+	requirePrimaryKey(schema, source.system);
+	const ranges = await source.planChunks(table, rowsPerChunk);
+	return ranges.map((range, i) => ({ migration, table, chunk: i + 1, chunks: ranges.length, range }));
+}
+
+/** Reads `{ range }` back from an item, refusing anything that is not a key range. */
+export function parseRange(value: unknown): KeyRange {
+	const range = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+	if (!range || typeof range !== 'object' || Array.isArray(range))
+		throw new RangeError('A chunk range must be an object with optional "after" and "upTo" key arrays');
+	const { after, upTo } = range as KeyRange;
+	for (const bound of [after, upTo])
+		if (bound !== undefined && !Array.isArray(bound))
+			throw new RangeError('Chunk range bounds must be arrays of key values');
+	return { ...(after ? { after } : {}), ...(upTo ? { upTo } : {}) };
+}

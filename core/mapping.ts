@@ -1,0 +1,72 @@
+import { SchemaError } from './errors';
+import { requirePrimaryKey } from './identifiers';
+import { portableSchema } from './migrate';
+import type { LogicalType, TableSchema } from './schema';
+
+/** One table's mapping: what the source has and what the destination will be created as. */
+export interface TableMapping {
+	table: string;
+	destinationTable: string;
+	source: TableSchema;
+	target: TableSchema;
+	/** Columns whose type was set by an override, as "column: from → to". */
+	overridden: string[];
+}
+
+const LOGICAL_TYPES: LogicalType[] = [
+	'boolean',
+	'int16',
+	'int32',
+	'int64',
+	'decimal',
+	'float32',
+	'float64',
+	'string',
+	'text',
+	'uuid',
+	'date',
+	'time',
+	'timestamp',
+	'timestamptz',
+	'binary',
+	'json',
+	'objectId',
+];
+
+/**
+ * Maps source tables onto engine-neutral target schemas. Overrides are keyed "table.column" (or
+ * "column" for every table) with a logical type; a column without a mapping stops the mapping.
+ */
+export function mapTables(sources: TableSchema[], overrides: Record<string, string> = {}, prefix = ''): TableMapping[] {
+	for (const [where, type] of Object.entries(overrides)) {
+		if (!LOGICAL_TYPES.includes(type as LogicalType))
+			throw new SchemaError(
+				'SCHEMA_ERROR',
+				`Override ${where}: unknown type ${type} (one of ${LOGICAL_TYPES.join(', ')})`,
+				{ column: where },
+			);
+	}
+	return sources.map((source) => {
+		requirePrimaryKey(source, 'source');
+		const target = portableSchema(source);
+		const overridden: string[] = [];
+		target.columns = target.columns.map((column) => {
+			const override = overrides[`${source.name}.${column.name}`] ?? overrides[column.name];
+			if (override) {
+				overridden.push(`${column.name}: ${column.logical} → ${override}`);
+				return { ...column, logical: override as LogicalType };
+			}
+			if (column.logical === 'unknown') {
+				throw new SchemaError(
+					'UNSUPPORTED',
+					`Column ${source.name}.${column.name} has native type ${source.columns.find((c) => c.name === column.name)?.nativeType} with no mapping; add a type override for "${source.name}.${column.name}"`,
+					{ table: source.name, column: column.name },
+				);
+			}
+			return column;
+		});
+		target.name = `${prefix}${source.name}`;
+		target.indexes = target.indexes.map((i) => ({ ...i, name: `${prefix}${i.name}` }));
+		return { table: source.name, destinationTable: target.name, source, target, overridden };
+	});
+}

@@ -1,0 +1,157 @@
+import { canonicalDecimal } from './canonical';
+import type { Column, Row, TableSchema, Value } from './schema';
+
+/** Why a row cannot be written as it is: the reject output's record. */
+export interface Rejection {
+	table: string;
+	key: Value[];
+	column: string;
+	value: string | null;
+	reason: string;
+}
+
+const INT_RANGE: Partial<Record<Column['logical'], [bigint, bigint]>> = {
+	int16: [-32768n, 32767n],
+	int32: [-2147483648n, 2147483647n],
+	int64: [-9223372036854775808n, 9223372036854775807n],
+};
+const BOOLEAN_TEXT = new Set(['true', 'false', 't', 'f', '1', '0']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+const TIME = /^\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Checks one value against the destination column: a value the column cannot hold exactly is a
+ * reason to reject the row, never to change the value.
+ */
+export function valueProblem(value: Value | undefined, column: Column): string | undefined {
+	if (value === null || value === undefined) return column.nullable ? undefined : 'NULL in a NOT NULL column';
+	const text = typeof value === 'string' ? value : undefined;
+	switch (column.logical) {
+		case 'int16':
+		case 'int32':
+		case 'int64': {
+			const s = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : undefined) : text?.trim();
+			if (s === undefined || !/^[+-]?\d+$/.test(s)) return `not an integer: ${short(value)}`;
+			const [min, max] = INT_RANGE[column.logical]!;
+			const n = BigInt(s);
+			return n < min || n > max ? `${s} is outside the ${column.logical} range ${min}..${max}` : undefined;
+		}
+		case 'decimal': {
+			const s = typeof value === 'number' ? String(value) : text?.trim();
+			if (s === undefined || !DECIMAL.test(s)) return `not a decimal number: ${short(value)}`;
+			return decimalProblem(canonicalDecimal(s), column);
+		}
+		case 'float32':
+		case 'float64':
+			if (typeof value === 'number') return undefined;
+			return text !== undefined && text.trim() !== '' && !Number.isNaN(Number(text))
+				? undefined
+				: `not a number: ${short(value)}`;
+		case 'boolean':
+			if (typeof value === 'boolean' || value === 0 || value === 1) return undefined;
+			return text !== undefined && BOOLEAN_TEXT.has(text.toLowerCase()) ? undefined : `not a boolean: ${short(value)}`;
+		case 'string':
+		case 'text':
+		case 'uuid': {
+			if (typeof value !== 'string') return `not text: ${short(value)}`;
+			if (column.logical === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+				return `not a UUID: ${short(value)}`;
+			const length = [...value].length;
+			return column.length && length > column.length
+				? `${length} characters do not fit in ${column.length}`
+				: undefined;
+		}
+		case 'date':
+			return text && DATE.test(text) && validDate(text) ? undefined : `not a date (YYYY-MM-DD): ${short(value)}`;
+		case 'timestamp':
+		case 'timestamptz':
+			return text && TIMESTAMP.test(text) && validDate(text.slice(0, 10))
+				? undefined
+				: `not a timestamp: ${short(value)}`;
+		case 'time':
+			return text && TIME.test(text) ? undefined : `not a time of day: ${short(value)}`;
+		case 'binary':
+			return Buffer.isBuffer(value) || (text !== undefined && /^[A-Za-z0-9+/]*={0,2}$/.test(text))
+				? undefined
+				: `not binary data (base64): ${short(value)}`;
+		default:
+			return undefined;
+	}
+}
+
+function decimalProblem(canonical: string, column: Column): string | undefined {
+	const [whole, fraction = ''] = canonical.replace('-', '').split('.');
+	if (column.scale !== undefined && fraction.length > column.scale) {
+		return `${canonical} has ${fraction.length} decimal places; the column keeps ${column.scale} (it would be rounded)`;
+	}
+	const wholeDigits = whole === '0' ? 0 : whole.length;
+	if (column.precision !== undefined && wholeDigits > column.precision - (column.scale ?? 0)) {
+		return `${canonical} overflows DECIMAL(${column.precision},${column.scale ?? 0})`;
+	}
+	return undefined;
+}
+
+function validDate(text: string): boolean {
+	const [y, m, d] = text.split('-').map(Number);
+	const date = new Date(Date.UTC(y, m - 1, d));
+	return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function short(value: unknown): string {
+	const text = Buffer.isBuffer(value)
+		? `<${value.length} bytes>`
+		: typeof value === 'string'
+			? JSON.stringify(value)
+			: (JSON.stringify(value) ?? String(value));
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Splits rows into those the table can hold exactly and rejections naming key, column and reason. */
+export function checkRows(
+	table: TableSchema,
+	rows: Row[],
+	options: { extraFields?: boolean } = {},
+): { good: Row[]; rejected: Rejection[] } {
+	const good: Row[] = [];
+	const rejected: Rejection[] = [];
+	const columns = new Map(table.columns.map((c) => [c.name, c]));
+	for (const row of rows) {
+		let problem: Rejection | undefined;
+		for (const [name, value] of Object.entries(row)) {
+			const column = columns.get(name);
+			const reason = column
+				? valueProblem(value, column)
+				: table.columns.length
+					? `no column ${name} in ${table.name}`
+					: undefined;
+			if (reason) {
+				problem = {
+					table: table.name,
+					key: table.primaryKey.map((k) => row[k] ?? null),
+					column: name,
+					value: value === null || value === undefined ? null : short(value),
+					reason,
+				};
+				break;
+			}
+		}
+		if (!problem) {
+			const missing = table.columns.find(
+				(c) => !c.nullable && !(c.name in row) && !c.autoIncrement && !c.defaultExpression,
+			);
+			if (missing)
+				problem = {
+					table: table.name,
+					key: table.primaryKey.map((k) => row[k] ?? null),
+					column: missing.name,
+					value: null,
+					reason: 'missing value for a NOT NULL column',
+				};
+		}
+		if (problem) rejected.push(problem);
+		else good.push(row);
+	}
+	return { good, rejected };
+}

@@ -1,0 +1,177 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { parseRange, type PlannedChunk } from '../../core/chunks';
+import type { WriteMode } from '../../core/connector';
+import { loadRows } from '../../core/load';
+import { CHUNK_NAMESPACE, chunkKey, type ChunkRef } from '../../core/migrate';
+import { CONNECTION_TEST, systemParameter, type DatabaseSystem } from '../shared/connection';
+import { testConnection } from '../shared/credential-test';
+import { tableParameter } from '../shared/database-properties';
+import { itemToRow } from '../shared/items';
+import { listTables, withConnector } from '../shared/node-connector';
+import { toNodeError } from '../shared/node-errors';
+
+export class BatchLoad implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Batch Load',
+		name: 'batchLoad',
+		icon: { light: 'file:batchLoad.svg', dark: 'file:batchLoad.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["table"]}}',
+		description: 'Write items in bulk (insert or upsert), reject bad rows with reasons, and checkpoint the chunk',
+		defaults: { name: 'Batch Load' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Loaded', 'Rejected'],
+		usableAsTool: true,
+		credentials: [
+			{
+				name: 'migrationPostgresApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { system: ['postgres'] } },
+			},
+			{
+				name: 'migrationMySqlApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { system: ['mysql'] } },
+			},
+			{
+				name: 'migrationMongoDbApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { system: ['mongodb'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Load',
+						value: 'load',
+						action: 'Load rows',
+						description:
+							'Write every input item as a row; one summary item, and one item per rejected row on the second output',
+					},
+					{
+						name: 'Skip Done Chunks',
+						value: 'skipDone',
+						action: 'Skip chunks already loaded',
+						description: 'Pass on only the Plan Chunks items whose checkpoint is not in the destination yet',
+					},
+				],
+				default: 'load',
+			},
+			systemParameter('system', 'Destination Database'),
+			tableParameter('Table Name or ID', 'Destination table (collection)', { operation: ['load'] }),
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: [
+					{ name: 'Upsert', value: 'upsert', description: 'Insert or replace by primary key: safe to rerun' },
+					{ name: 'Insert', value: 'insert', description: 'Plain insert: a key already present is rejected' },
+				],
+				default: 'upsert',
+				displayOptions: { show: { operation: ['load'] } },
+			},
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5000,
+				description: 'Rows per write (COPY on PostgreSQL, multi-row INSERT on MySQL, bulk write on MongoDB)',
+				displayOptions: { show: { operation: ['load'] } },
+			},
+			{
+				displayName: 'Record Chunk as Done',
+				name: 'recordChunk',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to store the chunk checkpoint with the last write, so a rerun skips this chunk',
+				displayOptions: { show: { operation: ['load'] } },
+			},
+			{
+				displayName: 'Chunk',
+				name: 'chunk',
+				type: 'json',
+				default: '={{ $("When Executed by Another Workflow").first().json }}',
+				description: 'The Plan Chunks item these rows belong to (migration, table, range)',
+				displayOptions: { show: { operation: ['load'], recordChunk: [true] } },
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
+			},
+		},
+		credentialTest: { [CONNECTION_TEST]: testConnection },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
+		try {
+			return await withConnector(this, system, async (destination) => {
+				if (operation === 'skipDone') {
+					const pending: INodeExecutionData[] = [];
+					for (const [i, item] of items.entries()) {
+						const ref = chunkRef(item.json);
+						if (!(await destination.state.get(CHUNK_NAMESPACE, chunkKey(ref))))
+							pending.push({ json: item.json, pairedItem: { item: i } });
+					}
+					return [pending, []];
+				}
+				const table = this.getNodeParameter('table', 0) as string;
+				const chunk = this.getNodeParameter('recordChunk', 0) ? chunkRef(this.getNodeParameter('chunk', 0)) : undefined;
+				// An empty chunk arrives as one item without fields (the reader's "always output data").
+				const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
+				const result = await loadRows(destination, rows, {
+					table,
+					chunk,
+					mode: this.getNodeParameter('mode', 0) as WriteMode,
+					batchSize: this.getNodeParameter('batchSize', 0) as number,
+				});
+				const summary: IDataObject = {
+					table,
+					rows: rows.length,
+					written: result.written,
+					rejected: result.rejected.length,
+					skippedAsDone: result.skipped,
+					...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.range as IDataObject } : {}),
+				};
+				const rejects = result.rejected.map((r) => ({ json: r as unknown as IDataObject, pairedItem: { item: 0 } }));
+				return [[{ json: summary, pairedItem: { item: 0 } }], rejects];
+			});
+		} catch (error) {
+			throw toNodeError(this.getNode(), error);
+		}
+	}
+}
+
+function chunkRef(value: unknown): ChunkRef {
+	const chunk = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<PlannedChunk> | undefined;
+	if (!chunk || typeof chunk.migration !== 'string' || typeof chunk.table !== 'string') {
+		throw new RangeError('The chunk must be a Plan Chunks item: { migration, table, range }');
+	}
+	return { run: chunk.migration, table: chunk.table, range: parseRange(chunk.range ?? {}) };
+}

@@ -1,0 +1,27 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const MIGRATION_NAME: INodeProperties = {
+	displayName: 'Migration Name',
+	name: 'migration',
+	type: 'string',
+	default: 'migration',
+	required: true,
+	description: 'Names the checkpoints of this migration: a rerun with the same name skips the chunks already done',
+};
+
+export function tableParameter(
+	displayName: string,
+	description: string,
+	show?: Record<string, string[]>,
+): INodeProperties {
+	return {
+		displayName,
+		name: 'table',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTables', loadOptionsDependsOn: ['system'] },
+		default: '',
+		required: true,
+		description: `${description}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		displayOptions: show ? { show } : undefined,
+	};
+}

@@ -1,0 +1,120 @@
+import type {
+	Capabilities,
+	DestinationConnector,
+	ReadOptions,
+	StateStore,
+	TableSnapshot,
+	WriteOptions,
+} from '../../core/connector';
+import { DigestAccumulator } from '../../core/digest';
+import { ConstraintError, SchemaError } from '../../core/errors';
+import { keysetPages } from '../../core/keyset';
+import type { KeyRange, Row, TableSchema } from '../../core/schema';
+
+/** An in-memory connector for unit tests of core (single numeric key); writes and checkpoints are atomic. */
+export class MemoryConnector implements DestinationConnector {
+	readonly system = 'memory';
+	readonly capabilities: Capabilities = {
+		supportsCopy: false,
+		supportsTransactions: true,
+		supportsUpsert: true,
+		hasSchema: true,
+		checksumInDatabase: false,
+	};
+	readonly tables = new Map<string, { schema: TableSchema; rows: Map<string, Row> }>();
+	readonly stateEntries = new Map<string, unknown>();
+	writes = 0;
+	/** Throws on the write with this number (1-based), simulating a crash. */
+	failOnWrite?: number;
+
+	readonly state: StateStore = {
+		get: async <T>(ns: string, key: string) => this.stateEntries.get(`${ns}\0${key}`) as T | undefined,
+		set: async (ns, key, value) => void this.stateEntries.set(`${ns}\0${key}`, value),
+		list: async <T>(ns: string) =>
+			[...this.stateEntries]
+				.filter(([k]) => k.startsWith(`${ns}\0`))
+				.map(([k, value]) => ({ key: k.split('\0')[1], value: value as T })),
+		delete: async (ns, key) => {
+			for (const k of [...this.stateEntries.keys()])
+				if (k.startsWith(`${ns}\0`) && (key === undefined || k === `${ns}\0${key}`)) this.stateEntries.delete(k);
+		},
+	};
+
+	private get(name: string) {
+		const table = this.tables.get(name);
+		if (!table) throw new SchemaError('UNKNOWN_TABLE', `Table ${name} does not exist`, { table: name });
+		return table;
+	}
+
+	async ping() {}
+	async introspect(names?: string[]) {
+		return (names ?? [...this.tables.keys()]).map((n) => ({
+			...this.get(n).schema,
+			rowEstimate: this.get(n).rows.size,
+		}));
+	}
+	private sorted(name: string, range: KeyRange = {}): Row[] {
+		const key = this.get(name).schema.primaryKey[0];
+		return [...this.get(name).rows.values()]
+			.filter(
+				(r) =>
+					(!range.after || Number(r[key]) > Number(range.after[0])) &&
+					(!range.upTo || Number(r[key]) <= Number(range.upTo[0])),
+			)
+			.sort((a, b) => Number(a[key]) - Number(b[key]));
+	}
+	async count(name: string, range?: KeyRange) {
+		return this.sorted(name, range).length;
+	}
+	async planChunks(name: string, rowsPerChunk: number) {
+		const key = this.get(name).schema.primaryKey[0];
+		const rows = this.sorted(name);
+		const ranges: KeyRange[] = [];
+		let after: Row | undefined;
+		for (let i = rowsPerChunk - 1; i < rows.length; i += rowsPerChunk) {
+			ranges.push({ after: after ? [after[key]] : undefined, upTo: [rows[i][key]] });
+			after = rows[i];
+		}
+		ranges.push(after ? { after: [after[key]] } : {});
+		return ranges.map((r) => (r.after ? r : { upTo: r.upTo }));
+	}
+	async *read(name: string, range: KeyRange, options: ReadOptions) {
+		yield* keysetPages(range, this.get(name).schema.primaryKey, options.batchSize, async (page, limit) =>
+			this.sorted(name, page).slice(0, limit),
+		);
+	}
+	async checksum(name: string, range?: KeyRange) {
+		const { schema } = this.get(name);
+		const digest = new DigestAccumulator(schema.columns, schema.primaryKey);
+		this.sorted(name, range).forEach((r) => digest.add(r));
+		return digest.result();
+	}
+	async createTable(schema: TableSchema, options: { ifNotExists?: boolean } = {}) {
+		if (this.tables.has(schema.name) && options.ifNotExists) return;
+		this.tables.set(schema.name, { schema, rows: new Map() });
+	}
+	async dropTable(name: string) {
+		this.tables.delete(name);
+	}
+	async write(name: string, rows: Row[], options: WriteOptions) {
+		if (++this.writes === this.failOnWrite) throw new Error(`simulated crash on write ${this.writes}`);
+		const table = this.get(name);
+		const key = table.schema.primaryKey[0];
+		const next = new Map(table.rows);
+		for (const row of rows) {
+			if (options.mode === 'insert' && next.has(String(row[key])))
+				throw new ConstraintError(`duplicate key ${row[key]}`, { table: name });
+			next.set(String(row[key]), { ...row });
+		}
+		table.rows = next;
+		if (options.checkpoint)
+			await this.state.set(options.checkpoint.namespace, options.checkpoint.key, options.checkpoint.value);
+		return { written: rows.length };
+	}
+	async snapshot(name: string): Promise<TableSnapshot> {
+		return { table: name, createdByMigration: !this.tables.has(name), rows: 0 };
+	}
+	async restore() {}
+	async discardSnapshot() {}
+	async close() {}
+}
