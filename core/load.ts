@@ -62,27 +62,27 @@ async function writeIsolating(
 	rejected: Rejection[],
 	checkpoint: { namespace: string; key: string; value: unknown } | undefined,
 ): Promise<number> {
-	try {
-		await destination.write(options.table, batch, { mode: options.mode, checkpoint });
-		return batch.length;
-	} catch (error) {
-		const rowLevel =
-			error instanceof ConstraintError || (isMigrationError(error) && error.code === 'VALUE_NOT_REPRESENTABLE');
-		if (!rowLevel) throw error;
-		if (batch.length === 1) {
-			rejected.push({
-				table: options.table,
-				key: primaryKey.map((k) => batch[0][k] ?? null),
-				column: String(error.context.column ?? ''),
-				value: null,
-				reason: error.message,
-			});
-			if (checkpoint) await destination.write(options.table, [], { mode: options.mode, checkpoint });
-			return 0;
-		}
-		// Halve until the refused rows are found; the checkpoint goes with the second half's last write.
-		const middle = Math.ceil(batch.length / 2);
-		const first = await writeIsolating(destination, primaryKey, options, batch.slice(0, middle), rejected, undefined);
-		return first + (await writeIsolating(destination, primaryKey, options, batch.slice(middle), rejected, checkpoint));
+	const failure = await destination.write(options.table, batch, { mode: options.mode, checkpoint }).then(
+		() => undefined,
+		(error: unknown) => error,
+	);
+	if (!failure) return batch.length;
+	const rowLevel =
+		failure instanceof ConstraintError || (isMigrationError(failure) && failure.code === 'VALUE_NOT_REPRESENTABLE');
+	if (!rowLevel) throw failure;
+	if (batch.length === 1) {
+		rejected.push({
+			table: options.table,
+			key: primaryKey.map((k) => batch[0][k] ?? null),
+			column: String(failure.context.column ?? ''),
+			value: null,
+			reason: failure.message,
+		});
+		if (checkpoint) await destination.write(options.table, [], { mode: options.mode, checkpoint });
+		return 0;
 	}
+	// Halve until the refused rows are found; the checkpoint goes with the second half's last write.
+	const middle = Math.ceil(batch.length / 2);
+	const first = await writeIsolating(destination, primaryKey, options, batch.slice(0, middle), rejected, undefined);
+	return first + (await writeIsolating(destination, primaryKey, options, batch.slice(middle), rejected, checkpoint));
 }

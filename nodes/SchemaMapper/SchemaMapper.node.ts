@@ -146,6 +146,7 @@ export class SchemaMapper implements INodeType {
 					out.push({
 						json: {
 							table: mapping.destinationTable,
+							sourceTable: mapping.table,
 							created: true,
 							columns: mapping.target.columns.length,
 							indexes: mapping.target.indexes.length,

@@ -208,7 +208,10 @@ describe.each(targets)('$name connector', (target) => {
 			});
 			expect(await connector.state.get(namespace, 'chunk-1')).toEqual({ rows: 100 });
 			// An empty last chunk still records its checkpoint.
-			await connector.write(bulkTable_.name, [], { mode: 'upsert', checkpoint: { namespace, key: 'chunk-0', value: { rows: 0 } } });
+			await connector.write(bulkTable_.name, [], {
+				mode: 'upsert',
+				checkpoint: { namespace, key: 'chunk-0', value: { rows: 0 } },
+			});
 			expect(await connector.state.get(namespace, 'chunk-0')).toEqual({ rows: 0 });
 			if (connector.capabilities.supportsTransactions) {
 				const failing = [...bulk(200).rows.slice(100), bulk(1).rows[0]];

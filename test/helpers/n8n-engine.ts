@@ -42,7 +42,7 @@ const BASE_NODES: Record<string, string> = {
 	'n8n-nodes-base.webhook': 'Webhook/Webhook.node.js',
 	'n8n-nodes-base.respondToWebhook': 'RespondToWebhook/RespondToWebhook.node.js',
 	'n8n-nodes-base.executeWorkflow': 'ExecuteWorkflow/ExecuteWorkflow/ExecuteWorkflow.node.js',
-	'n8n-nodes-base.executeWorkflowTrigger': 'ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node.js',
+	'n8n-nodes-base.executeWorkflowTrigger': 'ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node.js',
 	'n8n-nodes-base.if': 'If/If.node.js',
 	'n8n-nodes-base.noOp': 'NoOp/NoOp.node.js',
 	'n8n-nodes-base.set': 'Set/Set.node.js',

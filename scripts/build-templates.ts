@@ -1,0 +1,206 @@
+/**
+ * Writes the DB→DB template workflows (workflows/*.json) from one shape, so the four pairs stay
+ * alike: a main workflow (Manual, Webhook and Schedule triggers → map → create tables → plan
+ * chunks → skip done ones → one chunk-worker execution per chunk) and its chunk worker
+ * (read chunk → load chunk), which saves no execution data on success. Run: npx tsx scripts/build-templates.ts
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type System = 'postgres' | 'mysql' | 'mongodb';
+const CREDENTIAL: Record<System, { type: string; name: string }> = {
+	postgres: { type: 'migrationPostgresApi', name: 'PostgreSQL' },
+	mysql: { type: 'migrationMySqlApi', name: 'MySQL / MariaDB' },
+	mongodb: { type: 'migrationMongoDbApi', name: 'MongoDB' },
+};
+
+interface Pair {
+	slug: string;
+	title: string;
+	source: System;
+	destination: System;
+	mainId: string;
+	workerId: string;
+	tables: string[];
+}
+
+export const PAIRS: Pair[] = [
+	{
+		slug: 'mysql-to-postgres',
+		title: 'MySQL → PostgreSQL',
+		source: 'mysql',
+		destination: 'postgres',
+		mainId: 'dmMysqlToPgMain1',
+		workerId: 'dmMysqlToPgWork1',
+		tables: ['customers'],
+	},
+];
+
+function credential(system: System, role: 'Source' | 'Destination') {
+	const c = CREDENTIAL[system];
+	return { [c.type]: { id: `dm${role}${system}`, name: `${role} ${c.name}` } };
+}
+
+const node = (
+	name: string,
+	type: string,
+	typeVersion: number,
+	position: [number, number],
+	parameters: object,
+	extra: object = {},
+) => ({
+	id: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+	name,
+	type,
+	typeVersion,
+	position,
+	parameters,
+	...extra,
+});
+const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+
+function main(pair: Pair) {
+	const settings = '={{ $json.body ?? {} }}';
+	return {
+		id: pair.mainId,
+		name: `Data migration: ${pair.title}`,
+		active: false,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+		nodes: [
+			node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				[0, 200],
+				{ httpMethod: 'POST', path: `data-migration/${pair.slug}`, responseMode: 'lastNode', options: {} },
+				{ webhookId: `${pair.mainId}-hook` },
+			),
+			node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 400], {
+				rule: { interval: [{ field: 'cronExpression', expression: '0 2 * * *' }] },
+			}),
+			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 200], {
+				mode: 'raw',
+				jsonOutput:
+					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000) }) }}`.replace(
+						/=\{\{ \$json\.body \?\? \{\} \}\}/g,
+						'$json.body ?? {}',
+					),
+				options: {},
+			}),
+			node(
+				'Map Schema',
+				'n8n-nodes-data-migration.schemaMapper',
+				1,
+				[480, 200],
+				{ operation: 'map', system: pair.source, tables: '={{ $json.tables }}', overrides: '{}' },
+				{ credentials: credential(pair.source, 'Source') },
+			),
+			node(
+				'Create Tables',
+				'n8n-nodes-data-migration.schemaMapper',
+				1,
+				[720, 200],
+				{ operation: 'applyDdl', system: pair.destination },
+				{ credentials: credential(pair.destination, 'Destination') },
+			),
+			node(
+				'Plan Chunks',
+				'n8n-nodes-data-migration.batchExtract',
+				1,
+				[960, 200],
+				{
+					operation: 'plan',
+					system: pair.source,
+					table: '={{ $json.sourceTable }}',
+					migration: "={{ $('Settings').first().json.migration }}",
+					rowsPerChunk: "={{ $('Settings').first().json.rowsPerChunk }}",
+				},
+				{ credentials: credential(pair.source, 'Source') },
+			),
+			node(
+				'Skip Done Chunks',
+				'n8n-nodes-data-migration.batchLoad',
+				1,
+				[1200, 200],
+				{ operation: 'skipDone', system: pair.destination },
+				{ credentials: credential(pair.destination, 'Destination') },
+			),
+			node('Copy Chunk', 'n8n-nodes-base.executeWorkflow', 1.1, [1440, 200], {
+				source: 'database',
+				workflowId: { __rl: true, value: pair.workerId, mode: 'id' },
+				mode: 'each',
+				options: { waitForSubWorkflow: true },
+			}),
+		],
+		connections: {
+			'Manual Trigger': link('Settings'),
+			Webhook: link('Settings'),
+			Schedule: link('Settings'),
+			Settings: link('Map Schema'),
+			'Map Schema': link('Create Tables'),
+			'Create Tables': link('Plan Chunks'),
+			'Plan Chunks': link('Skip Done Chunks'),
+			'Skip Done Chunks': link('Copy Chunk'),
+		},
+	};
+}
+
+function worker(pair: Pair) {
+	return {
+		id: pair.workerId,
+		name: `Data migration: ${pair.title} (chunk worker)`,
+		active: false,
+		// Memory stays O(chunk): a successful chunk keeps no execution data.
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'none',
+			saveManualExecutions: false,
+			callerPolicy: 'workflowsFromSameOwner',
+		},
+		nodes: [
+			node('When Executed by Another Workflow', 'n8n-nodes-base.executeWorkflowTrigger', 1, [0, 0], {}),
+			node(
+				'Read Chunk',
+				'n8n-nodes-data-migration.batchExtract',
+				1,
+				[240, 0],
+				{
+					operation: 'read',
+					system: pair.source,
+					table: '={{ $json.table }}',
+					range: '={{ $json.range }}',
+					batchSize: 5000,
+				},
+				{ credentials: credential(pair.source, 'Source'), alwaysOutputData: true },
+			),
+			node(
+				'Load Chunk',
+				'n8n-nodes-data-migration.batchLoad',
+				1,
+				[480, 0],
+				{
+					operation: 'load',
+					system: pair.destination,
+					table: "={{ $('When Executed by Another Workflow').first().json.table }}",
+					mode: 'upsert',
+					batchSize: 5000,
+					recordChunk: true,
+					chunk: "={{ $('When Executed by Another Workflow').first().json }}",
+				},
+				{ credentials: credential(pair.destination, 'Destination') },
+			),
+		],
+		connections: { 'When Executed by Another Workflow': link('Read Chunk'), 'Read Chunk': link('Load Chunk') },
+	};
+}
+
+if (require.main === module) {
+	for (const pair of PAIRS) {
+		writeFileSync(join(__dirname, '../workflows', `${pair.slug}.json`), JSON.stringify(main(pair), null, '\t') + '\n');
+		writeFileSync(
+			join(__dirname, '../workflows', `${pair.slug}-chunk-worker.json`),
+			JSON.stringify(worker(pair), null, '\t') + '\n',
+		);
+	}
+}
