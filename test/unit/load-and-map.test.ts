@@ -1,0 +1,125 @@
+import { loadRows } from '../../core/load';
+import { mapTables } from '../../core/mapping';
+import { checkRows, valueProblem } from '../../core/row-check';
+import type { Column, TableSchema } from '../../core/schema';
+import { MemoryConnector } from '../helpers/memory-connector';
+
+const col = (name: string, logical: Column['logical'], extra: Partial<Column> = {}): Column => ({
+	name,
+	nativeType: '',
+	logical,
+	nullable: true,
+	...extra,
+});
+const table: TableSchema = {
+	name: 't',
+	columns: [
+		col('id', 'int64', { nullable: false }),
+		col('small', 'int16'),
+		col('amount', 'decimal', { precision: 12, scale: 2 }),
+		col('name', 'string', { length: 5 }),
+		col('flag', 'boolean'),
+		col('day', 'date'),
+		col('at', 'timestamptz'),
+	],
+	primaryKey: ['id'],
+	indexes: [],
+	foreignKeys: [],
+	rowEstimate: 0,
+};
+
+describe('values the destination cannot hold exactly', () => {
+	it.each([
+		['small', '32768', /outside the int16 range/],
+		['amount', '1.005', /3 decimal places; the column keeps 2/],
+		['amount', '12345678901.5', /overflows DECIMAL\(12,2\)/],
+		['name', 'ab😀def', /6 characters do not fit in 5/],
+		['flag', 'yes', /not a boolean/],
+		['day', '2023-02-29', /not a date/],
+		['at', 'yesterday', /not a timestamp/],
+	])('%s = %s is refused', (column, value, reason) => {
+		expect(valueProblem(value, table.columns.find((c) => c.name === column)!)).toMatch(reason);
+	});
+
+	it('accepts exact values at the edges', () => {
+		const ok = {
+			id: '9223372036854775807',
+			small: -32768,
+			amount: '-9999999999.99',
+			name: 'ab😀de',
+			flag: 'f',
+			day: '2024-02-29',
+			at: '2024-02-29T23:59:59.999999Z',
+		};
+		expect(checkRows(table, [ok])).toEqual({ good: [ok], rejected: [] });
+	});
+
+	it('names table, key, column and reason for a rejected row, and for a missing NOT NULL value', () => {
+		const { rejected } = checkRows(table, [{ id: '1', small: 99999 }, { small: 1 }, { id: '3', nope: 1 }]);
+		expect(rejected).toEqual([
+			{ table: 't', key: ['1'], column: 'small', value: '99999', reason: expect.stringContaining('int16') },
+			{ table: 't', key: [null], column: 'id', value: null, reason: 'missing value for a NOT NULL column' },
+			{ table: 't', key: ['3'], column: 'nope', value: '1', reason: 'no column nope in t' },
+		]);
+	});
+});
+
+describe('loading with rejects and checkpoints', () => {
+	it('writes the good rows, rejects the bad ones, checkpoints the chunk, and skips it on rerun', async () => {
+		const destination = new MemoryConnector();
+		await destination.createTable(table);
+		const rows = [
+			{ id: '1', small: 1 },
+			{ id: '2', small: 70000 },
+			{ id: '3', small: 3 },
+		];
+		const chunk = { run: 'm', table: 't', range: {} };
+		const first = await loadRows(destination, rows, { table: 't', mode: 'upsert', batchSize: 1, chunk });
+		expect(first).toMatchObject({ written: 2, skipped: false, rejected: [{ key: ['2'], column: 'small' }] });
+		expect(await destination.count('t')).toBe(2);
+		expect(await loadRows(destination, rows, { table: 't', mode: 'upsert', batchSize: 1, chunk })).toMatchObject({
+			skipped: true,
+			written: 0,
+		});
+	});
+
+	it('finds the row a database refuses by splitting the batch; the rest lands', async () => {
+		const destination = new MemoryConnector();
+		await destination.createTable(table);
+		await destination.write('t', [{ id: '5' }], { mode: 'insert' });
+		const rows = Array.from({ length: 9 }, (_, i) => ({ id: String(i + 1) }));
+		const result = await loadRows(destination, rows, { table: 't', mode: 'insert', batchSize: 100 });
+		expect(result.written).toBe(8);
+		expect(result.rejected).toEqual([
+			expect.objectContaining({ key: ['5'], reason: expect.stringContaining('duplicate') }),
+		]);
+	});
+});
+
+describe('schema mapping', () => {
+	const source: TableSchema = {
+		...table,
+		name: 'orders',
+		columns: [...table.columns, { ...col('shape', 'unknown'), nativeType: 'geometry' }],
+	};
+
+	it('refuses a type with no mapping, naming the column and how to override it', () => {
+		expect(() => mapTables([source])).toThrow(
+			/orders\.shape has native type geometry with no mapping; add a type override for "orders.shape"/,
+		);
+	});
+
+	it('applies overrides and a destination prefix; refuses an unknown override type', () => {
+		const [mapping] = mapTables([source], { 'orders.shape': 'text' }, 'new_');
+		expect(mapping.target.name).toBe('new_orders');
+		expect(mapping.target.columns.find((c) => c.name === 'shape')?.logical).toBe('text');
+		expect(mapping.overridden).toEqual(['shape: unknown → text']);
+		expect(() => mapTables([source], { shape: 'geometry' })).toThrow(/unknown type geometry/);
+	});
+
+	it('refuses a table without a primary key', () => {
+		expect(() => mapTables([{ ...table, primaryKey: [] }])).toThrow(
+			expect.objectContaining({ code: 'NO_PRIMARY_KEY' }),
+		);
+	});
+});
