@@ -1,19 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeExecutionData,
-	INodePropertyOptions,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parseRange, planTableChunks } from '../../core/chunks';
-import { CONNECTION_TEST, systemParameter, type DatabaseSystem } from '../shared/connection';
-import { testConnection } from '../shared/credential-test';
+import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { MIGRATION_NAME, tableParameter } from '../shared/database-properties';
 import { rowToItem } from '../shared/items';
-import { listTables, withConnector } from '../shared/node-connector';
+import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
 
 export class BatchExtract implements INodeType {
@@ -103,14 +94,7 @@ export class BatchExtract implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
-			},
-		},
-		credentialTest: { [CONNECTION_TEST]: testConnection },
-	};
+	methods = databaseNodeMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -1,22 +1,13 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeExecutionData,
-	INodePropertyOptions,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parseRange, type PlannedChunk } from '../../core/chunks';
 import type { WriteMode } from '../../core/connector';
 import { loadRows } from '../../core/load';
 import { CHUNK_NAMESPACE, chunkKey, type ChunkRef } from '../../core/migrate';
-import { CONNECTION_TEST, systemParameter, type DatabaseSystem } from '../shared/connection';
-import { testConnection } from '../shared/credential-test';
+import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
 import { itemToRow } from '../shared/items';
-import { listTables, withConnector } from '../shared/node-connector';
+import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
 
 export class BatchLoad implements INodeType {
@@ -117,14 +108,7 @@ export class BatchLoad implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
-			},
-		},
-		credentialTest: { [CONNECTION_TEST]: testConnection },
-	};
+	methods = databaseNodeMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

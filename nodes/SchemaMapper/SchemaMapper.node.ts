@@ -1,18 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeExecutionData,
-	INodePropertyOptions,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { assessTables } from '../../core/assess';
 import { mapTables, type TableMapping } from '../../core/mapping';
-import { CONNECTION_TEST, systemParameter, type DatabaseSystem } from '../shared/connection';
-import { testConnection } from '../shared/credential-test';
-import { listTables, withConnector } from '../shared/node-connector';
+import { systemParameter, type DatabaseSystem } from '../shared/connection';
+import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
 
 export class SchemaMapper implements INodeType {
@@ -115,14 +106,7 @@ export class SchemaMapper implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
-			},
-		},
-		credentialTest: { [CONNECTION_TEST]: testConnection },
-	};
+	methods = databaseNodeMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

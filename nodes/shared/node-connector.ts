@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { DestinationConnector } from '../../core/connector';
-import { CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
+import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
+import { testConnection } from './credential-test';
 
 type WithCredentials = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'getCredentials'>;
 
@@ -31,3 +32,13 @@ export async function listTables(
 		description: `${t.columns.length} columns, ~${t.rowEstimate} rows`,
 	}));
 }
+
+/** The `methods` of every database node: the table list for the editor and the credential test. */
+export const databaseNodeMethods = {
+	loadOptions: {
+		async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+			return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
+		},
+	},
+	credentialTest: { [CONNECTION_TEST]: testConnection },
+};
