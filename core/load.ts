@@ -1,8 +1,11 @@
-import type { DestinationConnector, WriteMode } from './connector';
+import type { DestinationConnector, StateEntry, WriteMode } from './connector';
 import { ConstraintError, isMigrationError } from './errors';
 import { CHUNK_NAMESPACE, chunkKey, type ChunkRef } from './migrate';
 import { checkRows, type Rejection } from './row-check';
 import type { Row } from './schema';
+
+/** Rejections stored with a chunk's checkpoint; the count is always exact. */
+export const MAX_KEPT_REJECTS = 1000;
 
 export interface LoadOptions {
 	table: string;
@@ -36,18 +39,27 @@ export async function loadRows(
 	const [schema] = await destination.introspect([options.table]);
 	const { good, rejected } = checkRows(schema, rows, { extraFields: !destination.capabilities.hasSchema });
 	let written = 0;
+	const refusedBeforeWriting = rejected.length;
 	const batches: Row[][] = [];
 	for (let i = 0; i < good.length; i += options.batchSize) batches.push(good.slice(i, i + options.batchSize));
 	if (!batches.length) batches.push([]);
 	for (const [i, batch] of batches.entries()) {
 		const last = i === batches.length - 1;
+		// Built when written, so rejects found while writing the last batch are in it too. The rejects are
+		// kept with the checkpoint: a worker that saves no execution data must not lose them.
+		const chunk = options.chunk;
 		const checkpoint =
-			last && options.chunk
-				? {
+			last && chunk
+				? () => ({
 						namespace: CHUNK_NAMESPACE,
-						key: chunkKey(options.chunk),
-						value: { rows: good.length, rejected: rejected.length, at: new Date().toISOString() },
-					}
+						key: chunkKey(chunk),
+						value: {
+							rows: good.length - (rejected.length - refusedBeforeWriting),
+							rejected: rejected.slice(0, MAX_KEPT_REJECTS),
+							rejectedCount: rejected.length,
+							at: new Date().toISOString(),
+						},
+					})
 				: undefined;
 		written += await writeIsolating(destination, schema.primaryKey, options, batch, rejected, checkpoint);
 	}
@@ -60,12 +72,14 @@ async function writeIsolating(
 	options: LoadOptions,
 	batch: Row[],
 	rejected: Rejection[],
-	checkpoint: { namespace: string; key: string; value: unknown } | undefined,
+	checkpoint: (() => StateEntry) | undefined,
 ): Promise<number> {
-	const failure = await destination.write(options.table, batch, { mode: options.mode, checkpoint }).then(
-		() => undefined,
-		(error: unknown) => error,
-	);
+	const failure = await destination
+		.write(options.table, batch, { mode: options.mode, checkpoint: checkpoint?.() })
+		.then(
+			() => undefined,
+			(error: unknown) => error,
+		);
 	if (!failure) return batch.length;
 	const rowLevel =
 		failure instanceof ConstraintError || (isMigrationError(failure) && failure.code === 'VALUE_NOT_REPRESENTABLE');
@@ -78,7 +92,7 @@ async function writeIsolating(
 			value: null,
 			reason: failure.message,
 		});
-		if (checkpoint) await destination.write(options.table, [], { mode: options.mode, checkpoint });
+		if (checkpoint) await destination.write(options.table, [], { mode: options.mode, checkpoint: checkpoint() });
 		return 0;
 	}
 	// Halve until the refused rows are found; the checkpoint goes with the second half's last write.

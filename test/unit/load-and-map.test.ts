@@ -123,3 +123,24 @@ describe('schema mapping', () => {
 		);
 	});
 });
+
+describe('rejects kept with the checkpoint', () => {
+	it('stores every reject of the chunk, including those found while writing the last batch', async () => {
+		const destination = new MemoryConnector();
+		await destination.createTable(table);
+		await destination.write('t', [{ id: '2' }], { mode: 'insert' });
+		const chunk = { run: 'k', table: 't', range: {} };
+		await loadRows(destination, [{ id: '1', small: 99999 }, { id: '2' }, { id: '3' }], {
+			table: 't',
+			mode: 'insert',
+			batchSize: 10,
+			chunk,
+		});
+		const [entry] = await destination.state.list<{
+			rows: number;
+			rejectedCount: number;
+			rejected: Array<{ key: string[] }>;
+		}>('chunks');
+		expect(entry.value).toMatchObject({ rows: 1, rejectedCount: 2, rejected: [{ key: ['1'] }, { key: ['2'] }] });
+	});
+});

@@ -1,0 +1,152 @@
+import { canonicalDecimal, canonicalJson } from './canonical';
+import { valueProblem } from './row-check';
+import type { Column, JsonValue, LogicalType, Row, Value } from './schema';
+
+/** One step of a Transform, applied in order; values of computed fields arrive resolved. */
+export type TransformStep =
+	| { action: 'rename'; field: string; to: string }
+	| { action: 'drop'; field: string }
+	| { action: 'cast'; field: string; type: LogicalType }
+	| { action: 'default'; field: string; value: Value }
+	| { action: 'compute'; field: string; value: Value }
+	| { action: 'flatten'; field: string; separator: string }
+	| { action: 'remap'; field: string; mapping: Record<string, Value>; unmapped: 'reject' | 'keep' | 'null' };
+
+export type TransformResult = { row: Row } | { field: string; value: Value | undefined; reason: string };
+
+/** Applies the steps to a copy of the row; a value that cannot be converted exactly stops the row with a reason. */
+export function transformRow(input: Row, steps: TransformStep[]): TransformResult {
+	let row: Row = { ...input };
+	for (const step of steps) {
+		const current = row[step.field];
+		switch (step.action) {
+			case 'rename':
+				if (step.field in row) {
+					const renamed: Row = {};
+					for (const [k, v] of Object.entries(row)) renamed[k === step.field ? step.to : k] = v;
+					row = renamed;
+				}
+				break;
+			case 'drop':
+				delete row[step.field];
+				break;
+			case 'default':
+				if (current === null || current === undefined || current === '') row[step.field] = step.value;
+				break;
+			case 'compute':
+				row[step.field] = step.value;
+				break;
+			case 'cast': {
+				const cast = castValue(current, step.type);
+				if ('reason' in cast) return { field: step.field, value: current, reason: cast.reason };
+				row[step.field] = cast.value;
+				break;
+			}
+			case 'flatten':
+				if (current && typeof current === 'object' && !Array.isArray(current) && !Buffer.isBuffer(current)) {
+					delete row[step.field];
+					for (const [k, v] of flattenObject(current as Record<string, JsonValue>, step.separator))
+						row[`${step.field}${step.separator}${k}`] = v;
+				}
+				break;
+			case 'remap': {
+				if (current === null || current === undefined) break;
+				const key = String(current);
+				if (Object.prototype.hasOwnProperty.call(step.mapping, key)) row[step.field] = step.mapping[key];
+				else if (step.unmapped === 'reject')
+					return { field: step.field, value: current, reason: `no new id for ${key} in the ID map` };
+				else if (step.unmapped === 'null') row[step.field] = null;
+				break;
+			}
+		}
+	}
+	return { row };
+}
+
+function flattenObject(value: Record<string, JsonValue>, separator: string, prefix = ''): Array<[string, Value]> {
+	const out: Array<[string, Value]> = [];
+	for (const [k, v] of Object.entries(value)) {
+		const name = prefix ? `${prefix}${separator}${k}` : k;
+		if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flattenObject(v, separator, name));
+		else out.push([name, v]);
+	}
+	return out;
+}
+
+/** Exact casts only: '1.50' → decimal '1.5', 1e3 → int64 '1000'; '1.5' → int64 is refused, not rounded. */
+export function castValue(value: Value | undefined, type: LogicalType): { value: Value } | { reason: string } {
+	if (value === null || value === undefined) return { value: null };
+	const column: Column = { name: 'value', nativeType: '', logical: type, nullable: true };
+	let converted: Value = value;
+	switch (type) {
+		case 'int16':
+		case 'int32':
+		case 'int64':
+			converted =
+				typeof value === 'number' && Number.isSafeInteger(value)
+					? String(value)
+					: typeof value === 'string' && /^[+-]?\d+(\.0*)?$/.test(value.trim())
+						? canonicalDecimal(value)
+						: value;
+			if (type !== 'int64' && typeof converted === 'string') converted = Number(converted);
+			break;
+		case 'decimal':
+			converted =
+				typeof value === 'number' && Number.isFinite(value)
+					? String(value)
+					: typeof value === 'string'
+						? value.trim()
+						: value;
+			if (typeof converted === 'string' && !valueProblem(converted, column)) converted = canonicalDecimal(converted);
+			break;
+		case 'float32':
+		case 'float64':
+			converted =
+				typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+			if (
+				typeof converted === 'number' &&
+				typeof value === 'string' &&
+				canonicalDecimal(String(converted)) !== canonicalDecimal(value.trim())
+			) {
+				return { reason: `${value} is not exactly representable as a ${type}` };
+			}
+			break;
+		case 'boolean':
+			converted =
+				typeof value === 'string' && ['true', 't', '1'].includes(value.toLowerCase())
+					? true
+					: typeof value === 'string' && ['false', 'f', '0'].includes(value.toLowerCase())
+						? false
+						: value === 1
+							? true
+							: value === 0
+								? false
+								: value;
+			break;
+		case 'string':
+		case 'text':
+			converted =
+				typeof value === 'object' && !Buffer.isBuffer(value)
+					? canonicalJson(value)
+					: Buffer.isBuffer(value)
+						? value.toString('base64')
+						: String(value);
+			break;
+		case 'json':
+			if (typeof value === 'string') {
+				try {
+					converted = JSON.parse(value) as JsonValue;
+				} catch {
+					return { reason: `not valid JSON: ${value.slice(0, 60)}` };
+				}
+			}
+			break;
+		case 'timestamptz':
+			if (typeof value === 'number') converted = new Date(value).toISOString();
+			else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value))
+				converted = `${value.replace(' ', 'T')}Z`;
+			break;
+	}
+	const problem = valueProblem(converted, column);
+	return problem ? { reason: `cannot cast to ${type}: ${problem}` } : { value: converted };
+}

@@ -1,0 +1,186 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { LogicalType, Value } from '../../core/schema';
+import { transformRow, type TransformStep } from '../../core/transform';
+import { rowToItem } from '../shared/items';
+import { toNodeError } from '../shared/node-errors';
+
+interface StepParameters {
+	action: TransformStep['action'];
+	field: string;
+	to?: string;
+	type?: LogicalType;
+	value?: Value;
+	separator?: string;
+	mapping?: string | Record<string, Value>;
+	unmapped?: 'reject' | 'keep' | 'null';
+}
+
+const CAST_TYPES: LogicalType[] = [
+	'int16',
+	'int32',
+	'int64',
+	'decimal',
+	'float64',
+	'boolean',
+	'string',
+	'text',
+	'date',
+	'timestamp',
+	'timestamptz',
+	'json',
+];
+
+export class Transform implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Migration Transform',
+		name: 'transform',
+		subtitle: '={{ "steps: " + (($parameter["steps"] || {}).step || []).length }}',
+		icon: { light: 'file:transform.svg', dark: 'file:transform.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		description: 'Rename, cast, default, compute (with expressions), drop, flatten and remap IDs of rows, in order',
+		defaults: { name: 'Transform' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Rows', 'Rejected'],
+		usableAsTool: true,
+		properties: [
+			{
+				displayName: 'Steps',
+				name: 'steps',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true, sortable: true },
+				default: {},
+				placeholder: 'Add Step',
+				description:
+					'Applied to every row in this order; a value that cannot be converted exactly sends the row to Rejected',
+				options: [
+					{
+						displayName: 'Step',
+						name: 'step',
+						values: [
+							{
+								displayName: 'Action',
+								name: 'action',
+								type: 'options',
+								options: [
+									{ name: 'Cast', value: 'cast', description: 'Convert to a type, exactly or not at all' },
+									{ name: 'Compute', value: 'compute', description: 'Set a field to the value of an expression' },
+									{ name: 'Default', value: 'default', description: 'Fill a field that is null, missing or empty' },
+									{ name: 'Drop', value: 'drop' },
+									{ name: 'Flatten', value: 'flatten', description: 'Turn an object field into one field per leaf' },
+									{ name: 'Remap ID', value: 'remap', description: 'Replace an old ID by its new one from an ID map' },
+									{ name: 'Rename', value: 'rename' },
+								],
+								default: 'rename',
+							},
+							{ displayName: 'Field', name: 'field', type: 'string', default: '', required: true },
+							{
+								displayName: 'New Name',
+								name: 'to',
+								type: 'string',
+								default: '',
+								displayOptions: { show: { action: ['rename'] } },
+							},
+							{
+								displayName: 'Type',
+								name: 'type',
+								type: 'options',
+								options: CAST_TYPES.map((t) => ({ name: t, value: t })),
+								default: 'string',
+								description: 'Naive timestamps cast to timestamptz are read as UTC',
+								displayOptions: { show: { action: ['cast'] } },
+							},
+							{
+								displayName: 'Value',
+								name: 'value',
+								type: 'string',
+								default: '',
+								description: 'A value or an expression such as {{ $json.first + " " + $json.last }}',
+								displayOptions: { show: { action: ['default', 'compute'] } },
+							},
+							{
+								displayName: 'Separator',
+								name: 'separator',
+								type: 'string',
+								default: '_',
+								displayOptions: { show: { action: ['flatten'] } },
+							},
+							{
+								displayName: 'ID Map',
+								name: 'mapping',
+								type: 'json',
+								default: '{}',
+								description:
+									'Old ID → new ID, e.g. {"17": "a9f…"}; usually an expression reading the map built by an earlier step',
+								displayOptions: { show: { action: ['remap'] } },
+							},
+							{
+								displayName: 'When Unmapped',
+								name: 'unmapped',
+								type: 'options',
+								options: [
+									{ name: 'Reject the Row', value: 'reject' },
+									{ name: 'Keep the Old ID', value: 'keep' },
+									{ name: 'Set to Null', value: 'null' },
+								],
+								default: 'reject',
+								displayOptions: { show: { action: ['remap'] } },
+							},
+						],
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const rows: INodeExecutionData[] = [];
+		const rejected: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const steps = ((this.getNodeParameter('steps.step', i, []) as StepParameters[]) ?? []).map(toStep);
+				const result = transformRow(items[i].json as IDataObject as Record<string, Value>, steps);
+				if ('row' in result) rows.push(rowToItem(result.row, i));
+				else
+					rejected.push({
+						json: {
+							...result,
+							value: result.value === undefined ? null : (result.value as IDataObject[keyof IDataObject]),
+							row: items[i].json,
+						},
+						pairedItem: { item: i },
+					});
+			} catch (error) {
+				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
+				rejected.push({ json: { reason: (error as Error).message, row: items[i].json }, pairedItem: { item: i } });
+			}
+		}
+		return [rows, rejected];
+	}
+}
+
+function toStep(p: StepParameters): TransformStep {
+	if (!p.field) throw new RangeError(`A ${p.action} step needs a field`);
+	switch (p.action) {
+		case 'rename':
+			if (!p.to) throw new RangeError(`Rename of ${p.field} needs a new name`);
+			return { action: 'rename', field: p.field, to: p.to };
+		case 'cast':
+			return { action: 'cast', field: p.field, type: p.type ?? 'string' };
+		case 'flatten':
+			return { action: 'flatten', field: p.field, separator: p.separator ?? '_' };
+		case 'remap': {
+			const mapping =
+				typeof p.mapping === 'string' ? (JSON.parse(p.mapping || '{}') as Record<string, Value>) : (p.mapping ?? {});
+			return { action: 'remap', field: p.field, mapping, unmapped: p.unmapped ?? 'reject' };
+		}
+		case 'default':
+		case 'compute':
+			return { action: p.action, field: p.field, value: p.value ?? null };
+		default:
+			return { action: 'drop', field: p.field };
+	}
+}
