@@ -34,6 +34,33 @@ export const PAIRS: Pair[] = [
 		workerId: 'dmMysqlToPgWork1',
 		tables: ['customers'],
 	},
+	{
+		slug: 'postgres-to-mysql',
+		title: 'PostgreSQL → MySQL',
+		source: 'postgres',
+		destination: 'mysql',
+		mainId: 'dmPgToMysqlMain1',
+		workerId: 'dmPgToMysqlWork1',
+		tables: ['customers'],
+	},
+	{
+		slug: 'mongodb-to-postgres',
+		title: 'MongoDB → PostgreSQL',
+		source: 'mongodb',
+		destination: 'postgres',
+		mainId: 'dmMongoToPgMain1',
+		workerId: 'dmMongoToPgWork1',
+		tables: ['customers'],
+	},
+	{
+		slug: 'postgres-to-postgres',
+		title: 'PostgreSQL → PostgreSQL',
+		source: 'postgres',
+		destination: 'postgres',
+		mainId: 'dmPgToPgMain0001',
+		workerId: 'dmPgToPgWork0001',
+		tables: ['customers'],
+	},
 ];
 
 function credential(system: System, role: 'Source' | 'Destination') {

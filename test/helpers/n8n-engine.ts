@@ -79,9 +79,12 @@ class NodeTypes implements INodeTypes {
 
 export const nodeTypes = new NodeTypes();
 
-/** Credentials as the test gives them: by credential type name. */
+/** Credentials as the test gives them: by the node's credential id first, else by credential type. */
 class TestCredentials extends workflowLib.ICredentialsHelper {
-	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
+	constructor(
+		private readonly byType: Record<string, ICredentialDataDecryptedObject>,
+		private readonly byId: Record<string, ICredentialDataDecryptedObject> = {},
+	) {
 		super();
 	}
 	getParentTypes() {
@@ -96,8 +99,8 @@ class TestCredentials extends workflowLib.ICredentialsHelper {
 	async getCredentials(): Promise<never> {
 		throw new Error('not used by these nodes');
 	}
-	async getDecrypted(_a: unknown, _n: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
-		const data = this.byType[type];
+	async getDecrypted(_a: unknown, node: { id: string | null }, type: string): Promise<ICredentialDataDecryptedObject> {
+		const data = (node.id && this.byId[node.id]) || this.byType[type];
 		if (!data) throw new Error(`The test supplied no credentials of type ${type}`);
 		return data;
 	}
@@ -119,6 +122,8 @@ export interface SavedExecution {
 
 export interface RunOptions {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Credentials for the nodes whose credential has this id (two of one type, e.g. source and destination). */
+	credentialsById?: Record<string, ICredentialDataDecryptedObject>;
 	/** Workflows an Execute Workflow node may call, by id. */
 	workflows?: WorkflowJson[];
 	/** Items given to the start node (the trigger, or the sub-workflow's trigger). */
@@ -143,7 +148,7 @@ let executionCounter = 0;
 export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions): Promise<RunResult> {
 	const executions: SavedExecution[] = [];
 	const library = new Map((options.workflows ?? []).map((w) => [String(w.id), w]));
-	const credentialsHelper = new TestCredentials(options.credentials);
+	const credentialsHelper = new TestCredentials(options.credentials, options.credentialsById);
 
 	const execute = async (
 		json: WorkflowJson,
