@@ -10,7 +10,8 @@ export class TableCatalog {
 
 	constructor(
 		private readonly system: string,
-		private readonly load: () => Promise<TableSchema[]>,
+		/** Introspects the given tables, or all of them; a loader may ignore the names. */
+		private readonly load: (names?: string[]) => Promise<TableSchema[]>,
 	) {}
 
 	async all(): Promise<TableSchema[]> {
@@ -19,10 +20,13 @@ export class TableCatalog {
 		return tables;
 	}
 
-	/** Looks a table up, introspecting again when it is not (yet) known. */
+	/** Looks a table up, introspecting it when it is not (yet) known. */
 	async get(name: string): Promise<TableSchema> {
-		if (!this.tables?.has(name)) await this.all();
-		return requireTable(this.tables!, name, this.system);
+		if (!this.tables?.has(name)) {
+			this.tables ??= new Map();
+			for (const table of await this.load([name])) this.tables.set(table.name, table);
+		}
+		return requireTable(this.tables, name, this.system);
 	}
 
 	async exists(name: string): Promise<boolean> {

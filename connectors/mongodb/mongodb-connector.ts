@@ -49,8 +49,8 @@ export class MongoConnector implements DestinationConnector {
 	) {
 		this.db = client.db(database);
 		this.state = new MongoStateStore(this);
-		this.catalog = new TableCatalog(this.system, () =>
-			this.run(async () => introspectMongo(this.db, await this.declaredSchemas())),
+		this.catalog = new TableCatalog(this.system, (names) =>
+			this.run(async () => introspectMongo(this.db, await this.declaredSchemas(), names, names === undefined)),
 		);
 	}
 
@@ -73,8 +73,9 @@ export class MongoConnector implements DestinationConnector {
 	}
 
 	async introspect(tables?: string[]): Promise<TableSchema[]> {
-		const all = await this.catalog.all();
-		return tables ? Promise.all(tables.map((name) => this.catalog.get(name))) : all;
+		if (!tables) return this.catalog.all();
+		for (const name of tables) await this.catalog.get(name);
+		return this.run(async () => introspectMongo(this.db, await this.declaredSchemas(), tables));
 	}
 
 	table(name: string): Promise<TableSchema> {

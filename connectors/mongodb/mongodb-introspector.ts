@@ -6,11 +6,18 @@ export const INTERNAL_PREFIX = '_dm_';
 export const SAMPLE_SIZE = 1000;
 
 /**
- * Collections as tables: fields inferred from the first documents in _id order (top level;
+ * Collections as tables: fields inferred from a sample of documents (top level;
  * nested documents and arrays are JSON columns), _id as the key.
  */
-export async function introspectMongo(db: Db, declared: Map<string, TableSchema>): Promise<TableSchema[]> {
-	const collections = (await db.listCollections({}, { nameOnly: true }).toArray())
+export async function introspectMongo(
+	db: Db,
+	declared: Map<string, TableSchema>,
+	names?: string[],
+	/** Row estimates cost a count per collection on some servers (FerretDB 1.x scans); chunk workers skip them. */
+	withEstimates = true,
+): Promise<TableSchema[]> {
+	const filter = names ? { name: { $in: names } } : {};
+	const collections = (await db.listCollections(filter, { nameOnly: true }).toArray())
 		.map((c) => c.name)
 		.filter((name) => !name.startsWith('system.') && !name.startsWith(INTERNAL_PREFIX))
 		.sort();
@@ -18,7 +25,7 @@ export async function introspectMongo(db: Db, declared: Map<string, TableSchema>
 		collections.map(async (name): Promise<TableSchema> => {
 			const collection = db.collection(name);
 			const [estimate, indexes] = await Promise.all([
-				collection.estimatedDocumentCount(),
+				withEstimates ? collection.estimatedDocumentCount() : Promise.resolve(0),
 				collection.listIndexes().toArray(),
 			]);
 			const indexInfo: IndexInfo[] = indexes
@@ -29,7 +36,8 @@ export async function introspectMongo(db: Db, declared: Map<string, TableSchema>
 				const columns = schema.columns.map((c) => ({ ...c, nativeType: bsonTypeName(c.logical) }));
 				return { ...schema, columns, indexes: indexInfo, rowEstimate: estimate };
 			}
-			const sample = await collection.find({}).sort({ _id: 1 }).limit(SAMPLE_SIZE).toArray();
+			// Natural order: a sort would make servers without sort pushdown (FerretDB 1.x) read the whole collection.
+			const sample = await collection.find({}).limit(SAMPLE_SIZE).toArray();
 			const types = new Map<string, LogicalType | undefined>([['_id', undefined]]);
 			const seen = new Map<string, number>();
 			for (const doc of sample) {
