@@ -1,4 +1,4 @@
-import type { KeyRange, Row, TableSchema } from './schema';
+import type { ForeignKeyInfo, KeyRange, Row, TableSchema } from './schema';
 
 export interface Capabilities {
 	/** Bulk load through a COPY-like streaming protocol. */
@@ -77,6 +77,8 @@ export interface SourceConnector {
 export interface DestinationConnector extends SourceConnector {
 	createTable(table: TableSchema, options?: { ifNotExists?: boolean }): Promise<void>;
 	dropTable(table: string): Promise<void>;
+	/** Adds the foreign keys not there yet (after the load, so chunks load in any order); returns how many were added. */
+	addForeignKeys(table: string, foreignKeys: ForeignKeyInfo[]): Promise<number>;
 	write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;
 	snapshot(table: string, runId: string): Promise<TableSnapshot>;
 	restore(snapshot: TableSnapshot): Promise<void>;

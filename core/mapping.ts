@@ -1,7 +1,7 @@
 import { SchemaError } from './errors';
 import { requirePrimaryKey } from './identifiers';
 import { portableSchema } from './migrate';
-import type { LogicalType, TableSchema } from './schema';
+import type { ForeignKeyInfo, LogicalType, TableSchema } from './schema';
 
 /** One table's mapping: what the source has and what the destination will be created as. */
 export interface TableMapping {
@@ -9,6 +9,8 @@ export interface TableMapping {
 	destinationTable: string;
 	source: TableSchema;
 	target: TableSchema;
+	/** Added by Apply Foreign Keys after the load, so chunks can land in any order. */
+	foreignKeys: ForeignKeyInfo[];
 	/** Columns whose type was set by an override, as "column: from → to". */
 	overridden: string[];
 }
@@ -67,6 +69,11 @@ export function mapTables(sources: TableSchema[], overrides: Record<string, stri
 		});
 		target.name = `${prefix}${source.name}`;
 		target.indexes = target.indexes.map((i) => ({ ...i, name: `${prefix}${i.name}` }));
-		return { table: source.name, destinationTable: target.name, source, target, overridden };
+		const foreignKeys = source.foreignKeys.map((fk) => ({
+			...fk,
+			name: `${prefix}${fk.name}`,
+			referencedTable: `${prefix}${fk.referencedTable}`,
+		}));
+		return { table: source.name, destinationTable: target.name, source, target, foreignKeys, overridden };
 	});
 }

@@ -159,6 +159,19 @@ function main(pair: Pair) {
 				mode: 'each',
 				options: { waitForSubWorkflow: true },
 			}),
+			node(
+				'Add Foreign Keys',
+				'n8n-nodes-data-migration.schemaMapper',
+				1,
+				[1200, 400],
+				{
+					operation: 'applyForeignKeys',
+					system: pair.destination,
+					mappings: "={{ $('Map Schema').all().map((item) => item.json) }}",
+				},
+				// Runs once, after the chunk branch above has finished (v1 execution order): keys go on after the load.
+				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+			),
 		],
 		connections: {
 			'Manual Trigger': link('Settings'),
@@ -167,7 +180,14 @@ function main(pair: Pair) {
 			Settings: link('Map Schema'),
 			'Map Schema': link('Create Tables'),
 			'Create Tables': link('Plan Chunks'),
-			'Plan Chunks': link('Skip Done Chunks'),
+			'Plan Chunks': {
+				main: [
+					[
+						{ node: 'Skip Done Chunks', type: 'main', index: 0 },
+						{ node: 'Add Foreign Keys', type: 'main', index: 0 },
+					],
+				],
+			},
 			'Skip Done Chunks': link('Copy Chunk'),
 		},
 	};

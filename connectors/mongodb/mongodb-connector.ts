@@ -220,6 +220,11 @@ export class MongoConnector implements DestinationConnector {
 		this.catalog.invalidate();
 	}
 
+	/** MongoDB has no foreign keys: nothing is added, and the caller reports that. */
+	async addForeignKeys(): Promise<number> {
+		return 0;
+	}
+
 	async write(tableName: string, rows: Row[], options: WriteOptions): Promise<WriteResult> {
 		const table = await this.table(tableName);
 		const keyColumns = (table as TableSchema & { keyColumns?: string[] }).keyColumns ?? [];

@@ -14,8 +14,9 @@ import type {
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { ValueError } from '../../core/errors';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
+import { missingForeignKeys } from '../../core/foreign-keys';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { Column, KeyRange, Row, TableSchema } from '../../core/schema';
+import type { Column, ForeignKeyInfo, KeyRange, Row, TableSchema } from '../../core/schema';
 import { translateMysqlError } from './mysql-errors';
 import { INTERNAL_PREFIX, introspectMysql } from './mysql-introspector';
 import * as sql from './mysql-sql';
@@ -145,6 +146,23 @@ export class MysqlConnector implements DestinationConnector {
 		const table = await this.table(tableName);
 		await this.run(() => this.query(`DROP TABLE ${sql.q(table.name)}`), { table: tableName });
 		this.catalog.invalidate();
+	}
+
+	async addForeignKeys(tableName: string, foreignKeys: ForeignKeyInfo[]): Promise<number> {
+		const table = await this.table(tableName);
+		const missing = await missingForeignKeys(this, table, foreignKeys);
+		for (const fk of missing) {
+			await this.run(
+				() =>
+					this.query(
+						`ALTER TABLE ${sql.q(table.name)} ADD CONSTRAINT ${sql.q(fk.name)} FOREIGN KEY (${fk.columns.map(sql.q).join(', ')}) ` +
+							`REFERENCES ${sql.q(fk.referencedTable)} (${fk.referencedColumns.map(sql.q).join(', ')})`,
+					),
+				{ table: tableName },
+			);
+		}
+		this.catalog.invalidate();
+		return missing.length;
 	}
 
 	/** Multi-row INSERTs sized under max_allowed_packet, in one transaction with the checkpoint. */

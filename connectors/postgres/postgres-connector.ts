@@ -16,8 +16,9 @@ import type {
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
+import { missingForeignKeys } from '../../core/foreign-keys';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { KeyRange, Row, TableSchema } from '../../core/schema';
+import type { ForeignKeyInfo, KeyRange, Row, TableSchema } from '../../core/schema';
 import { translatePostgresError } from './postgres-errors';
 import { INTERNAL_PREFIX, introspectPostgres } from './postgres-introspector';
 import * as sql from './postgres-sql';
@@ -141,6 +142,23 @@ export class PostgresConnector implements DestinationConnector {
 		const table = await this.table(tableName);
 		await this.run(() => this.pool.query(`DROP TABLE ${sql.qualified(this.schema, table.name)}`), { table: tableName });
 		this.catalog.invalidate();
+	}
+
+	async addForeignKeys(tableName: string, foreignKeys: ForeignKeyInfo[]): Promise<number> {
+		const table = await this.table(tableName);
+		const missing = await missingForeignKeys(this, table, foreignKeys);
+		for (const fk of missing) {
+			await this.run(
+				() =>
+					this.pool.query(
+						`ALTER TABLE ${sql.qualified(this.schema, table.name)} ADD CONSTRAINT ${sql.q(fk.name)} FOREIGN KEY (${fk.columns.map(sql.q).join(', ')}) ` +
+							`REFERENCES ${sql.qualified(this.schema, fk.referencedTable)} (${fk.referencedColumns.map(sql.q).join(', ')})`,
+					),
+				{ table: tableName },
+			);
+		}
+		this.catalog.invalidate();
+		return missing.length;
 	}
 
 	/** Bulk write through COPY; upserts go through a staging table. One transaction with the checkpoint. */

@@ -60,6 +60,12 @@ export class SchemaMapper implements INodeType {
 						description: 'One mapping document per source table: its schema and the engine-neutral target schema',
 					},
 					{
+						name: 'Apply Foreign Keys',
+						value: 'applyForeignKeys',
+						action: 'Add foreign keys after the load',
+						description: 'Add the foreign keys of the input mapping documents, once all chunks are loaded',
+					},
+					{
 						name: 'Apply DDL',
 						value: 'applyDdl',
 						action: 'Create destination tables',
@@ -97,6 +103,15 @@ export class SchemaMapper implements INodeType {
 				displayOptions: { show: { operation: ['map'] } },
 			},
 			{
+				displayName: 'Mapping Documents',
+				name: 'mappings',
+				type: 'json',
+				default: '',
+				description:
+					'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
+				displayOptions: { show: { operation: ['applyForeignKeys'] } },
+			},
+			{
 				displayName: 'Destination Table Prefix',
 				name: 'prefix',
 				type: 'string',
@@ -115,15 +130,27 @@ export class SchemaMapper implements INodeType {
 			try {
 				const system = this.getNodeParameter('system', i) as DatabaseSystem;
 				const operation = this.getNodeParameter('operation', i) as string;
-				if (operation === 'applyDdl') {
-					const mapping = items[i].json as unknown as TableMapping;
-					if (!mapping.target?.columns) {
-						throw new NodeOperationError(
-							this.getNode(),
-							'Apply DDL needs mapping documents from a Schema Mapper "Map" step as input',
-							{ itemIndex: i },
+				if (operation === 'applyForeignKeys') {
+					const given = this.getNodeParameter('mappings', i, '') as unknown;
+					const documents = given
+						? typeof given === 'string'
+							? (JSON.parse(given) as IDataObject[])
+							: (given as IDataObject[])
+						: [items[i].json];
+					for (const document of Array.isArray(documents) ? documents : [documents]) {
+						const mapping = requireMapping(this, document, i);
+						const added = await withConnector(this, system, (connector) =>
+							connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []),
 						);
+						out.push({
+							json: { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added },
+							pairedItem: { item: i },
+						});
 					}
+					continue;
+				}
+				if (operation === 'applyDdl') {
+					const mapping = requireMapping(this, items[i].json, i);
 					await withConnector(this, system, (connector) =>
 						connector.createTable(mapping.target, { ifNotExists: true }),
 					);
@@ -172,4 +199,16 @@ function parseJsonObject(value: unknown): Record<string, unknown> {
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
 		throw new RangeError('Type Overrides must be a JSON object');
 	return parsed as Record<string, unknown>;
+}
+
+function requireMapping(context: IExecuteFunctions, json: IDataObject, itemIndex: number): TableMapping {
+	const mapping = json as unknown as TableMapping;
+	if (!mapping.target?.columns || !mapping.destinationTable) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'This operation needs mapping documents from a Schema Mapper "Map" step as input',
+			{ itemIndex },
+		);
+	}
+	return mapping;
 }

@@ -258,6 +258,46 @@ describe.each(targets)('$name connector', (target) => {
 	});
 
 	describe('foreign keys', () => {
+		it('adds foreign keys after the load, once, checking every name first', async () => {
+			const parent: TableSchema = {
+				name: 'dm_fk_parent',
+				columns: [{ name: 'id', nativeType: '', logical: 'int64', nullable: false }],
+				primaryKey: ['id'],
+				indexes: [],
+				foreignKeys: [],
+				rowEstimate: 0,
+			};
+			const child: TableSchema = {
+				...parent,
+				name: 'dm_fk_child',
+				columns: [...parent.columns, { name: 'parent_id', nativeType: '', logical: 'int64', nullable: true }],
+			};
+			const fk = {
+				name: 'dm_fk_child_parent',
+				columns: ['parent_id'],
+				referencedTable: 'dm_fk_parent',
+				referencedColumns: ['id'],
+			};
+			await dropIfExists(connector, child.name);
+			await dropIfExists(connector, parent.name);
+			await connector.createTable(parent);
+			await connector.createTable(child);
+			await connector.write(parent.name, [{ id: '1' }], { mode: 'insert' });
+			await connector.write(child.name, [{ id: '10', parent_id: '1' }], { mode: 'insert' });
+			if (!connector.capabilities.hasSchema) {
+				expect(await connector.addForeignKeys(child.name, [fk])).toBe(0); // documents have no foreign keys
+				return;
+			}
+			await expect(
+				connector.addForeignKeys(child.name, [{ ...fk, referencedColumns: ['nope'] }]),
+			).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
+			expect(await connector.addForeignKeys(child.name, [fk])).toBe(1);
+			expect(await connector.addForeignKeys(child.name, [fk])).toBe(0);
+			expect((await connector.introspect([child.name]))[0].foreignKeys).toEqual([fk]);
+			await connector.dropTable(child.name);
+			await connector.dropTable(parent.name);
+		});
+
 		it('introspects a foreign key created natively', async () => {
 			if (!target.native) return expect(connector.capabilities.hasSchema).toBe(false);
 			await target.native('DROP TABLE IF EXISTS dm_child');

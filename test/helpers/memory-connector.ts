@@ -93,6 +93,9 @@ export class MemoryConnector implements DestinationConnector {
 		if (this.tables.has(schema.name) && options.ifNotExists) return;
 		this.tables.set(schema.name, { schema, rows: new Map() });
 	}
+	async addForeignKeys() {
+		return 0;
+	}
 	async dropTable(name: string) {
 		this.tables.delete(name);
 	}

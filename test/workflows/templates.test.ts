@@ -229,21 +229,35 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		const workerRuns = result.executions.filter((e) => e.workflowId === worker.id);
 		expect(workerRuns).toHaveLength(CHUNKS);
 		expect(workerRuns.every((e) => e.status === 'success' && e.data === undefined)).toBe(true);
+		// Foreign keys go on once, after every chunk has loaded.
+		const runData = result.run.data.resultData.runData;
+		const copy = runData['Copy Chunk'][0];
+		expect(runData['Add Foreign Keys'][0].startTime).toBeGreaterThanOrEqual(copy.startTime + copy.executionTime);
+		expect(result.output('Add Foreign Keys')).toEqual([{ table: c.table, foreignKeys: 0, added: 0 }]);
 	});
 
 	it('failing midway and rerun: 0 lost, 0 duplicated, finished chunks skipped', async () => {
 		// The destination table disappears while chunks load (a crash as the workers see it); the e2e tier kills a real n8n process.
 		await c.dropDestination(c.table);
 		const migration = `${run}-crash`;
-		let broken = false;
-		const watcher = setInterval(async () => {
-			if (!broken && (await chunksDone(c, migration)) >= 3) {
-				broken = true;
-				await c.renameDestination(c.table, c.table, `${c.table}_away`);
-			}
+		// One check at a time; the rename happens once, and its failure fails the test.
+		let phase: 'watching' | 'checking' | 'broken' = 'watching';
+		let renameError: unknown;
+		const watcher = setInterval(() => {
+			if (phase !== 'watching') return;
+			phase = 'checking';
+			void chunksDone(c, migration).then(
+				async (done) => {
+					if (done < 3) return void (phase = 'watching');
+					phase = 'broken';
+					await c.renameDestination(c.table, c.table, `${c.table}_away`).catch((error: unknown) => (renameError = error));
+				},
+				() => (phase = 'watching'),
+			);
 		}, 20);
 		const failed = await runWorkflow(settings(migration), options());
 		clearInterval(watcher);
+		expect(renameError).toBeUndefined();
 		expect(failed.run.status).toBe('error');
 		expect(JSON.stringify(failed.run.data.resultData.error)).toContain(c.table);
 		const done = await chunksDone(c, migration);
@@ -255,5 +269,18 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		expect(rerun.error).toBeUndefined();
 		expect(rerun.output('Copy Chunk')).toHaveLength(CHUNKS - done);
 		expect(await compareRowByRow(c)).toEqual({ missing: 0, extra: 0, different: [] });
+	});
+
+	it('takes its settings from a Webhook POST body', async () => {
+		if (c.slug !== 'mysql-to-postgres') return; // one template is enough: all share the Settings node
+		const migration = `${run}-hook`;
+		const result = await runWorkflow(withTarget(structuredClone(main)), {
+			...options(),
+			startNode: 'Webhook',
+			input: [{ body: { migration, tables: [c.table], rowsPerChunk: 50_000 } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output('Plan Chunks').map((chunk) => chunk.migration)).toEqual([migration, migration, migration]);
+		expect(await chunksDone(c, migration)).toBe(3);
 	});
 });
