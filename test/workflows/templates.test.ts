@@ -271,8 +271,10 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		expect(await compareRowByRow(c)).toEqual({ missing: 0, extra: 0, different: [] });
 	});
 
-	it('takes its settings from a Webhook POST body', async () => {
-		if (c.slug !== 'mysql-to-postgres') return; // one template is enough: all share the Settings node
+	// One template is enough for these: all share the Settings node and the Batch Load reject path.
+	const itOnce = c.slug === 'mysql-to-postgres' ? it : it.skip;
+
+	itOnce('takes its settings from a Webhook POST body', async () => {
 		const migration = `${run}-hook`;
 		const result = await runWorkflow(withTarget(structuredClone(main)), {
 			...options(),
@@ -282,5 +284,37 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		expect(result.error).toBeUndefined();
 		expect(result.output('Plan Chunks').map((chunk) => chunk.migration)).toEqual([migration, migration, migration]);
 		expect(await chunksDone(c, migration)).toBe(3);
+	});
+
+	itOnce('rejects values an existing destination table cannot hold, keeps them with the checkpoint, and loads the rest', async () => {
+		const table = 'dm_wf_reject';
+		await withMysql(async (q) => {
+			await q(`DROP TABLE IF EXISTS ${table}`);
+			await q(`CREATE TABLE ${table} (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(12,4) NULL)`);
+			await q(`INSERT INTO ${table} SELECT seq, IF(seq % 100 = 0, REPEAT('long ', 5), CONCAT('n', seq)), IF(seq % 250 = 0, 12345.6789, seq) FROM seq_1_to_1000`);
+		});
+		// The destination already exists with narrower columns: Create Tables keeps it.
+		await withPostgres(async (q) => {
+			await q(`DROP TABLE IF EXISTS public.${table}`);
+			await q(`CREATE TABLE public.${table} (id bigint PRIMARY KEY, name varchar(12) NOT NULL, amount numeric(12,2))`);
+		});
+		const migration = `${run}-reject`;
+		const workflow = withTarget(structuredClone(main));
+		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: [table], rowsPerChunk: 400 });
+		const result = await runWorkflow(workflow, options());
+		expect(result.error).toBeUndefined();
+		const destination = c.destination();
+		try {
+			const entries = (await destination.state.list<{ rejectedCount: number; rejected: Array<{ key: string[]; column: string; reason: string }> }>('chunks')).filter((e) =>
+				e.key.startsWith(`${migration}/`),
+			);
+			const rejected = entries.flatMap((e) => e.value.rejected);
+			expect(rejected).toHaveLength(12); // 10 names of 25 characters; amounts with 4 places at 250 and 750 (500 and 1000 fail on the name first)
+			expect(rejected).toContainEqual(expect.objectContaining({ key: ['100'], column: 'name', reason: '25 characters do not fit in 12' }));
+			expect(rejected).toContainEqual(expect.objectContaining({ key: ['250'], column: 'amount', reason: expect.stringContaining('4 decimal places; the column keeps 2') }));
+			expect(await destination.count(table)).toBe(1000 - 12);
+		} finally {
+			await destination.close();
+		}
 	});
 });
