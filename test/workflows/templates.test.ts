@@ -318,3 +318,32 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		}
 	});
 });
+
+describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () => {
+	it('keys rows by the ObjectId hex, keeps arrays and subdocuments as JSON', async () => {
+		await requireService('ferretdb');
+		const client = createMongoClient(mongoSettings);
+		const ids: string[] = [];
+		try {
+			const collection = client.db(mongoSettings.database).collection('dm_wf_oid');
+			await collection.drop().catch(() => false);
+			const inserted = await collection.insertMany(Array.from({ length: 2000 }, (_, i) => ({ name: `n${i}`, tags: ['a', i], sub: { x: i, ok: i % 2 === 0 } })));
+			ids.push(...Object.values(inserted.insertedIds).map((id) => id.toHexString()));
+		} finally {
+			await client.close();
+		}
+		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_oid'));
+		const main = template('mongodb-to-postgres');
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration: `oid-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
+		const result = await runWorkflow(main, {
+			credentials: { migrationMongoDbApi: { connectionString: mongoSettings.url, database: mongoSettings.database }, migrationPostgresApi: { ...postgresSettings, schema: 'public' } },
+			workflows: [template('mongodb-to-postgres-chunk-worker')],
+		});
+		expect(result.error).toBeUndefined();
+		const rows = await withPostgres((q) => q('SELECT _id, name, tags, sub FROM public.dm_wf_oid ORDER BY name'));
+		expect(rows).toHaveLength(2000);
+		expect(new Set(rows.map((r) => r._id))).toEqual(new Set(ids));
+		expect(rows.find((r) => r.name === 'n7')).toMatchObject({ tags: ['a', 7], sub: { x: 7, ok: false } });
+	});
+});
+
