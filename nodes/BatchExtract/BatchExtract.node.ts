@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parseRange, planTableChunks } from '../../core/chunks';
+import { flattenRow } from '../../core/flatten';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { MIGRATION_NAME, tableParameter } from '../shared/database-properties';
 import { rowToItem } from '../shared/items';
@@ -83,6 +84,22 @@ export class BatchExtract implements INodeType {
 				displayOptions: { show: { operation: ['read'] } },
 			},
 			{
+				displayName: 'Flatten Nested Documents',
+				name: 'flatten',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether nested objects (MongoDB subdocuments, JSON objects) become one column per leaf, e.g. address_city; arrays stay JSON. Set it alike in Map and Read Chunk.',
+				displayOptions: { show: { operation: ['read'] } },
+			},
+			{
+				displayName: 'Separator',
+				name: 'separator',
+				type: 'string',
+				default: '_',
+				displayOptions: { show: { operation: ['read'], flatten: [true] } },
+			},
+			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
 				type: 'number',
@@ -114,8 +131,11 @@ export class BatchExtract implements INodeType {
 					} else {
 						const range = parseRange(this.getNodeParameter('range', i));
 						const batchSize = this.getNodeParameter('batchSize', i) as number;
+						const separator = this.getNodeParameter('flatten', i, false)
+							? (this.getNodeParameter('separator', i, '_') as string)
+							: undefined;
 						for await (const rows of source.read(table, range, { batchSize }))
-							for (const row of rows) out.push(rowToItem(row, i));
+							for (const row of rows) out.push(rowToItem(separator ? flattenRow(row, separator) : row, i));
 					}
 				} catch (error) {
 					if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, i);

@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { assessTables } from '../../core/assess';
+import { flattenSchema } from '../../core/flatten';
 import { mapTables, type TableMapping } from '../../core/mapping';
+import type { SourceConnector } from '../../core/connector';
+import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
@@ -112,6 +115,22 @@ export class SchemaMapper implements INodeType {
 				displayOptions: { show: { operation: ['applyForeignKeys'] } },
 			},
 			{
+				displayName: 'Flatten Nested Documents',
+				name: 'flatten',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether nested objects (MongoDB subdocuments, JSON objects) become one column per leaf, e.g. address_city; arrays stay JSON. Set it alike in Map and Read Chunk.',
+				displayOptions: { show: { operation: ['map'] } },
+			},
+			{
+				displayName: 'Separator',
+				name: 'separator',
+				type: 'string',
+				default: '_',
+				displayOptions: { show: { operation: ['map'], flatten: [true] } },
+			},
+			{
 				displayName: 'Destination Table Prefix',
 				name: 'prefix',
 				type: 'string',
@@ -170,9 +189,15 @@ export class SchemaMapper implements INodeType {
 				if (operation === 'map') {
 					const overrides = parseJsonObject(this.getNodeParameter('overrides', i, '{}')) as Record<string, string>;
 					const prefix = this.getNodeParameter('prefix', i, '') as string;
-					const schemas = await withConnector(this, system, (connector) =>
-						connector.introspect(tables.length ? tables : undefined),
-					);
+					const flatten = this.getNodeParameter('flatten', i, false) as boolean;
+					const separator = this.getNodeParameter('separator', i, '_') as string;
+					const schemas = await withConnector(this, system, async (connector) => {
+						const found = await connector.introspect(tables.length ? tables : undefined);
+						if (!flatten) return found;
+						return Promise.all(
+							found.map(async (schema) => flattenSchema(schema, await sampleRows(connector, schema.name), separator)),
+						);
+					});
 					for (const mapping of mapTables(schemas, overrides, prefix))
 						out.push({ json: mapping as unknown as IDataObject, pairedItem: { item: i } });
 					continue;
@@ -211,4 +236,10 @@ function requireMapping(context: IExecuteFunctions, json: IDataObject, itemIndex
 		);
 	}
 	return mapping;
+}
+
+/** The first rows in key order: what flattening infers leaf columns from. */
+async function sampleRows(connector: SourceConnector, table: string, size = 1000): Promise<Row[]> {
+	for await (const rows of connector.read(table, {}, { batchSize: size })) return rows;
+	return [];
 }

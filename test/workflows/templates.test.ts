@@ -320,10 +320,10 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 });
 
 describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () => {
-	it('keys rows by the ObjectId hex, keeps arrays and subdocuments as JSON', async () => {
+	const ids: string[] = [];
+	beforeAll(async () => {
 		await requireService('ferretdb');
 		const client = createMongoClient(mongoSettings);
-		const ids: string[] = [];
 		try {
 			const collection = client.db(mongoSettings.database).collection('dm_wf_oid');
 			await collection.drop().catch(() => false);
@@ -332,6 +332,9 @@ describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () =>
 		} finally {
 			await client.close();
 		}
+	});
+
+	it('keys rows by the ObjectId hex, keeps arrays and subdocuments as JSON', async () => {
 		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_oid'));
 		const main = template('mongodb-to-postgres');
 		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration: `oid-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
@@ -344,6 +347,23 @@ describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () =>
 		expect(rows).toHaveLength(2000);
 		expect(new Set(rows.map((r) => r._id))).toEqual(new Set(ids));
 		expect(rows.find((r) => r.name === 'n7')).toMatchObject({ tags: ['a', 7], sub: { x: 7, ok: false } });
+	});
+
+	it('flattens subdocuments into columns when Map and Read Chunk both say so', async () => {
+		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_oid'));
+		const main = template('mongodb-to-postgres');
+		const worker = template('mongodb-to-postgres-chunk-worker');
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration: `flat-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
+		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { flatten: true, separator: '_' });
+		Object.assign(worker.nodes.find((n) => n.name === 'Read Chunk')!.parameters, { flatten: true, separator: '_' });
+		const result = await runWorkflow(main, {
+			credentials: { migrationMongoDbApi: { connectionString: mongoSettings.url, database: mongoSettings.database }, migrationPostgresApi: { ...postgresSettings, schema: 'public' } },
+			workflows: [worker],
+		});
+		expect(result.error).toBeUndefined();
+		const rows = await withPostgres((q) => q('SELECT name, tags, sub_x, sub_ok, pg_typeof(sub_x)::text AS x_type FROM public.dm_wf_oid ORDER BY name'));
+		expect(rows).toHaveLength(2000);
+		expect(rows.find((r) => r.name === 'n7')).toEqual({ name: 'n7', tags: ['a', 7], sub_x: '7', sub_ok: false, x_type: 'bigint' });
 	});
 });
 

@@ -1,0 +1,65 @@
+import type { Column, JsonValue, LogicalType, Row, TableSchema, Value } from './schema';
+
+/** Nested objects become one field per leaf (`address_city`); arrays and scalars stay as they are. */
+export function flattenRow(row: Row, separator: string): Row {
+	const out: Row = {};
+	const visit = (prefix: string, value: Value) => {
+		if (value && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) {
+			for (const [k, v] of Object.entries(value as Record<string, JsonValue>)) visit(`${prefix}${separator}${k}`, v);
+		} else out[prefix] = value;
+	};
+	for (const [field, value] of Object.entries(row)) visit(field, value);
+	return out;
+}
+
+function logicalOfJson(value: Value): LogicalType | undefined {
+	if (value === null || value === undefined) return undefined;
+	if (typeof value === 'boolean') return 'boolean';
+	if (typeof value === 'number') return Number.isSafeInteger(value) ? 'int64' : 'float64';
+	if (typeof value === 'string') return 'text';
+	if (Buffer.isBuffer(value)) return 'binary';
+	return 'json';
+}
+
+/**
+ * The schema of flattened rows, from a sample: JSON columns that held objects become one nullable
+ * column per leaf, typed from the values seen (mixed types fall back to text or JSON, never a guess
+ * that would alter a value). Leaves outside the sample are rejected by Batch Load, never dropped.
+ */
+export function flattenSchema(schema: TableSchema, sample: Row[], separator: string): TableSchema {
+	const nested = new Set(schema.columns.filter((c) => c.logical === 'json').map((c) => c.name));
+	const types = new Map<string, LogicalType | undefined>();
+	for (const row of sample) {
+		for (const [field, value] of Object.entries(flattenRow(row, separator))) {
+			const root = field.split(separator)[0];
+			if (!nested.has(root) || field === root) continue;
+			const seen = logicalOfJson(value);
+			const before = types.get(field);
+			types.set(
+				field,
+				!before
+					? seen
+					: !seen || before === seen
+						? before
+						: before === 'int64' && seen === 'float64'
+							? 'float64'
+							: seen === 'json' || before === 'json'
+								? 'json'
+								: 'text',
+			);
+		}
+	}
+	const flattenedRoots = new Set([...types.keys()].map((f) => f.split(separator)[0]));
+	const columns: Column[] = [];
+	for (const column of schema.columns) {
+		if (!flattenedRoots.has(column.name)) {
+			columns.push(column);
+			continue;
+		}
+		for (const [field, logical] of types) {
+			if (field.split(separator)[0] === column.name)
+				columns.push({ name: field, nativeType: '', logical: logical ?? 'text', nullable: true });
+		}
+	}
+	return { ...schema, columns };
+}

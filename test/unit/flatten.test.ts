@@ -1,0 +1,43 @@
+import { flattenRow, flattenSchema } from '../../core/flatten';
+import type { Row, TableSchema } from '../../core/schema';
+
+describe('flattening nested documents', () => {
+	it('turns nested objects into one field per leaf and keeps arrays and scalars', () => {
+		expect(flattenRow({ _id: 'a', sub: { x: 1, deep: { y: 'z' } }, tags: [1, { k: 2 }], n: null }, '_')).toEqual({
+			_id: 'a',
+			sub_x: 1,
+			sub_deep_y: 'z',
+			tags: [1, { k: 2 }],
+			n: null,
+		});
+	});
+
+	it('infers leaf columns from a sample, widening mixed types instead of guessing', () => {
+		const schema: TableSchema = {
+			name: 'docs',
+			columns: [
+				{ name: '_id', nativeType: 'objectId', logical: 'objectId', nullable: false },
+				{ name: 'sub', nativeType: 'object', logical: 'json', nullable: true },
+				{ name: 'tags', nativeType: 'object', logical: 'json', nullable: true },
+			],
+			primaryKey: ['_id'],
+			indexes: [],
+			foreignKeys: [],
+			rowEstimate: 0,
+		};
+		const sample: Row[] = [
+			{ _id: '1', sub: { x: 1, r: 1, ok: true, s: 'a' }, tags: ['a'] },
+			{ _id: '2', sub: { x: 2, r: 1.5, ok: null, s: 3, list: [1] }, tags: [] },
+		];
+		const columns = flattenSchema(schema, sample, '_').columns.map((c) => [c.name, c.logical, c.nullable]);
+		expect(columns).toEqual([
+			['_id', 'objectId', false],
+			['sub_x', 'int64', true],
+			['sub_r', 'float64', true],
+			['sub_ok', 'boolean', true],
+			['sub_s', 'text', true],
+			['sub_list', 'json', true],
+			['tags', 'json', true],
+		]);
+	});
+});
