@@ -1,5 +1,6 @@
 import type { SourceConnector } from './connector';
 import { requirePrimaryKey } from './identifiers';
+import type { ChunkRef } from './migrate';
 import type { KeyRange } from './schema';
 
 /** One chunk of a plan, as it travels between nodes (one n8n item each). */
@@ -33,4 +34,13 @@ export function parseRange(value: unknown): KeyRange {
 		if (bound !== undefined && !Array.isArray(bound))
 			throw new RangeError('Chunk range bounds must be arrays of key values');
 	return { ...(after ? { after } : {}), ...(upTo ? { upTo } : {}) };
+}
+
+/** The checkpoint identity of a Plan Chunks item (an item's JSON, or its JSON text). */
+export function parseChunkRef(value: unknown): ChunkRef {
+	const chunk = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<PlannedChunk> | undefined;
+	if (!chunk || typeof chunk.migration !== 'string' || typeof chunk.table !== 'string') {
+		throw new RangeError('The chunk must be a Plan Chunks item: { migration, table, range }');
+	}
+	return { run: chunk.migration, table: chunk.table, range: parseRange(chunk.range ?? {}) };
 }

@@ -1,4 +1,5 @@
 import { canonicalDecimal, canonicalJson } from './canonical';
+import { flattenRow } from './flatten';
 import { valueProblem } from './row-check';
 import type { Column, JsonValue, LogicalType, Row, Value } from './schema';
 
@@ -45,8 +46,7 @@ export function transformRow(input: Row, steps: TransformStep[]): TransformResul
 			case 'flatten':
 				if (current && typeof current === 'object' && !Array.isArray(current) && !Buffer.isBuffer(current)) {
 					delete row[step.field];
-					for (const [k, v] of flattenObject(current as Record<string, JsonValue>, step.separator))
-						row[`${step.field}${step.separator}${k}`] = v;
+					Object.assign(row, flattenRow({ [step.field]: current }, step.separator));
 				}
 				break;
 			case 'remap': {
@@ -61,16 +61,6 @@ export function transformRow(input: Row, steps: TransformStep[]): TransformResul
 		}
 	}
 	return { row };
-}
-
-function flattenObject(value: Record<string, JsonValue>, separator: string, prefix = ''): Array<[string, Value]> {
-	const out: Array<[string, Value]> = [];
-	for (const [k, v] of Object.entries(value)) {
-		const name = prefix ? `${prefix}${separator}${k}` : k;
-		if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flattenObject(v, separator, name));
-		else out.push([name, v]);
-	}
-	return out;
 }
 
 /** Exact casts only: '1.50' → decimal '1.5', 1e3 → int64 '1000'; '1.5' → int64 is refused, not rounded. */

@@ -13,7 +13,7 @@ import type {
 } from '../../core/connector';
 import { DigestAccumulator } from '../../core/digest';
 import { SchemaError } from '../../core/errors';
-import { requireColumns } from '../../core/identifiers';
+import { requireColumns, requireTable } from '../../core/identifiers';
 import { assertPositiveInteger, rangesFromBoundaries } from '../../core/keyset';
 import type { Column, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
 import { translateMongoError } from './mongodb-errors';
@@ -74,8 +74,9 @@ export class MongoConnector implements DestinationConnector {
 
 	async introspect(tables?: string[]): Promise<TableSchema[]> {
 		if (!tables) return this.catalog.all();
-		for (const name of tables) await this.catalog.get(name);
-		return this.run(async () => introspectMongo(this.db, await this.declaredSchemas(), tables));
+		const found = await this.run(async () => introspectMongo(this.db, await this.declaredSchemas(), tables));
+		const byName = new Map(found.map((t) => [t.name, t]));
+		return tables.map((name) => requireTable(byName, name, this.system));
 	}
 
 	table(name: string): Promise<TableSchema> {

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { parseRange, type PlannedChunk } from '../../core/chunks';
+import { parseChunkRef } from '../../core/chunks';
 import type { WriteMode } from '../../core/connector';
 import { loadRows } from '../../core/load';
-import { CHUNK_NAMESPACE, chunkKey, type ChunkRef } from '../../core/migrate';
+import { CHUNK_NAMESPACE, chunkKey } from '../../core/migrate';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
 import { itemToRow } from '../shared/items';
@@ -119,14 +119,16 @@ export class BatchLoad implements INodeType {
 				if (operation === 'skipDone') {
 					const pending: INodeExecutionData[] = [];
 					for (const [i, item] of items.entries()) {
-						const ref = chunkRef(item.json);
+						const ref = parseChunkRef(item.json);
 						if (!(await destination.state.get(CHUNK_NAMESPACE, chunkKey(ref))))
 							pending.push({ json: item.json, pairedItem: { item: i } });
 					}
 					return [pending, []];
 				}
 				const table = this.getNodeParameter('table', 0) as string;
-				const chunk = this.getNodeParameter('recordChunk', 0) ? chunkRef(this.getNodeParameter('chunk', 0)) : undefined;
+				const chunk = this.getNodeParameter('recordChunk', 0)
+					? parseChunkRef(this.getNodeParameter('chunk', 0))
+					: undefined;
 				// An empty chunk arrives as one item without fields (the reader's "always output data").
 				const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
 				const result = await loadRows(destination, rows, {
@@ -150,12 +152,4 @@ export class BatchLoad implements INodeType {
 			throw toNodeError(this.getNode(), error);
 		}
 	}
-}
-
-function chunkRef(value: unknown): ChunkRef {
-	const chunk = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<PlannedChunk> | undefined;
-	if (!chunk || typeof chunk.migration !== 'string' || typeof chunk.table !== 'string') {
-		throw new RangeError('The chunk must be a Plan Chunks item: { migration, table, range }');
-	}
-	return { run: chunk.migration, table: chunk.table, range: parseRange(chunk.range ?? {}) };
 }

@@ -156,16 +156,16 @@ export class SchemaMapper implements INodeType {
 							? (JSON.parse(given) as IDataObject[])
 							: (given as IDataObject[])
 						: [items[i].json];
-					for (const document of Array.isArray(documents) ? documents : [documents]) {
-						const mapping = requireMapping(this, document, i);
-						const added = await withConnector(this, system, (connector) =>
-							connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []),
-						);
-						out.push({
-							json: { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added },
-							pairedItem: { item: i },
-						});
-					}
+					const mappings = (Array.isArray(documents) ? documents : [documents]).map((d) => requireMapping(this, d, i));
+					await withConnector(this, system, async (connector) => {
+						for (const mapping of mappings) {
+							const added = await connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
+							out.push({
+								json: { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added },
+								pairedItem: { item: i },
+							});
+						}
+					});
 					continue;
 				}
 				if (operation === 'applyDdl') {
