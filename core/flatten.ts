@@ -12,13 +12,22 @@ export function flattenRow(row: Row, separator: string): Row {
 	return out;
 }
 
-function logicalOfJson(value: Value): LogicalType | undefined {
+export function logicalOfJson(value: Value): LogicalType | undefined {
 	if (value === null || value === undefined) return undefined;
 	if (typeof value === 'boolean') return 'boolean';
 	if (typeof value === 'number') return Number.isSafeInteger(value) ? 'int64' : 'float64';
 	if (typeof value === 'string') return 'text';
 	if (Buffer.isBuffer(value)) return 'binary';
 	return 'json';
+}
+
+/** The type both of two values seen in one field fit: mixed types widen to text or JSON, never a lossy guess. */
+export function widenLogical(before: LogicalType | undefined, seen: LogicalType | undefined): LogicalType | undefined {
+	if (!before) return seen;
+	if (!seen || before === seen) return before;
+	if (before === 'int64' && seen === 'float64') return 'float64';
+	if (before === 'float64' && seen === 'int64') return 'float64';
+	return seen === 'json' || before === 'json' ? 'json' : 'text';
 }
 
 /**
@@ -34,19 +43,7 @@ export function flattenSchema(schema: TableSchema, sample: Row[], separator: str
 			const root = field.split(separator)[0];
 			if (!nested.has(root) || field === root) continue;
 			const seen = logicalOfJson(value);
-			const before = types.get(field);
-			types.set(
-				field,
-				!before
-					? seen
-					: !seen || before === seen
-						? before
-						: before === 'int64' && seen === 'float64'
-							? 'float64'
-							: seen === 'json' || before === 'json'
-								? 'json'
-								: 'text',
-			);
+			types.set(field, widenLogical(types.get(field), seen));
 		}
 	}
 	const flattenedRoots = new Set([...types.keys()].map((f) => f.split(separator)[0]));

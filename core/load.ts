@@ -1,8 +1,9 @@
+import { isRejection, splitRow, type ChildTable, type SplitRow } from './child-tables';
 import type { DestinationConnector, StateEntry, WriteMode } from './connector';
 import { ConstraintError, isMigrationError } from './errors';
 import { CHUNK_NAMESPACE, chunkKey, type ChunkRef } from './migrate';
 import { checkRows, type Rejection } from './row-check';
-import type { Row } from './schema';
+import type { Row, TableSchema } from './schema';
 
 /** Rejections stored with a chunk's checkpoint; the count is always exact. */
 export const MAX_KEPT_REJECTS = 1000;
@@ -13,6 +14,8 @@ export interface LoadOptions {
 	batchSize: number;
 	/** The chunk these rows are; its checkpoint is written with the last batch. */
 	chunk?: ChunkRef;
+	/** Array fields stored as child tables (Schema Mapper's design); their rows are written first. */
+	children?: ChildTable[];
 }
 
 export interface LoadResult {
@@ -21,6 +24,8 @@ export interface LoadResult {
 	rejected: Rejection[];
 	skipped: boolean;
 	chunk?: ChunkRef;
+	/** Rows written per child table. */
+	childRows?: Record<string, number>;
 }
 
 /**
@@ -37,7 +42,24 @@ export async function loadRows(
 		return { table: options.table, written: 0, rejected: [], skipped: true, chunk: options.chunk };
 	}
 	const [schema] = await destination.introspect([options.table]);
-	const { good, rejected } = checkRows(schema, rows, { extraFields: !destination.capabilities.hasSchema });
+	const rejected: Rejection[] = [];
+	let parents = rows;
+	const childRows: Record<string, number> = {};
+	if (options.children?.length) {
+		const split = rows.map((row) => splitRow(row, schema, options.children!));
+		rejected.push(...split.filter(isRejection));
+		parents = await writeChildren(
+			destination,
+			schema,
+			split.filter((s): s is SplitRow => !isRejection(s)),
+			options,
+			rejected,
+			childRows,
+		);
+	}
+	const checked = checkRows(schema, parents, { extraFields: !destination.capabilities.hasSchema });
+	const good = checked.good;
+	rejected.push(...checked.rejected);
 	let written = 0;
 	const refusedBeforeWriting = rejected.length;
 	const batches: Row[][] = [];
@@ -63,7 +85,71 @@ export async function loadRows(
 				: undefined;
 		written += await writeIsolating(destination, schema.primaryKey, options, batch, rejected, checkpoint);
 	}
-	return { table: options.table, written, rejected, skipped: false, chunk: options.chunk };
+	return { table: options.table, written, rejected, skipped: false, chunk: options.chunk, childRows };
+}
+
+/**
+ * Checks every parent and child row first, so a document lands whole or is rejected whole; then
+ * upserts the child rows (keyed by parent key and position, so a rerun rewrites the same rows) and
+ * returns the parents left to write: the checkpoint rides on them, after their children.
+ */
+async function writeChildren(
+	destination: DestinationConnector,
+	parentSchema: TableSchema,
+	split: SplitRow[],
+	options: LoadOptions,
+	rejected: Rejection[],
+	childRows: Record<string, number>,
+): Promise<Row[]> {
+	const keyOf = (row: Row, columns: string[]) => JSON.stringify(columns.map((c) => row[c] ?? null));
+	const primaryKey = parentSchema.primaryKey;
+	const parentCheck = checkRows(
+		parentSchema,
+		split.map((s) => s.parent),
+		{ extraFields: !destination.capabilities.hasSchema },
+	);
+	const refused = new Map<string, Rejection>(parentCheck.rejected.map((r) => [JSON.stringify(r.key), r]));
+	const childSchemas = await destination.introspect(options.children!.map((c) => c.table));
+	const rejectParentsOf = (child: ChildTable, problems: Rejection[]) => {
+		for (const problem of problems) {
+			const key = JSON.stringify(child.parentKey.map((_, i) => problem.key[i]));
+			if (!refused.has(key))
+				refused.set(key, {
+					...problem,
+					table: options.table,
+					key: JSON.parse(key),
+					column: `${child.table}.${problem.column}`,
+				});
+		}
+	};
+	for (const [i, child] of options.children!.entries()) {
+		const check = checkRows(
+			childSchemas[i],
+			split.flatMap((s) => s.children[child.table] ?? []),
+			{ extraFields: false },
+		);
+		rejectParentsOf(child, check.rejected);
+	}
+	const keep = split.filter((s) => !refused.has(keyOf(s.parent, primaryKey)));
+	for (const [i, child] of options.children!.entries()) {
+		const rows = keep.flatMap((s) => s.children[child.table] ?? []);
+		const problems: Rejection[] = [];
+		childRows[child.table] = 0;
+		for (let at = 0; at < rows.length; at += options.batchSize) {
+			const batch = rows.slice(at, at + options.batchSize);
+			childRows[child.table] += await writeIsolating(
+				destination,
+				childSchemas[i].primaryKey,
+				{ ...options, table: child.table, mode: 'upsert' },
+				batch,
+				problems,
+				undefined,
+			);
+		}
+		rejectParentsOf(child, problems);
+	}
+	rejected.push(...refused.values());
+	return keep.filter((s) => !refused.has(keyOf(s.parent, primaryKey))).map((s) => s.parent);
 }
 
 async function writeIsolating(

@@ -1,3 +1,4 @@
+import type { ChildTable } from './child-tables';
 import { SchemaError } from './errors';
 import { requirePrimaryKey } from './identifiers';
 import { portableSchema } from './migrate';
@@ -13,7 +14,12 @@ export interface TableMapping {
 	foreignKeys: ForeignKeyInfo[];
 	/** Columns whose type was set by an override, as "column: from → to". */
 	overridden: string[];
+	/** Array fields stored as child tables, when mapped so. */
+	children?: ChildTable[];
 }
+
+/** Where Apply DDL records each destination table's mapping, so Batch Load finds its child tables. */
+export const MAPPING_NAMESPACE = 'mappings';
 
 const LOGICAL_TYPES: LogicalType[] = [
 	'boolean',

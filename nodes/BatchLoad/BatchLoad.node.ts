@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parseChunkRef } from '../../core/chunks';
-import type { WriteMode } from '../../core/connector';
+import type { ChildTable } from '../../core/child-tables';
+import type { DestinationConnector, WriteMode } from '../../core/connector';
+import { SchemaError } from '../../core/errors';
 import { loadRows } from '../../core/load';
+import { MAPPING_NAMESPACE, type TableMapping } from '../../core/mapping';
 import { CHUNK_NAMESPACE, chunkKey } from '../../core/migrate';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
@@ -90,6 +93,22 @@ export class BatchLoad implements INodeType {
 				displayOptions: { show: { operation: ['load'] } },
 			},
 			{
+				displayName: 'Arrays',
+				name: 'arrays',
+				type: 'options',
+				options: [
+					{ name: 'As Given', value: 'asGiven', description: 'Write array fields into the table as they are (JSON)' },
+					{
+						name: 'To Child Tables',
+						value: 'childTables',
+						description:
+							'Write array fields to the child tables Schema Mapper designed (Map with Arrays: Child Tables, then Apply DDL here)',
+					},
+				],
+				default: 'asGiven',
+				displayOptions: { show: { operation: ['load'] } },
+			},
+			{
 				displayName: 'Record Chunk as Done',
 				name: 'recordChunk',
 				type: 'boolean',
@@ -130,12 +149,17 @@ export class BatchLoad implements INodeType {
 					? parseChunkRef(this.getNodeParameter('chunk', 0))
 					: undefined;
 				// An empty chunk arrives as one item without fields (the reader's "always output data").
+				const children =
+					this.getNodeParameter('arrays', 0, 'asGiven') === 'childTables'
+						? await recordedChildTables(destination, table)
+						: undefined;
 				const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
 				const result = await loadRows(destination, rows, {
 					table,
 					chunk,
 					mode: this.getNodeParameter('mode', 0) as WriteMode,
 					batchSize: this.getNodeParameter('batchSize', 0) as number,
+					children,
 				});
 				const summary: IDataObject = {
 					table,
@@ -143,6 +167,7 @@ export class BatchLoad implements INodeType {
 					written: result.written,
 					rejected: result.rejected.length,
 					skippedAsDone: result.skipped,
+					...(children ? { childRows: result.childRows } : {}),
 					...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.range as IDataObject } : {}),
 				};
 				const rejects = result.rejected.map((r) => ({ json: r as unknown as IDataObject, pairedItem: { item: 0 } }));
@@ -152,4 +177,15 @@ export class BatchLoad implements INodeType {
 			throw toNodeError(this.getNode(), error);
 		}
 	}
+}
+
+async function recordedChildTables(destination: DestinationConnector, table: string): Promise<ChildTable[]> {
+	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
+	if (!mapping?.children?.length)
+		throw new SchemaError(
+			'SCHEMA_ERROR',
+			`No child tables are recorded for ${table}: run Schema Mapper Map with Arrays "Child Tables", then Apply DDL on this database`,
+			{ table },
+		);
+	return mapping.children;
 }

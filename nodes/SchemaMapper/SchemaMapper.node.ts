@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { assessTables } from '../../core/assess';
-import { flattenSchema } from '../../core/flatten';
-import { mapTables, type TableMapping } from '../../core/mapping';
+import { childTablesFor } from '../../core/child-tables';
+import { flattenRow, flattenSchema } from '../../core/flatten';
+import { MAPPING_NAMESPACE, mapTables, type TableMapping } from '../../core/mapping';
+import { mappingMarkdown } from '../../core/mapping-document';
 import type { SourceConnector } from '../../core/connector';
 import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
@@ -124,11 +126,28 @@ export class SchemaMapper implements INodeType {
 				displayOptions: { show: { operation: ['map'] } },
 			},
 			{
+				displayName: 'Arrays',
+				name: 'arrays',
+				type: 'options',
+				options: [
+					{ name: 'Keep as JSON', value: 'json', description: 'An array field becomes one JSON (jsonb) column' },
+					{
+						name: 'Child Tables',
+						value: 'childTables',
+						description:
+							'An array field becomes a table <table>_<field> with one row per element (parent key, position, value or one column per leaf), and a <field>_count column in the parent',
+					},
+				],
+				default: 'json',
+				displayOptions: { show: { operation: ['map'] } },
+			},
+			{
 				displayName: 'Separator',
 				name: 'separator',
 				type: 'string',
 				default: '_',
-				displayOptions: { show: { operation: ['map'], flatten: [true] } },
+				description: 'Joins names of flattened leaves and child tables',
+				displayOptions: { show: { operation: ['map'] } },
 			},
 			{
 				displayName: 'Destination Table Prefix',
@@ -159,7 +178,9 @@ export class SchemaMapper implements INodeType {
 					const mappings = (Array.isArray(documents) ? documents : [documents]).map((d) => requireMapping(this, d, i));
 					await withConnector(this, system, async (connector) => {
 						for (const mapping of mappings) {
-							const added = await connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
+							let added = await connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
+							for (const child of mapping.children ?? [])
+								added += await connector.addForeignKeys(child.table, child.schema.foreignKeys);
 							out.push({
 								json: { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added },
 								pairedItem: { item: i },
@@ -170,9 +191,14 @@ export class SchemaMapper implements INodeType {
 				}
 				if (operation === 'applyDdl') {
 					const mapping = requireMapping(this, items[i].json, i);
-					await withConnector(this, system, (connector) =>
-						connector.createTable(mapping.target, { ifNotExists: true }),
-					);
+					const { markdown: _, ...document } = mapping as TableMapping & { markdown?: string };
+					await withConnector(this, system, async (connector) => {
+						await connector.createTable(mapping.target, { ifNotExists: true });
+						for (const child of mapping.children ?? [])
+							await connector.createTable(child.schema, { ifNotExists: true });
+						// Batch Load reads the child-table design from here, so the chunk worker needs no extra input.
+						await connector.state.set(MAPPING_NAMESPACE, mapping.destinationTable, document);
+					});
 					out.push({
 						json: {
 							table: mapping.destinationTable,
@@ -180,6 +206,7 @@ export class SchemaMapper implements INodeType {
 							created: true,
 							columns: mapping.target.columns.length,
 							indexes: mapping.target.indexes.length,
+							childTables: (mapping.children ?? []).map((c) => c.table),
 						},
 						pairedItem: { item: i },
 					});
@@ -191,15 +218,29 @@ export class SchemaMapper implements INodeType {
 					const prefix = this.getNodeParameter('prefix', i, '') as string;
 					const flatten = this.getNodeParameter('flatten', i, false) as boolean;
 					const separator = this.getNodeParameter('separator', i, '_') as string;
-					const schemas = await withConnector(this, system, async (connector) => {
+					const childTables = this.getNodeParameter('arrays', i, 'json') === 'childTables';
+					const designed = await withConnector(this, system, async (connector) => {
 						const found = await connector.introspect(tables.length ? tables : undefined);
-						if (!flatten) return found;
-						return Promise.all(
-							found.map(async (schema) => flattenSchema(schema, await sampleRows(connector, schema.name), separator)),
-						);
+						const samples = new Map<string, Row[]>();
+						if (flatten || childTables)
+							for (const schema of found) {
+								const sample = await sampleRows(connector, schema.name);
+								samples.set(schema.name, flatten ? sample.map((row) => flattenRow(row, separator)) : sample);
+							}
+						const schemas = flatten
+							? found.map((schema) => flattenSchema(schema, samples.get(schema.name)!, separator))
+							: found;
+						return mapTables(schemas, overrides, prefix).map((mapping) => {
+							if (!childTables) return mapping;
+							const { parent, children } = childTablesFor(mapping.target, samples.get(mapping.table)!, separator);
+							return { ...mapping, target: parent, children };
+						});
 					});
-					for (const mapping of mapTables(schemas, overrides, prefix))
-						out.push({ json: mapping as unknown as IDataObject, pairedItem: { item: i } });
+					for (const mapping of designed)
+						out.push({
+							json: { ...(mapping as unknown as IDataObject), markdown: mappingMarkdown(mapping) },
+							pairedItem: { item: i },
+						});
 					continue;
 				}
 				const exactCounts = this.getNodeParameter('exactCounts', i, false) as boolean;
