@@ -1,3 +1,4 @@
+import { SchemaError } from './errors';
 import type { ForeignKeyInfo, KeyRange, Row, TableSchema } from './schema';
 
 export interface Capabilities {
@@ -59,6 +60,25 @@ export interface TableSnapshot {
 	copyName?: string;
 	rows: number;
 	digest?: string;
+	/** The table as it was: the copy's checksum is computed under it, and a vanished table is recreated from it. */
+	schema?: TableSchema;
+	/** Sequence or auto-increment positions to put back. */
+	sequences?: SequenceState[];
+}
+
+export interface SequenceState {
+	column: string;
+	/** The sequence's last value (PostgreSQL) or the table's next AUTO_INCREMENT (MySQL), as exact text. */
+	value: string;
+	isCalled?: boolean;
+}
+
+export function requireSnapshotSchema(snapshot: TableSnapshot): TableSchema {
+	if (!snapshot.schema || !snapshot.copyName)
+		throw new SchemaError('SCHEMA_ERROR', `The snapshot of ${snapshot.table} records no copy to restore from`, {
+			table: snapshot.table,
+		});
+	return snapshot.schema;
 }
 
 export interface SourceConnector {
@@ -81,6 +101,8 @@ export interface DestinationConnector extends SourceConnector {
 	addForeignKeys(table: string, foreignKeys: ForeignKeyInfo[]): Promise<number>;
 	write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;
 	snapshot(table: string, runId: string): Promise<TableSnapshot>;
+	/** The checksum of a snapshot's copy, to prove it unchanged before restoring from it. */
+	snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest>;
 	restore(snapshot: TableSnapshot): Promise<void>;
 	discardSnapshot(snapshot: TableSnapshot): Promise<void>;
 	readonly state: StateStore;

@@ -11,6 +11,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
+import { requireSnapshotSchema } from '../../core/connector';
 import { DigestAccumulator } from '../../core/digest';
 import { SchemaError } from '../../core/errors';
 import { requireColumns, requireTable } from '../../core/identifiers';
@@ -116,8 +117,13 @@ export class MongoConnector implements DestinationConnector {
 	}
 
 	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		yield* this.readTable(await this.table(tableName), range, options);
+	}
+
+	/** Reads a collection described by `table` (a live one, or a snapshot copy under the live one's schema). */
+	private async *readTable(table: TableSchema, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		const tableName = table.name;
 		assertPositiveInteger(options.batchSize, 'batchSize');
-		const table = await this.table(tableName);
 		const names = options.columns ?? table.columns.map((c) => c.name);
 		requireColumns(table, names, this.system);
 		const columns = names.map((n) => table.columns.find((c) => c.name === n)!);
@@ -166,9 +172,12 @@ export class MongoConnector implements DestinationConnector {
 
 	/** MongoDB has no hash in its query language: the digest is computed here, over the same canonical text. */
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
-		const table = await this.table(tableName);
+		return this.checksumTable(await this.table(tableName), range);
+	}
+
+	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
-		for await (const rows of this.read(tableName, range ?? {}, { batchSize: 5000 }))
+		for await (const rows of this.readTable(table, range ?? {}, { batchSize: 5000 }))
 			for (const row of rows) digest.add(row);
 		return digest.result();
 	}
@@ -281,7 +290,18 @@ export class MongoConnector implements DestinationConnector {
 		const copyName = `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table.name}`).digest('hex').slice(0, 16)}`;
 		await this.run(() => copyCollection(this.db, table.name, copyName), { table: tableName });
 		const digest = await this.checksum(table.name);
-		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
+		return {
+			table: table.name,
+			createdByMigration: false,
+			copyName,
+			rows: digest.rows,
+			digest: digest.digest,
+			schema: table,
+		};
+	}
+
+	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {
+		return this.checksumTable({ ...requireSnapshotSchema(snapshot), name: snapshot.copyName! });
 	}
 
 	/** Idempotent: clears the collection and copies the snapshot back; a rerun after a crash redoes it. */

@@ -8,9 +8,11 @@ import type {
 	SegmentDigest,
 	StateStore,
 	TableSnapshot,
+	SequenceState,
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
+import { requireSnapshotSchema } from '../../core/connector';
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { ValueError } from '../../core/errors';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
@@ -103,8 +105,13 @@ export class MysqlConnector implements DestinationConnector {
 	}
 
 	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		yield* this.readTable(await this.table(tableName), range, options);
+	}
+
+	/** Reads a table described by `table` (a live table, or a snapshot copy under the live table's schema). */
+	private async *readTable(table: TableSchema, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		const tableName = table.name;
 		assertPositiveInteger(options.batchSize, 'batchSize');
-		const table = await this.table(tableName);
 		requirePrimaryKey(table, this.system);
 		const columns = options.columns ?? table.columns.map((c) => c.name);
 		requireColumns(table, columns, this.system);
@@ -125,14 +132,18 @@ export class MysqlConnector implements DestinationConnector {
 	}
 
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
-		const table = await this.table(tableName);
+		return this.checksumTable(await this.table(tableName), range);
+	}
+
+	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
+		const tableName = table.name;
 		requirePrimaryKey(table, this.system);
 		const scalar = { ...table, columns: scalarColumns(table.columns) };
 		const { sql: text, values } = sql.checksumRange(scalar, range && this.keyParams(table, range));
 		const result = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
 		digest.addAggregate(Number(result[0].n), result[0].s);
-		await addJsonParts(this, table, range, digest);
+		await addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest);
 		return digest.result();
 	}
 
@@ -250,15 +261,42 @@ export class MysqlConnector implements DestinationConnector {
 			},
 			{ table: tableName },
 		);
+		const sequences: SequenceState[] = [];
+		const autoIncrement = table.columns.find((c) => c.autoIncrement);
+		if (autoIncrement) {
+			// information_schema may cache AUTO_INCREMENT; SHOW CREATE TABLE reads the live value.
+			const shown = await this.query<RowDataPacket[]>(`SHOW CREATE TABLE ${sql.q(table.name)}`);
+			const next = /AUTO_INCREMENT=(\d+)/.exec(String(shown[0]['Create Table']))?.[1];
+			if (next) sequences.push({ column: autoIncrement.name, value: next });
+		}
 		const digest = await this.checksum(table.name);
-		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
+		return {
+			table: table.name,
+			createdByMigration: false,
+			copyName,
+			rows: digest.rows,
+			digest: digest.digest,
+			schema: table,
+			sequences,
+		};
 	}
 
+	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {
+		return this.checksumTable({ ...requireSnapshotSchema(snapshot), name: snapshot.copyName! });
+	}
+
+	/** Idempotent: rows replaced in one transaction, then the AUTO_INCREMENT put back (DDL commits on its own). */
 	async restore(snapshot: TableSnapshot): Promise<void> {
 		const exists = await this.catalog.exists(snapshot.table);
 		if (snapshot.createdByMigration) {
 			if (exists) await this.dropTable(snapshot.table);
 			return;
+		}
+		if (!exists) {
+			await this.run(() => this.query(`CREATE TABLE ${sql.q(snapshot.table)} LIKE ${sql.q(snapshot.copyName!)}`), {
+				table: snapshot.table,
+			});
+			this.catalog.invalidate();
 		}
 		const table = await this.table(snapshot.table);
 		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
@@ -273,6 +311,12 @@ export class MysqlConnector implements DestinationConnector {
 			},
 			{ table: snapshot.table },
 		);
+		for (const sequence of snapshot.sequences ?? []) {
+			if (!/^\d+$/.test(sequence.value)) continue;
+			await this.run(() => this.query(`ALTER TABLE ${sql.q(table.name)} AUTO_INCREMENT = ${sequence.value}`), {
+				table: snapshot.table,
+			});
+		}
 	}
 
 	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {

@@ -10,9 +10,11 @@ import type {
 	SegmentDigest,
 	StateStore,
 	TableSnapshot,
+	SequenceState,
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
+import { requireSnapshotSchema } from '../../core/connector';
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
@@ -98,8 +100,13 @@ export class PostgresConnector implements DestinationConnector {
 	}
 
 	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		yield* this.readTable(await this.table(tableName), range, options);
+	}
+
+	/** Reads a table described by `table` (a live table, or a snapshot copy under the live table's schema). */
+	private async *readTable(table: TableSchema, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
+		const tableName = table.name;
 		assertPositiveInteger(options.batchSize, 'batchSize');
-		const table = await this.table(tableName);
 		requirePrimaryKey(table, this.system);
 		const columns = options.columns ?? table.columns.map((c) => c.name);
 		requireColumns(table, columns, this.system);
@@ -114,14 +121,18 @@ export class PostgresConnector implements DestinationConnector {
 	}
 
 	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
-		const table = await this.table(tableName);
+		return this.checksumTable(await this.table(tableName), range);
+	}
+
+	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
+		const tableName = table.name;
 		requirePrimaryKey(table, this.system);
 		const scalar = { ...table, columns: scalarColumns(table.columns) };
 		const statement = sql.checksumRange(this.schema, scalar, range ? this.keyParams(table, range) : undefined);
 		const result = await this.run(() => this.pool.query(statement), { table: tableName });
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
 		digest.addAggregate(Number(result.rows[0].n), result.rows[0].s);
-		await addJsonParts(this, table, range, digest);
+		await addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest);
 		return digest.result();
 	}
 
@@ -229,25 +240,53 @@ export class PostgresConnector implements DestinationConnector {
 		if (!exists) return { table: tableName, createdByMigration: true, rows: 0 };
 		const table = await this.table(tableName);
 		const copyName = snapshotName(runId, table.name);
-		await this.run(
-			async () => {
-				await this.pool.query(`DROP TABLE IF EXISTS ${sql.qualified(this.schema, copyName)}`);
-				await this.pool.query(
-					`CREATE TABLE ${sql.qualified(this.schema, copyName)} AS TABLE ${sql.qualified(this.schema, table.name)}`,
-				);
+		const copy = sql.qualified(this.schema, copyName);
+		const sequences: SequenceState[] = [];
+		await this.transaction(
+			async (client) => {
+				await client.query(`DROP TABLE IF EXISTS ${copy}`);
+				// LIKE keeps column order and types; the key makes the copy's checksum a keyed read.
+				await client.query(`CREATE TABLE ${copy} (LIKE ${sql.qualified(this.schema, table.name)})`);
+				if (table.primaryKey.length)
+					await client.query(`ALTER TABLE ${copy} ADD PRIMARY KEY (${table.primaryKey.map(sql.q).join(', ')})`);
+				await client.query(`INSERT INTO ${copy} SELECT * FROM ${sql.qualified(this.schema, table.name)}`);
+				for (const column of table.columns) {
+					const found = await client.query(`SELECT pg_get_serial_sequence($1, $2) AS seq`, [
+						sql.qualified(this.schema, table.name),
+						column.name,
+					]);
+					const sequence = found.rows[0].seq as string | null;
+					if (!sequence) continue;
+					const state = await client.query(`SELECT last_value::text AS value, is_called FROM ${sequence}`);
+					sequences.push({ column: column.name, value: state.rows[0].value, isCalled: state.rows[0].is_called });
+				}
 			},
 			{ table: tableName },
 		);
 		const digest = await this.checksum(table.name);
-		return { table: table.name, createdByMigration: false, copyName, rows: digest.rows, digest: digest.digest };
+		return {
+			table: table.name,
+			createdByMigration: false,
+			copyName,
+			rows: digest.rows,
+			digest: digest.digest,
+			schema: table,
+			sequences,
+		};
 	}
 
+	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {
+		return this.checksumTable({ ...requireSnapshotSchema(snapshot), name: snapshot.copyName! });
+	}
+
+	/** Idempotent, one transaction: the table holds exactly the copy's rows and its sequences their old values. */
 	async restore(snapshot: TableSnapshot): Promise<void> {
 		const exists = await this.catalog.exists(snapshot.table);
 		if (snapshot.createdByMigration) {
 			if (exists) await this.dropTable(snapshot.table);
 			return;
 		}
+		if (!exists) await this.createTable(requireSnapshotSchema(snapshot));
 		const table = await this.table(snapshot.table);
 		const target = sql.qualified(this.schema, table.name);
 		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
@@ -257,6 +296,14 @@ export class PostgresConnector implements DestinationConnector {
 				await client.query(
 					`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${sql.qualified(this.schema, snapshot.copyName!)}`,
 				);
+				for (const sequence of snapshot.sequences ?? []) {
+					await client.query(`SELECT setval(pg_get_serial_sequence($1, $2), $3::bigint, $4)`, [
+						target,
+						sequence.column,
+						sequence.value,
+						sequence.isCalled,
+					]);
+				}
 			},
 			{ table: snapshot.table },
 		);

@@ -117,6 +117,9 @@ export class MemoryConnector implements DestinationConnector {
 	async snapshot(name: string): Promise<TableSnapshot> {
 		return { table: name, createdByMigration: !this.tables.has(name), rows: 0 };
 	}
+	async snapshotChecksum(): Promise<never> {
+		throw new Error('the memory connector keeps no snapshot copies');
+	}
 	async restore() {}
 	async discardSnapshot() {}
 	async close() {}

@@ -38,7 +38,11 @@ describe('arrays as child tables', () => {
 			['value', 'text', true],
 		]);
 		expect(tags.schema.primaryKey).toEqual(['parent__id', 'position']);
-		expect(tags.schema.foreignKeys[0]).toMatchObject({ columns: ['parent__id'], referencedTable: 'orders', referencedColumns: ['_id'] });
+		expect(tags.schema.foreignKeys[0]).toMatchObject({
+			columns: ['parent__id'],
+			referencedTable: 'orders',
+			referencedColumns: ['_id'],
+		});
 		// Object elements: one column per leaf; a leaf named like a reserved column is prefixed.
 		expect(lines.schema.columns.map((c) => [c.name, c.logical])).toEqual([
 			['parent__id', 'objectId'],
@@ -64,19 +68,29 @@ describe('arrays as child tables', () => {
 		});
 		const empty = splitRow({ _id: 'b', tags: null }, designed, children);
 		expect(!isRejection(empty) && empty.parent).toEqual({ _id: 'b', tags_count: null, lines_count: null });
-		const withLeaves = splitRow({ _id: 'c', lines: [{ sku: 's', position: 'p', opt: { c: null } }] }, designed, children);
+		const withLeaves = splitRow(
+			{ _id: 'c', lines: [{ sku: 's', position: 'p', opt: { c: null } }] },
+			designed,
+			children,
+		);
 		expect(!isRejection(withLeaves) && withLeaves.children.orders_lines).toEqual([
 			{ parent__id: 'c', position: 0, sku: 's', value_position: 'p', opt_c: null },
 		]);
 	});
 
 	it('rejects a document whose array does not fit the design, naming field and reason', () => {
-		expect(splitRow({ _id: 'd', tags: 'x' }, designed, children)).toMatchObject({ key: ['d'], column: 'tags', reason: expect.stringContaining('not an array') });
+		expect(splitRow({ _id: 'd', tags: 'x' }, designed, children)).toMatchObject({
+			key: ['d'],
+			column: 'tags',
+			reason: expect.stringContaining('not an array'),
+		});
 		expect(splitRow({ _id: 'e', lines: [{ sku: 's', colour: 'red' }] }, designed, children)).toMatchObject({
 			column: 'lines[0].colour',
 			reason: expect.stringContaining('no column'),
 		});
-		expect(splitRow({ _id: 'f', lines: ['s'] }, designed, children)).toMatchObject({ reason: expect.stringContaining('not an object') });
+		expect(splitRow({ _id: 'f', lines: ['s'] }, designed, children)).toMatchObject({
+			reason: expect.stringContaining('not an object'),
+		});
 	});
 
 	it('keeps mixed or null elements in one value column rather than losing a null', () => {
@@ -88,7 +102,13 @@ describe('arrays as child tables', () => {
 	});
 
 	it('refuses a count column that would collide with an existing column', () => {
-		const clash = { ...parent, columns: [...parent.columns, { name: 'tags_count', nativeType: 'int', logical: 'int32' as const, nullable: true }] };
+		const clash = {
+			...parent,
+			columns: [
+				...parent.columns,
+				{ name: 'tags_count', nativeType: 'int', logical: 'int32' as const, nullable: true },
+			],
+		};
 		expect(() => childTablesFor(clash, sample, '_')).toThrow(/tags_count exists/);
 	});
 });

@@ -367,3 +367,95 @@ describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () =>
 	});
 });
 
+
+describe('template mongodb-to-postgres with arrays as child tables', () => {
+	const DOCS = 3000;
+	const tagsOf = (i: number) => (i % 10 === 0 ? [] : i % 10 === 1 ? null : i % 10 === 2 ? undefined : [`t${i}`, i % 3 === 0 ? 'ü😀' : 'x']);
+	const itemsOf = (i: number) => (i % 7 === 0 ? [] : Array.from({ length: 1 + (i % 3) }, (_, k) => ({ sku: `s${i}-${k}`, qty: k, price: k + 0.25, meta: { color: k % 2 ? 'red' : null } })));
+	// Beyond the 1,000 documents Map samples: an element leaf it never saw, and a number among text elements.
+	const UNSEEN_LEAF = 2500;
+	const MIXED_TAGS = 2600;
+	const credentials = { migrationMongoDbApi: { connectionString: mongoSettings.url, database: mongoSettings.database }, migrationPostgresApi: { ...postgresSettings, schema: 'public' } };
+	const withChildTables = (migration: string) => {
+		const main = template('mongodb-to-postgres');
+		const worker = template('mongodb-to-postgres-chunk-worker');
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000 });
+		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { arrays: 'childTables' });
+		Object.assign(worker.nodes.find((n) => n.name === 'Load Chunk')!.parameters, { arrays: 'childTables' });
+		return { main, worker };
+	};
+
+	beforeAll(async () => {
+		await requireService('ferretdb');
+		const client = createMongoClient(mongoSettings);
+		try {
+			const collection = client.db(mongoSettings.database).collection('dm_wf_child');
+			await collection.drop().catch(() => false);
+			await collection.insertMany(
+				Array.from({ length: DOCS }, (_, i) => {
+					const doc: Record<string, unknown> = { _id: i, name: `n${i}`, items: itemsOf(i) };
+					if (tagsOf(i) !== undefined) doc.tags = tagsOf(i);
+					if (i === UNSEEN_LEAF) doc.items = [{ sku: 'odd', qty: 1, price: 1.5, meta: { color: 'x' }, gift: true }];
+					if (i === MIXED_TAGS) doc.tags = ['a', 5];
+					return doc;
+				}),
+			);
+		} finally {
+			await client.close();
+		}
+		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_child_items, public.dm_wf_child_tags, public.dm_wf_child'));
+	});
+
+	it('writes one row per element keyed by parent and position, rejects whole documents that do not fit, and a rerun rewrites nothing twice', async () => {
+		const migration = `child-${Date.now()}`;
+		const { main, worker } = withChildTables(migration);
+		const result = await runWorkflow(main, { credentials, workflows: [worker] });
+		expect(result.error).toBeUndefined();
+		// Two child tables' foreign keys go on after the load.
+		expect(result.output('Add Foreign Keys')).toEqual([{ table: 'dm_wf_child', foreignKeys: 0, added: 2 }]);
+
+		const loaded = (i: number) => i !== UNSEEN_LEAF && i !== MIXED_TAGS;
+		const expectedItems = Array.from({ length: DOCS }, (_, i) => i).filter(loaded).reduce((n, i) => n + itemsOf(i).length, 0);
+		const expectedTags = Array.from({ length: DOCS }, (_, i) => i).filter(loaded).reduce((n, i) => n + (tagsOf(i)?.length ?? 0), 0);
+		const counts = async () =>
+			(await withPostgres((q) => q(`SELECT (SELECT count(*) FROM public.dm_wf_child)::int AS parents, (SELECT count(*) FROM public.dm_wf_child_items)::int AS items, (SELECT count(*) FROM public.dm_wf_child_tags)::int AS tags`)))[0];
+		expect(await counts()).toEqual({ parents: DOCS - 2, items: expectedItems, tags: expectedTags });
+
+		// Every document rebuilt from its child rows equals the source, [] and null kept apart by the count.
+		const parents = await withPostgres((q) => q('SELECT _id, name, tags_count, items_count FROM public.dm_wf_child'));
+		const items = await withPostgres((q) => q('SELECT parent__id, position, sku, qty, price, meta_color FROM public.dm_wf_child_items ORDER BY parent__id, position'));
+		const tags = await withPostgres((q) => q('SELECT parent__id, position, value FROM public.dm_wf_child_tags ORDER BY parent__id, position'));
+		const group = (rows: Array<Record<string, unknown>>) => rows.reduce((m, r) => m.set(String(r.parent__id), [...(m.get(String(r.parent__id)) ?? []), r]), new Map<string, Array<Record<string, unknown>>>());
+		const [itemsBy, tagsBy] = [group(items), group(tags)];
+		const wrong: string[] = [];
+		for (const p of parents) {
+			const i = Number(p._id);
+			const rebuiltItems = (itemsBy.get(String(p._id)) ?? []).map((r) => ({ sku: r.sku, qty: Number(r.qty), price: r.price, meta: { color: r.meta_color } }));
+			const rebuiltTags = p.tags_count === null ? (tagsOf(i) === undefined ? undefined : null) : (tagsBy.get(String(p._id)) ?? []).map((r) => r.value);
+			if (JSON.stringify(rebuiltItems) !== JSON.stringify(itemsOf(i)) || p.items_count !== itemsOf(i).length) wrong.push(`${i}.items`);
+			if (JSON.stringify(rebuiltTags) !== JSON.stringify(tagsOf(i)) || p.name !== `n${i}`) wrong.push(`${i}.tags`);
+		}
+		expect(wrong.slice(0, 5)).toEqual([]);
+
+		// The worker keeps no execution data: the rejects are in the chunk checkpoints.
+		const destination = createPostgresConnector({ ...postgresSettings, schema: 'public' });
+		try {
+			const checkpoints = (await destination.state.list<{ rejected: Array<{ key: unknown[]; column: string; reason: string }> }>('chunks')).filter((e) => e.key.startsWith(`${migration}/`));
+			const rejects = checkpoints.flatMap((e) => e.value.rejected);
+			expect(rejects.map((r) => [r.key.map(String), r.column])).toEqual(
+				expect.arrayContaining([
+					[[String(UNSEEN_LEAF)], 'items[0].gift'],
+					[[String(MIXED_TAGS)], 'dm_wf_child_tags.value'],
+				]),
+			);
+			expect(rejects).toHaveLength(2);
+		} finally {
+			await destination.close();
+		}
+
+		// A second run under a new name upserts the same rows: nothing lost, nothing doubled.
+		const again = withChildTables(`${migration}-again`);
+		expect((await runWorkflow(again.main, { credentials, workflows: [again.worker] })).error).toBeUndefined();
+		expect(await counts()).toEqual({ parents: DOCS - 2, items: expectedItems, tags: expectedTags });
+	});
+});
