@@ -109,7 +109,7 @@ function main(pair: Pair) {
 			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 200], {
 				mode: 'raw',
 				jsonOutput:
-					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000) }) }}`.replace(
+					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000), keepSnapshotDays: Number((${settings}).keepSnapshotDays ?? 7) }) }}`.replace(
 						/=\{\{ \$json\.body \?\? \{\} \}\}/g,
 						'$json.body ?? {}',
 					),
@@ -124,18 +124,37 @@ function main(pair: Pair) {
 				{ credentials: credential(pair.source, 'Source') },
 			),
 			node(
+				'Snapshot Destination',
+				'n8n-nodes-data-migration.rollback',
+				1,
+				[720, 200],
+				{
+					operation: 'snapshot',
+					system: pair.destination,
+					migration: "={{ $('Settings').first().json.migration }}",
+					tables:
+						"={{ $('Map Schema').all().flatMap((item) => [item.json.destinationTable, ...(item.json.children ?? []).map((child) => child.table)]) }}",
+				},
+				// Before anything is written: what each table held, or that the migration creates it.
+				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+			),
+			node(
 				'Create Tables',
 				'n8n-nodes-data-migration.schemaMapper',
 				1,
-				[720, 200],
-				{ operation: 'applyDdl', system: pair.destination },
-				{ credentials: credential(pair.destination, 'Destination') },
+				[960, 200],
+				{
+					operation: 'applyDdl',
+					system: pair.destination,
+					mappings: "={{ $('Map Schema').all().map((item) => item.json) }}",
+				},
+				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 			),
 			node(
 				'Plan Chunks',
 				'n8n-nodes-data-migration.batchExtract',
 				1,
-				[960, 200],
+				[1200, 200],
 				{
 					operation: 'plan',
 					system: pair.source,
@@ -149,21 +168,54 @@ function main(pair: Pair) {
 				'Skip Done Chunks',
 				'n8n-nodes-data-migration.batchLoad',
 				1,
-				[1200, 200],
+				[1440, 200],
 				{ operation: 'skipDone', system: pair.destination },
 				{ credentials: credential(pair.destination, 'Destination') },
 			),
-			node('Copy Chunk', 'n8n-nodes-base.executeWorkflow', 1.1, [1440, 200], {
-				source: 'database',
-				workflowId: { __rl: true, value: pair.workerId, mode: 'id' },
-				mode: 'each',
-				options: { waitForSubWorkflow: true },
+			node(
+				'Copy Chunk',
+				'n8n-nodes-base.executeWorkflow',
+				1.3,
+				[1680, 200],
+				{
+					source: 'database',
+					workflowId: { __rl: true, value: pair.workerId, mode: 'id' },
+					mode: 'each',
+					options: { waitForSubWorkflow: true },
+				},
+				// A chunk that fails for good (the worker retries its load) goes to the error output: roll back.
+				{ onError: 'continueErrorOutput' },
+			),
+			node(
+				'Restore Destination',
+				'n8n-nodes-data-migration.rollback',
+				1,
+				[1920, 300],
+				{ operation: 'restore', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+			),
+			node(
+				'Rollback Report',
+				'n8n-nodes-base.set',
+				3.4,
+				[2160, 300],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChunks: $('Copy Chunk').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, range: item.json.range, error: item.json.error })), rolledBack: $input.all().map((item) => item.json) }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			node('Migration Failed', 'n8n-nodes-base.stopAndError', 1, [2400, 300], {
+				errorMessage:
+					"={{ 'Migration ' + $json.migration + ' failed (' + $json.failedChunks.length + ' chunk(s); first: ' + $json.failedChunks[0].table + ' chunk ' + $json.failedChunks[0].chunk + ': ' + $json.failedChunks[0].error + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
 			}),
 			node(
 				'Add Foreign Keys',
 				'n8n-nodes-data-migration.schemaMapper',
 				1,
-				[1200, 400],
+				[1440, 500],
 				{
 					operation: 'applyForeignKeys',
 					system: pair.destination,
@@ -172,13 +224,28 @@ function main(pair: Pair) {
 				// Runs once, after the chunk branch above has finished (v1 execution order): keys go on after the load.
 				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 			),
+			node(
+				'Discard Old Snapshots',
+				'n8n-nodes-data-migration.rollback',
+				1,
+				[1680, 500],
+				{
+					operation: 'discard',
+					system: pair.destination,
+					discardRun: '',
+					keepDays: "={{ $('Settings').first().json.keepSnapshotDays }}",
+				},
+				// The rollback period: this run's snapshot stays restorable (workflows/rollback-*.json) for that many days.
+				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+			),
 		],
 		connections: {
 			'Manual Trigger': link('Settings'),
 			Webhook: link('Settings'),
 			Schedule: link('Settings'),
 			Settings: link('Map Schema'),
-			'Map Schema': link('Create Tables'),
+			'Map Schema': link('Snapshot Destination'),
+			'Snapshot Destination': link('Create Tables'),
 			'Create Tables': link('Plan Chunks'),
 			'Plan Chunks': {
 				main: [
@@ -189,6 +256,10 @@ function main(pair: Pair) {
 				],
 			},
 			'Skip Done Chunks': link('Copy Chunk'),
+			'Copy Chunk': { main: [[], [{ node: 'Restore Destination', type: 'main', index: 0 }]] },
+			'Restore Destination': link('Rollback Report'),
+			'Rollback Report': link('Migration Failed'),
+			'Add Foreign Keys': link('Discard Old Snapshots'),
 		},
 	};
 }
@@ -235,14 +306,76 @@ function worker(pair: Pair) {
 					recordChunk: true,
 					chunk: "={{ $('When Executed by Another Workflow').first().json }}",
 				},
-				{ credentials: credential(pair.destination, 'Destination') },
+				// A transient failure is retried (upserts and the checkpoint make a retry exact); a lasting one fails the chunk.
+				{
+					credentials: credential(pair.destination, 'Destination'),
+					retryOnFail: true,
+					maxTries: 2,
+					waitBetweenTries: 1000,
+				},
 			),
 		],
 		connections: { 'When Executed by Another Workflow': link('Read Chunk'), 'Read Chunk': link('Load Chunk') },
 	};
 }
 
+/** Restores a named migration run to its snapshot, by hand or by Webhook ({"migration": "…"}). */
+function rollback() {
+	const settings = '$json.body ?? {}';
+	return {
+		id: 'dmRollbackRun001',
+		name: 'Data migration: roll back a run',
+		active: false,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+		nodes: [
+			node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				[0, 200],
+				{ httpMethod: 'POST', path: 'data-migration/rollback', responseMode: 'lastNode', options: {} },
+				{ webhookId: 'dmRollbackRun001-hook' },
+			),
+			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 100], {
+				mode: 'raw',
+				jsonOutput: `={{ JSON.stringify({ migration: (${settings}).migration ?? 'mysql-to-postgres' }) }}`,
+				options: {},
+			}),
+			node(
+				'Restore Destination',
+				'n8n-nodes-data-migration.rollback',
+				1,
+				[480, 100],
+				// Switch Database (and its credential) to the destination the migration wrote to.
+				{ operation: 'restore', system: 'postgres', migration: '={{ $json.migration }}' },
+				{ credentials: credential('postgres', 'Destination'), executeOnce: true },
+			),
+			node(
+				'Rollback Report',
+				'n8n-nodes-base.set',
+				3.4,
+				[720, 100],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', rolledBack: $input.all().map((item) => item.json) }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+		],
+		connections: {
+			'Manual Trigger': link('Settings'),
+			Webhook: link('Settings'),
+			Settings: link('Restore Destination'),
+			'Restore Destination': link('Rollback Report'),
+		},
+	};
+}
+
 if (require.main === module) {
+	writeFileSync(join(__dirname, '../workflows/rollback.json'), JSON.stringify(rollback(), null, '\t') + '\n');
 	for (const pair of PAIRS) {
 		writeFileSync(join(__dirname, '../workflows', `${pair.slug}.json`), JSON.stringify(main(pair), null, '\t') + '\n');
 		writeFileSync(

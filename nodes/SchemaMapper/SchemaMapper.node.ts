@@ -5,7 +5,7 @@ import { childTablesFor } from '../../core/child-tables';
 import { flattenRow, flattenSchema } from '../../core/flatten';
 import { MAPPING_NAMESPACE, mapTables, type TableMapping } from '../../core/mapping';
 import { mappingMarkdown } from '../../core/mapping-document';
-import type { SourceConnector } from '../../core/connector';
+import type { DestinationConnector, SourceConnector } from '../../core/connector';
 import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { databaseNodeMethods, withConnector } from '../shared/node-connector';
@@ -114,7 +114,7 @@ export class SchemaMapper implements INodeType {
 				default: '',
 				description:
 					'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
-				displayOptions: { show: { operation: ['applyForeignKeys'] } },
+				displayOptions: { show: { operation: ['applyForeignKeys', 'applyDdl'] } },
 			},
 			{
 				displayName: 'Flatten Nested Documents',
@@ -168,7 +168,7 @@ export class SchemaMapper implements INodeType {
 			try {
 				const system = this.getNodeParameter('system', i) as DatabaseSystem;
 				const operation = this.getNodeParameter('operation', i) as string;
-				if (operation === 'applyForeignKeys') {
+				if (operation === 'applyForeignKeys' || operation === 'applyDdl') {
 					const given = this.getNodeParameter('mappings', i, '') as unknown;
 					const documents = given
 						? typeof given === 'string'
@@ -178,37 +178,12 @@ export class SchemaMapper implements INodeType {
 					const mappings = (Array.isArray(documents) ? documents : [documents]).map((d) => requireMapping(this, d, i));
 					await withConnector(this, system, async (connector) => {
 						for (const mapping of mappings) {
-							let added = await connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
-							for (const child of mapping.children ?? [])
-								added += await connector.addForeignKeys(child.table, child.schema.foreignKeys);
-							out.push({
-								json: { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added },
-								pairedItem: { item: i },
-							});
+							const json =
+								operation === 'applyDdl'
+									? await applyDdl(connector, mapping)
+									: await applyForeignKeys(connector, mapping);
+							out.push({ json, pairedItem: { item: i } });
 						}
-					});
-					continue;
-				}
-				if (operation === 'applyDdl') {
-					const mapping = requireMapping(this, items[i].json, i);
-					const { markdown: _, ...document } = mapping as TableMapping & { markdown?: string };
-					await withConnector(this, system, async (connector) => {
-						await connector.createTable(mapping.target, { ifNotExists: true });
-						for (const child of mapping.children ?? [])
-							await connector.createTable(child.schema, { ifNotExists: true });
-						// Batch Load reads the child-table design from here, so the chunk worker needs no extra input.
-						await connector.state.set(MAPPING_NAMESPACE, mapping.destinationTable, document);
-					});
-					out.push({
-						json: {
-							table: mapping.destinationTable,
-							sourceTable: mapping.table,
-							created: true,
-							columns: mapping.target.columns.length,
-							indexes: mapping.target.indexes.length,
-							childTables: (mapping.children ?? []).map((c) => c.table),
-						},
-						pairedItem: { item: i },
 					});
 					continue;
 				}
@@ -258,6 +233,29 @@ export class SchemaMapper implements INodeType {
 		}
 		return [out];
 	}
+}
+
+async function applyDdl(connector: DestinationConnector, mapping: TableMapping): Promise<IDataObject> {
+	const { markdown: _, ...document } = mapping as TableMapping & { markdown?: string };
+	await connector.createTable(mapping.target, { ifNotExists: true });
+	for (const child of mapping.children ?? []) await connector.createTable(child.schema, { ifNotExists: true });
+	// Batch Load reads the child-table design from here, so the chunk worker needs no extra input.
+	await connector.state.set(MAPPING_NAMESPACE, mapping.destinationTable, document);
+	return {
+		table: mapping.destinationTable,
+		sourceTable: mapping.table,
+		created: true,
+		columns: mapping.target.columns.length,
+		indexes: mapping.target.indexes.length,
+		childTables: (mapping.children ?? []).map((c) => c.table),
+	};
+}
+
+async function applyForeignKeys(connector: DestinationConnector, mapping: TableMapping): Promise<IDataObject> {
+	let added = await connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
+	for (const child of mapping.children ?? [])
+		added += await connector.addForeignKeys(child.table, child.schema.foreignKeys);
+	return { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added };
 }
 
 function parseJsonObject(value: unknown): Record<string, unknown> {

@@ -255,7 +255,10 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 				() => (phase = 'watching'),
 			);
 		}, 20);
-		const failed = await runWorkflow(settings(migration), options());
+		// A crash leaves no one to roll back: the run just stops (the template's rollback on a failed chunk is tested below).
+		const crashing = settings(migration);
+		crashing.nodes.find((n) => n.name === 'Copy Chunk')!.onError = 'stopWorkflow';
+		const failed = await runWorkflow(crashing, options());
 		clearInterval(watcher);
 		expect(renameError).toBeUndefined();
 		expect(failed.run.status).toBe('error');
@@ -269,6 +272,61 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		expect(rerun.error).toBeUndefined();
 		expect(rerun.output('Copy Chunk')).toHaveLength(CHUNKS - done);
 		expect(await compareRowByRow(c)).toEqual({ missing: 0, extra: 0, different: [] });
+	});
+
+	// A PostgreSQL and a MySQL destination: the rollback path is the same node on every template.
+	const itRollback = ['mysql-to-postgres', 'postgres-to-mysql'].includes(c.slug) ? it : it.skip;
+
+	itRollback('a chunk failing for good rolls a pre-populated destination back to its snapshot exactly; a manual rollback repeats it', async () => {
+		const mysqlDestination = c.slug === 'postgres-to-mysql';
+		const onDestination = (sql: string) => (mysqlDestination ? withMysql((q) => q(sql)) : withPostgres((q) => q(sql)));
+		const qualified = mysqlDestination ? c.table : `public.${c.table}`;
+		const failingKey = 50_000 * 10 + (50_000 % 7);
+		// The destination holds its own data: rows missing, rows changed (and not the key that will fail).
+		await c.dropDestination(c.table);
+		expect((await runWorkflow(settings(`${run}-before-rollback`), options())).error).toBeUndefined();
+		await onDestination(`DELETE FROM ${qualified} WHERE MOD(id, 97) = 0 OR id = ${failingKey}`);
+		await onDestination(`UPDATE ${qualified} SET name = 'pre-existing' WHERE MOD(id, 89) = 0`);
+		const checksum = async () => {
+			const destination = c.destination();
+			try {
+				return await destination.checksum(c.table);
+			} finally {
+				await destination.close();
+			}
+		};
+		const before = await checksum();
+		if (mysqlDestination)
+			await onDestination(`CREATE TRIGGER ${c.table}_fail BEFORE INSERT ON ${c.table} FOR EACH ROW BEGIN IF NEW.id = ${failingKey} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; END IF; END`);
+		else {
+			await onDestination(`CREATE OR REPLACE FUNCTION public.dm_injected_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+			await onDestination(`CREATE TRIGGER ${c.table}_fail BEFORE INSERT ON ${qualified} FOR EACH ROW WHEN (NEW.id = ${failingKey}) EXECUTE FUNCTION public.dm_injected_failure()`);
+		}
+		try {
+			const migration = `${run}-rollback`;
+			const failed = await runWorkflow(settings(migration), options());
+			expect(failed.run.status).toBe('error');
+			expect(String(failed.run.data.resultData.error?.message)).toMatch(new RegExp(`Migration ${migration} failed \\(1 chunk\\(s\\); first: ${c.table} chunk 8: .*injected failure.*\\) and was rolled back: ${c.table} restored`));
+			const [report] = failed.output('Rollback Report');
+			expect(report).toMatchObject({ status: 'ROLLED BACK', rolledBack: [{ table: c.table, action: 'restored', verified: true }] });
+			expect(await checksum()).toEqual(before);
+			expect(await chunksDone(c, migration)).toBe(0);
+
+			// Restoring the same run again, from the manual template, changes nothing and proves it.
+			const manual = template('rollback');
+			manual.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration });
+			if (mysqlDestination) {
+				const restore = manual.nodes.find((n) => n.name === 'Restore Destination')!;
+				restore.parameters.system = 'mysql';
+				restore.credentials = { migrationMySqlApi: { id: 'dmDestinationmysql', name: 'Destination MySQL / MariaDB' } };
+			}
+			const again = await runWorkflow(withTarget(manual), options());
+			expect(again.error).toBeUndefined();
+			expect(again.output('Rollback Report')).toEqual([{ migration, status: 'ROLLED BACK', rolledBack: [{ run: migration, table: c.table, action: 'restored', rows: before.rows, verified: true }] }]);
+			expect(await checksum()).toEqual(before);
+		} finally {
+			await onDestination(mysqlDestination ? `DROP TRIGGER IF EXISTS ${c.table}_fail` : `DROP TRIGGER IF EXISTS ${c.table}_fail ON ${qualified}`);
+		}
 	});
 
 	// One template is enough for these: all share the Settings node and the Batch Load reject path.
