@@ -80,7 +80,11 @@ async function verifyCopy(destination: DestinationConnector, snapshot: TableSnap
  * anything changes; each table's restore is idempotent, so a rerun after a crash finishes the job.
  * The run's chunk checkpoints go too: the rows they vouch for are gone.
  */
-export async function restoreRun(destination: DestinationConnector, run: string): Promise<RestoreOutcome[]> {
+export async function restoreRun(
+	destination: DestinationConnector,
+	run: string,
+	onTable: (outcome: RestoreOutcome) => void = () => undefined,
+): Promise<RestoreOutcome[]> {
 	const taken = await records(destination, run);
 	if (!taken.length)
 		throw new StateError(`No snapshot is recorded for migration run "${run}": nothing to restore`, { run });
@@ -93,6 +97,7 @@ export async function restoreRun(destination: DestinationConnector, run: string)
 		if (snapshot.createdByMigration) {
 			await destination.state.delete(MAPPING_NAMESPACE, snapshot.table);
 			outcomes.push({ run, table: snapshot.table, action: existed ? 'dropped' : 'absent', rows: 0, verified: true });
+			onTable(outcomes[outcomes.length - 1]);
 			continue;
 		}
 		const after = await destination.checksum(snapshot.table);
@@ -103,6 +108,7 @@ export async function restoreRun(destination: DestinationConnector, run: string)
 				{ table: snapshot.table },
 			);
 		outcomes.push({ run, table: snapshot.table, action: 'restored', rows: after.rows, verified });
+		onTable(outcomes[outcomes.length - 1]);
 	}
 	for (const entry of await destination.state.list(CHUNK_NAMESPACE))
 		if (entry.key.startsWith(`${run}/`)) await destination.state.delete(CHUNK_NAMESPACE, entry.key);
