@@ -100,6 +100,8 @@ export interface DestinationConnector extends SourceConnector {
 	/** Adds the foreign keys not there yet (after the load, so chunks load in any order); returns how many were added. */
 	addForeignKeys(table: string, foreignKeys: ForeignKeyInfo[]): Promise<number>;
 	write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;
+	/** Rows whose foreign-key columns are all set but match no referenced row. */
+	orphans(table: string, foreignKey: ForeignKeyInfo): Promise<number>;
 	snapshot(table: string, runId: string): Promise<TableSnapshot>;
 	/** The checksum of a snapshot's copy, to prove it unchanged before restoring from it. */
 	snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest>;

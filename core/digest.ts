@@ -6,8 +6,9 @@ import type { Column, KeyRange, Row, TableSchema } from './schema';
 /**
  * Order-independent digest of a set of rows: the sum of the first 60 bits of md5 hashes.
  * Each row adds the hash of its scalar columns' canonical text (databases compute that sum in
- * SQL, so segments compare without moving rows) plus, per JSON column, the hash of key, column
- * name and canonical JSON: no database sorts JSON keys the same way, so those are hashed here.
+ * SQL, so segments compare without moving rows) plus, per JSON or floating-point column, the hash
+ * of key, column name and canonical text, computed here: no two databases sort JSON keys alike or
+ * print a double alike, while every driver hands both to JavaScript exactly.
  */
 export const ROW_FIELD_SEPARATOR = '\u001f';
 export const NULL_MARK = 'N';
@@ -26,12 +27,15 @@ export function rowHash60(text: string): bigint {
 	return BigInt('0x' + createHash('md5').update(text, 'utf8').digest('hex').slice(0, 15));
 }
 
+const HASHED_IN_JS = new Set(['json', 'float32', 'float64']);
+
 export function scalarColumns(columns: Column[]): Column[] {
-	return columns.filter((c) => c.logical !== 'json');
+	return columns.filter((c) => !HASHED_IN_JS.has(c.logical));
 }
 
+/** Columns whose part of a row's digest is computed in JavaScript (see above). */
 export function jsonColumns(columns: Column[]): Column[] {
-	return columns.filter((c) => c.logical === 'json');
+	return columns.filter((c) => HASHED_IN_JS.has(c.logical));
 }
 
 /** Hash of a row's JSON columns, tied to its key so a value moved to another row is noticed. */
@@ -39,7 +43,7 @@ export function jsonPartHash(row: Row, key: Column[], json: Column[]): bigint {
 	let sum = 0n;
 	const keyText = rowText(row, key);
 	for (const column of json) {
-		const text = canonicalText(row[column.name], 'json');
+		const text = canonicalText(row[column.name], column.logical);
 		sum += rowHash60(
 			`${keyText}${ROW_FIELD_SEPARATOR}${column.name}${ROW_FIELD_SEPARATOR}${text === null ? NULL_MARK : VALUE_MARK + text}`,
 		);

@@ -109,7 +109,7 @@ function main(pair: Pair) {
 			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 200], {
 				mode: 'raw',
 				jsonOutput:
-					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000), keepSnapshotDays: Number((${settings}).keepSnapshotDays ?? 7) }) }}`.replace(
+					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000), keepSnapshotDays: Number((${settings}).keepSnapshotDays ?? 7), onValidationFailure: (${settings}).onValidationFailure ?? 'rollback' }) }}`.replace(
 						/=\{\{ \$json\.body \?\? \{\} \}\}/g,
 						'$json.body ?? {}',
 					),
@@ -225,10 +225,102 @@ function main(pair: Pair) {
 				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 			),
 			node(
+				'Fingerprint Source',
+				'n8n-nodes-data-migration.validate',
+				1,
+				[1680, 500],
+				{
+					operation: 'fingerprint',
+					system: pair.source,
+					tables: "={{ $('Map Schema').all().map((item) => item.json.table) }}",
+					segmentRows: 10000,
+					sampleSize: 100,
+					sampleAtMostTable: true,
+					seed: 1,
+				},
+				{ credentials: credential(pair.source, 'Source'), executeOnce: true },
+			),
+			node(
+				'Compare Destination',
+				'n8n-nodes-data-migration.validate',
+				1,
+				[1920, 500],
+				{ operation: 'compare', system: pair.destination, maxDiffRows: 100000 },
+				{ credentials: credential(pair.destination, 'Destination') },
+			),
+			node(
+				'Verify Rows',
+				'n8n-nodes-data-migration.validate',
+				1,
+				[2160, 500],
+				{ operation: 'verify', system: pair.source, onFailure: 'route' },
+				{ credentials: credential(pair.source, 'Source') },
+			),
+			node(
+				'Roll Back?',
+				'n8n-nodes-base.if',
+				2.2,
+				[2400, 700],
+				{
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: 'rollback-on-invalid',
+								leftValue: "={{ $('Settings').first().json.onValidationFailure }}",
+								rightValue: 'keep',
+								operator: { type: 'string', operation: 'notEquals' },
+							},
+						],
+						combinator: 'and',
+					},
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			node(
+				'Restore After Validation',
+				'n8n-nodes-data-migration.rollback',
+				1,
+				[2640, 600],
+				{ operation: 'restore', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+			),
+			node(
+				'Validation Rollback Report',
+				'n8n-nodes-base.set',
+				3.4,
+				[2880, 600],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), rolledBack: $input.all().map((item) => item.json) }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			node('Validation Failed', 'n8n-nodes-base.stopAndError', 1, [3120, 600], {
+				errorMessage:
+					"={{ 'Migration ' + $json.migration + ' failed validation (' + $json.failedChecks.map((c) => c.table + ' ' + c.check).join(', ') + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
+			}),
+			node(
+				'Validation Failed, Data Kept',
+				'n8n-nodes-base.set',
+				3.4,
+				[2640, 800],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'VALIDATION FAILED (data kept: roll back with workflows/rollback.json)', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json) }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			node(
 				'Discard Old Snapshots',
 				'n8n-nodes-data-migration.rollback',
 				1,
-				[1680, 500],
+				[2400, 400],
 				{
 					operation: 'discard',
 					system: pair.destination,
@@ -259,7 +351,23 @@ function main(pair: Pair) {
 			'Copy Chunk': { main: [[], [{ node: 'Restore Destination', type: 'main', index: 0 }]] },
 			'Restore Destination': link('Rollback Report'),
 			'Rollback Report': link('Migration Failed'),
-			'Add Foreign Keys': link('Discard Old Snapshots'),
+			'Add Foreign Keys': link('Fingerprint Source'),
+			'Fingerprint Source': link('Compare Destination'),
+			'Compare Destination': link('Verify Rows'),
+			'Verify Rows': {
+				main: [
+					[{ node: 'Discard Old Snapshots', type: 'main', index: 0 }],
+					[{ node: 'Roll Back?', type: 'main', index: 0 }],
+				],
+			},
+			'Roll Back?': {
+				main: [
+					[{ node: 'Restore After Validation', type: 'main', index: 0 }],
+					[{ node: 'Validation Failed, Data Kept', type: 'main', index: 0 }],
+				],
+			},
+			'Restore After Validation': link('Validation Rollback Report'),
+			'Validation Rollback Report': link('Validation Failed'),
 		},
 	};
 }

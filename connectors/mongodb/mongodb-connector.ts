@@ -16,7 +16,7 @@ import { DigestAccumulator } from '../../core/digest';
 import { SchemaError } from '../../core/errors';
 import { requireColumns, requireTable } from '../../core/identifiers';
 import { assertPositiveInteger, rangesFromBoundaries } from '../../core/keyset';
-import type { Column, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
+import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
 import { translateMongoError } from './mongodb-errors';
 import { INTERNAL_PREFIX, introspectMongo } from './mongodb-introspector';
 import { isValidCollectionName, rangeFilter } from './mongodb-queries';
@@ -282,6 +282,23 @@ export class MongoConnector implements DestinationConnector {
 			doc._id = keyColumns.length === 1 ? doc[keyColumns[0]] : Object.fromEntries(keyColumns.map((k) => [k, doc[k]]));
 		}
 		return doc;
+	}
+
+	/** Collections declare no foreign keys; one passed in is checked by looking each reference up. */
+	async orphans(tableName: string, fk: ForeignKeyInfo): Promise<number> {
+		const table = await this.table(tableName);
+		requireColumns(table, fk.columns, this.system);
+		let orphans = 0;
+		for await (const rows of this.readTable(table, {}, { batchSize: 1000, columns: fk.columns }))
+			for (const row of rows) {
+				if (fk.columns.some((c) => row[c] === null || row[c] === undefined)) continue;
+				const filter = Object.fromEntries(fk.columns.map((c, i) => [fk.referencedColumns[i], row[c]]));
+				const found = await this.run(() =>
+					this.db.collection(fk.referencedTable).findOne(filter, { projection: { _id: 1 } }),
+				);
+				if (!found) orphans += 1;
+			}
+		return orphans;
 	}
 
 	async snapshot(tableName: string, runId: string): Promise<TableSnapshot> {

@@ -249,6 +249,24 @@ export class MysqlConnector implements DestinationConnector {
 		}
 	}
 
+	async orphans(tableName: string, fk: ForeignKeyInfo): Promise<number> {
+		const table = await this.table(tableName);
+		const parent = await this.table(fk.referencedTable);
+		requireColumns(table, fk.columns, this.system);
+		requireColumns(parent, fk.referencedColumns, this.system);
+		const set = fk.columns.map((c) => `c.${sql.q(c)} IS NOT NULL`).join(' AND ');
+		const match = fk.columns.map((c, i) => `p.${sql.q(fk.referencedColumns[i])} = c.${sql.q(c)}`).join(' AND ');
+		const result = await this.run(
+			() =>
+				this.query<RowDataPacket[]>(
+					`SELECT count(*) AS n FROM ${sql.q(table.name)} c WHERE ${set} ` +
+						`AND NOT EXISTS (SELECT 1 FROM ${sql.q(parent.name)} p WHERE ${match})`,
+				),
+			{ table: tableName },
+		);
+		return Number(result[0].n);
+	}
+
 	async snapshot(tableName: string, runId: string): Promise<TableSnapshot> {
 		if (!(await this.catalog.exists(tableName))) return { table: tableName, createdByMigration: true, rows: 0 };
 		const table = await this.table(tableName);

@@ -172,6 +172,24 @@ export class PostgresConnector implements DestinationConnector {
 		return missing.length;
 	}
 
+	async orphans(tableName: string, fk: ForeignKeyInfo): Promise<number> {
+		const table = await this.table(tableName);
+		const parent = await this.table(fk.referencedTable);
+		requireColumns(table, fk.columns, this.system);
+		requireColumns(parent, fk.referencedColumns, this.system);
+		const set = fk.columns.map((c) => `c.${sql.q(c)} IS NOT NULL`).join(' AND ');
+		const match = fk.columns.map((c, i) => `p.${sql.q(fk.referencedColumns[i])} = c.${sql.q(c)}`).join(' AND ');
+		const result = await this.run(
+			() =>
+				this.pool.query(
+					`SELECT count(*)::text AS n FROM ${sql.qualified(this.schema, table.name)} c WHERE ${set} ` +
+						`AND NOT EXISTS (SELECT 1 FROM ${sql.qualified(this.schema, parent.name)} p WHERE ${match})`,
+				),
+			{ table: tableName },
+		);
+		return Number(result.rows[0].n);
+	}
+
 	/** Bulk write through COPY; upserts go through a staging table. One transaction with the checkpoint. */
 	async write(tableName: string, rows: Row[], options: WriteOptions): Promise<WriteResult> {
 		const table = await this.table(tableName);

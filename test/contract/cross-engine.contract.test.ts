@@ -4,12 +4,8 @@ import { connectTarget, dropIfExists, targets } from './targets';
 
 /** The same rows in different engines give the same checksum, computed inside each database. */
 describe('checksums agree across engines', () => {
-	// Floats get their cross-engine canonical form with the Validate node; everything else must agree now.
-	const table = {
-		...edgeTable,
-		name: 'dm_cross_engine',
-		columns: edgeTable.columns.filter((c) => !c.logical.startsWith('float')),
-	};
+	// Floats and JSON are hashed in JavaScript (no two engines print them alike); the rest inside each database.
+	const table = { ...edgeTable, name: 'dm_cross_engine' };
 	const rows = edgeRows.map((row) => Object.fromEntries(table.columns.map((c) => [c.name, row[c.name] ?? null])));
 	// Key order in JSON differs from the fixture's, and from engine to engine.
 	rows[0] = { ...rows[0], doc: { nested: { deep: true }, unicode: 'é😀', a: null, b: [1, 2, { c: 'x' }] } };

@@ -96,6 +96,9 @@ export class MemoryConnector implements DestinationConnector {
 	async addForeignKeys() {
 		return 0;
 	}
+	async orphans() {
+		return 0;
+	}
 	async dropTable(name: string) {
 		this.tables.delete(name);
 	}

@@ -234,6 +234,18 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		const copy = runData['Copy Chunk'][0];
 		expect(runData['Add Foreign Keys'][0].startTime).toBeGreaterThanOrEqual(copy.startTime + copy.executionTime);
 		expect(result.output('Add Foreign Keys')).toEqual([{ table: c.table, foreignKeys: 0, added: 0 }]);
+		// Validate inside the template: every check passes on the Valid output, then old snapshots go.
+		const checks = result.output('Verify Rows');
+		expect(checks.map((check) => [check.check, check.pass])).toEqual([
+			['columns', true],
+			['count', true],
+			['checksum', true],
+			['sample', true],
+			['referential', true],
+			['rows', true],
+		]);
+		expect(result.output('Verify Rows', 1)).toEqual([]);
+		expect(result.output('Discard Old Snapshots')).toHaveLength(1);
 	});
 
 	it('failing midway and rerun: 0 lost, 0 duplicated, finished chunks skipped', async () => {
@@ -329,6 +341,45 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		}
 	});
 
+	itRollback('a migration whose validation fails is rolled back to the snapshot exactly', async () => {
+		const mysqlDestination = c.slug === 'postgres-to-mysql';
+		const onDestination = (sql: string) => (mysqlDestination ? withMysql((q) => q(sql)) : withPostgres((q) => q(sql)));
+		const qualified = mysqlDestination ? c.table : `public.${c.table}`;
+		const alteredKey = 70_000 * 10 + (70_000 % 7);
+		await c.dropDestination(c.table);
+		expect((await runWorkflow(settings(`${run}-before-validation`), options())).error).toBeUndefined();
+		await onDestination(`DELETE FROM ${qualified} WHERE MOD(id, 101) = 0 OR id = ${alteredKey}`);
+		const checksum = async () => {
+			const destination = c.destination();
+			try {
+				return await destination.checksum(c.table);
+			} finally {
+				await destination.close();
+			}
+		};
+		const before = await checksum();
+		// The destination silently alters one value as it arrives: only validation can tell.
+		if (mysqlDestination)
+			await onDestination(`CREATE TRIGGER ${c.table}_alter BEFORE INSERT ON ${c.table} FOR EACH ROW BEGIN IF NEW.id = ${alteredKey} THEN SET NEW.name = 'silently altered'; END IF; END`);
+		else {
+			await onDestination(`CREATE OR REPLACE FUNCTION public.dm_injected_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := 'silently altered'; RETURN NEW; END $$`);
+			await onDestination(`CREATE TRIGGER ${c.table}_alter BEFORE INSERT ON ${qualified} FOR EACH ROW WHEN (NEW.id = ${alteredKey}) EXECUTE FUNCTION public.dm_injected_change()`);
+		}
+		try {
+			const migration = `${run}-invalid`;
+			const failed = await runWorkflow(settings(migration), options());
+			expect(failed.run.status).toBe('error');
+			expect(String(failed.run.data.resultData.error?.message)).toMatch(new RegExp(`Migration ${migration} failed validation \\(.*${c.table} rows.*\\) and was rolled back: ${c.table} restored`));
+			const [report] = failed.output('Validation Rollback Report') as Array<{ failedChecks: Array<{ check: string; details: { changed?: unknown[] } }> }>;
+			expect(report.failedChecks.find((check) => check.check === 'rows')!.details.changed).toEqual([
+				expect.objectContaining({ key: [String(alteredKey)], column: 'name', destination: 'silently altered' }),
+			]);
+			expect(await checksum()).toEqual(before);
+		} finally {
+			await onDestination(mysqlDestination ? `DROP TRIGGER IF EXISTS ${c.table}_alter` : `DROP TRIGGER IF EXISTS ${c.table}_alter ON ${qualified}`);
+		}
+	});
+
 	// One template is enough for these: all share the Settings node and the Batch Load reject path.
 	const itOnce = c.slug === 'mysql-to-postgres' ? it : it.skip;
 
@@ -358,9 +409,12 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		});
 		const migration = `${run}-reject`;
 		const workflow = withTarget(structuredClone(main));
-		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: [table], rowsPerChunk: 400 });
+		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: [table], rowsPerChunk: 400, onValidationFailure: 'keep' });
 		const result = await runWorkflow(workflow, options());
 		expect(result.error).toBeUndefined();
+		// Validation names what did not arrive; asked to keep the data, the run keeps it.
+		const [kept] = result.output('Validation Failed, Data Kept');
+		expect(kept.failedChecks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'count', details: { source: 1000, destination: 988, difference: -12 } })]));
 		const destination = c.destination();
 		try {
 			const entries = (await destination.state.list<{ rejectedCount: number; rejected: Array<{ key: string[]; column: string; reason: string }> }>('chunks')).filter((e) =>
@@ -437,7 +491,7 @@ describe('template mongodb-to-postgres with arrays as child tables', () => {
 	const withChildTables = (migration: string) => {
 		const main = template('mongodb-to-postgres');
 		const worker = template('mongodb-to-postgres-chunk-worker');
-		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000 });
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000, onValidationFailure: 'keep' });
 		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { arrays: 'childTables' });
 		Object.assign(worker.nodes.find((n) => n.name === 'Load Chunk')!.parameters, { arrays: 'childTables' });
 		return { main, worker };
@@ -478,6 +532,9 @@ describe('template mongodb-to-postgres with arrays as child tables', () => {
 		const counts = async () =>
 			(await withPostgres((q) => q(`SELECT (SELECT count(*) FROM public.dm_wf_child)::int AS parents, (SELECT count(*) FROM public.dm_wf_child_items)::int AS items, (SELECT count(*) FROM public.dm_wf_child_tags)::int AS tags`)))[0];
 		expect(await counts()).toEqual({ parents: DOCS - 2, items: expectedItems, tags: expectedTags });
+		// Validate compares the columns both sides have; the two rejected documents are named, the data kept as asked.
+		const [kept] = result.output('Validation Failed, Data Kept');
+		expect(kept.failedChecks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'count', details: { source: DOCS, destination: DOCS - 2, difference: -2 } })]));
 
 		// Every document rebuilt from its child rows equals the source, [] and null kept apart by the count.
 		const parents = await withPostgres((q) => q('SELECT _id, name, tags_count, items_count FROM public.dm_wf_child'));
