@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { createMongoClient } from '../../connectors/mongodb/mongodb-client';
 import type { DestinationConnector } from '../../core/connector';
 import { MigrationError } from '../../core/errors';
-import { restoreRun, snapshotTables, SNAPSHOT_NAMESPACE, type SnapshotRecord } from '../../core/rollback';
+import {
+	discardSnapshots,
+	restoreRun,
+	snapshotTables,
+	SNAPSHOT_NAMESPACE,
+	type SnapshotRecord,
+} from '../../core/rollback';
 import type { Row } from '../../core/schema';
 import { bulkRows, bulkTable, edgeRows, edgeTable } from '../helpers/fixtures';
 import { mongoSettings } from '../helpers/services';
@@ -152,6 +158,29 @@ describe.each(targets)('$name rollback', (target) => {
 			new RegExp(`snapshot of ${bulk.table.name} was changed since it was taken.*nothing was restored`),
 		);
 		expect(await checksums()).toEqual(migrated);
+	});
+
+	it('discards snapshots once the rollback period is over, and only then', async () => {
+		await prepare();
+		const run = `rb-discard-${Date.now()}`;
+		const [record] = await snapshotTables(connector, run, [bulk.table.name]);
+		// A MongoDB collection that is gone reads as empty: the copy is there when its rows are.
+		const copyExists = () =>
+			connector.snapshotChecksum(record.snapshot).then(
+				(digest) => digest.rows === record.snapshot.rows,
+				() => false,
+			);
+		const day = 24 * 60 * 60 * 1000;
+		const taken = Date.parse(record.takenAt);
+		expect(await discardSnapshots(connector, { run, olderThanMs: 7 * day, now: new Date(taken + 6 * day) })).toEqual(
+			[],
+		);
+		expect(await copyExists()).toBe(true);
+		expect(await discardSnapshots(connector, { run, olderThanMs: 7 * day, now: new Date(taken + 8 * day) })).toEqual([
+			{ run, table: bulk.table.name, takenAt: record.takenAt },
+		]);
+		expect(await copyExists()).toBe(false);
+		await expect(restoreRun(connector, run)).rejects.toThrow(`No snapshot is recorded for migration run "${run}"`);
 	});
 
 	it('says so when a run has no snapshot', async () => {
