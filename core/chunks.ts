@@ -10,6 +10,8 @@ export interface PlannedChunk {
 	chunk: number;
 	chunks: number;
 	range: KeyRange;
+	/** Rows in the whole table when planned: progress and the report measure against it. */
+	tableRows?: number;
 }
 
 export async function planTableChunks(
@@ -21,7 +23,8 @@ export async function planTableChunks(
 	const [schema] = await source.introspect([table]);
 	requirePrimaryKey(schema, source.system);
 	const ranges = await source.planChunks(table, rowsPerChunk);
-	return ranges.map((range, i) => ({ migration, table, chunk: i + 1, chunks: ranges.length, range }));
+	const tableRows = await source.count(table);
+	return ranges.map((range, i) => ({ migration, table, chunk: i + 1, chunks: ranges.length, range, tableRows }));
 }
 
 /** Reads `{ range }` back from an item, refusing anything that is not a key range. */

@@ -1,3 +1,4 @@
+import type { TableAssessment } from './assess';
 import type { TableMapping } from './mapping';
 import type { Column, TableSchema } from './schema';
 
@@ -40,4 +41,20 @@ export function mappingMarkdown(mapping: TableMapping): string {
 		);
 	}
 	return lines.join('\n');
+}
+
+/** One table's assessment as Markdown, in the mapping document's style. */
+export function assessmentMarkdown(table: TableAssessment): string {
+	return [
+		`## ${table.table}`,
+		'',
+		`- **Rows:** ${table.rows.toLocaleString('en-US')}${table.rowsExact ? '' : ' (estimate)'}`,
+		`- **Size:** ${table.sizeBytes === null ? '—' : `${table.sizeBytes.toLocaleString('en-US')} bytes`}`,
+		`- **Columns:** ${table.columns} · **Primary key:** ${table.primaryKey.join(', ') || '—'} · **Indexes:** ${table.indexes}`,
+		`- **Foreign keys:** ${table.foreignKeys.map((fk) => `${fk.columns.join(', ')} → ${fk.references}`).join('; ') || '—'}`,
+		'',
+		'### Issues',
+		'',
+		...(table.issues.length ? table.issues.map((issue) => `- ${issue}`) : ['None.']),
+	].join('\n');
 }

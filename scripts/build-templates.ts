@@ -317,10 +317,19 @@ function main(pair: Pair) {
 				{ executeOnce: true },
 			),
 			node(
+				'Migration Report',
+				'n8n-nodes-data-migration.validate',
+				1,
+				[2400, 400],
+				{ operation: 'report', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+				// Takes every check of Verify Rows; the HTML report is attached as binary data.
+				{ credentials: credential(pair.destination, 'Destination') },
+			),
+			node(
 				'Discard Old Snapshots',
 				'n8n-nodes-data-migration.rollback',
 				1,
-				[2400, 400],
+				[2640, 400],
 				{
 					operation: 'discard',
 					system: pair.destination,
@@ -356,7 +365,7 @@ function main(pair: Pair) {
 			'Compare Destination': link('Verify Rows'),
 			'Verify Rows': {
 				main: [
-					[{ node: 'Discard Old Snapshots', type: 'main', index: 0 }],
+					[{ node: 'Migration Report', type: 'main', index: 0 }],
 					[{ node: 'Roll Back?', type: 'main', index: 0 }],
 				],
 			},
@@ -366,6 +375,7 @@ function main(pair: Pair) {
 					[{ node: 'Validation Failed, Data Kept', type: 'main', index: 0 }],
 				],
 			},
+			'Migration Report': link('Discard Old Snapshots'),
 			'Restore After Validation': link('Validation Rollback Report'),
 			'Validation Rollback Report': link('Validation Failed'),
 		},
@@ -482,7 +492,39 @@ function rollback() {
 	};
 }
 
+/** Live progress of a run: GET /webhook/data-migration/status?migration=… (or Manual with the default name). */
+function status() {
+	return {
+		id: 'dmStatusOfRun001',
+		name: 'Data migration: status of a run',
+		active: false,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveManualExecutions: false },
+		nodes: [
+			node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				[0, 200],
+				{ httpMethod: 'GET', path: 'data-migration/status', responseMode: 'lastNode', options: {} },
+				{ webhookId: 'dmStatusOfRun001-hook' },
+			),
+			node(
+				'Status',
+				'n8n-nodes-data-migration.validate',
+				1,
+				[240, 100],
+				// Switch Database (and its credential) to the destination the migration writes to.
+				{ operation: 'status', system: 'postgres', migration: "={{ $json.query?.migration ?? 'mysql-to-postgres' }}" },
+				{ credentials: credential('postgres', 'Destination') },
+			),
+		],
+		connections: { 'Manual Trigger': link('Status'), Webhook: link('Status') },
+	};
+}
+
 if (require.main === module) {
+	writeFileSync(join(__dirname, '../workflows/migration-status.json'), JSON.stringify(status(), null, '\t') + '\n');
 	writeFileSync(join(__dirname, '../workflows/rollback.json'), JSON.stringify(rollback(), null, '\t') + '\n');
 	for (const pair of PAIRS) {
 		writeFileSync(join(__dirname, '../workflows', `${pair.slug}.json`), JSON.stringify(main(pair), null, '\t') + '\n');

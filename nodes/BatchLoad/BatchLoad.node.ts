@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { parseChunkRef } from '../../core/chunks';
+import { parseChunkRef, type PlannedChunk } from '../../core/chunks';
+import { audited, recordPlan } from '../../core/progress';
 import type { ChildTable } from '../../core/child-tables';
 import type { DestinationConnector, WriteMode } from '../../core/connector';
 import { SchemaError } from '../../core/errors';
@@ -137,6 +138,14 @@ export class BatchLoad implements INodeType {
 			return await withConnector(this, system, async (destination) => {
 				if (operation === 'skipDone') {
 					const pending: INodeExecutionData[] = [];
+					// The plan as first seen, per run: live progress and the report measure against it.
+					const runs = new Map<string, PlannedChunk[]>();
+					for (const item of items) {
+						const chunk = item.json as unknown as PlannedChunk;
+						if (typeof chunk.migration === 'string' && typeof chunk.chunks === 'number')
+							runs.set(chunk.migration, [...(runs.get(chunk.migration) ?? []), chunk]);
+					}
+					for (const [migration, chunks] of runs) await recordPlan(destination, migration, chunks);
 					for (const [i, item] of items.entries()) {
 						const ref = parseChunkRef(item.json);
 						if (!(await destination.state.get(CHUNK_NAMESPACE, chunkKey(ref))))
@@ -154,13 +163,26 @@ export class BatchLoad implements INodeType {
 						? await recordedChildTables(destination, table)
 						: undefined;
 				const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
-				const result = await loadRows(destination, rows, {
-					table,
-					chunk,
-					mode: this.getNodeParameter('mode', 0) as WriteMode,
-					batchSize: this.getNodeParameter('batchSize', 0) as number,
-					children,
-				});
+				const load = () =>
+					loadRows(destination, rows, {
+						table,
+						chunk,
+						mode: this.getNodeParameter('mode', 0) as WriteMode,
+						batchSize: this.getNodeParameter('batchSize', 0) as number,
+						children,
+					});
+				const chunkItem = chunk ? (parseJson(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
+				const result = chunk
+					? await audited(
+							destination,
+							{ migration: chunk.run, step: 'Load Chunk', table: chunk.table, chunk: chunkItem?.chunk },
+							load,
+							(r) => ({
+								rows: r.written,
+								outcome: r.skipped ? 'skipped' : 'success',
+							}),
+						)
+					: await load();
 				const summary: IDataObject = {
 					table,
 					rows: rows.length,
@@ -188,4 +210,8 @@ async function recordedChildTables(destination: DestinationConnector, table: str
 			{ table },
 		);
 	return mapping.children;
+}
+
+function parseJson(value: unknown): unknown {
+	return typeof value === 'string' ? JSON.parse(value) : value;
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { audited } from '../../core/progress';
 import { discardSnapshots, restoreRun, snapshotTables } from '../../core/rollback';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { MIGRATION_NAME } from '../shared/database-properties';
@@ -120,7 +121,10 @@ export class Rollback implements INodeType {
 					if (operation === 'snapshot') {
 						const run = this.getNodeParameter('migration', i) as string;
 						const tables = tableList(this.getNodeParameter('tables', i));
-						for (const record of await snapshotTables(connector, run, tables)) {
+						const taken = await audited(connector, { migration: run, step: 'Snapshot' }, () =>
+							snapshotTables(connector, run, tables),
+						);
+						for (const record of taken) {
 							const { snapshot } = record;
 							out.push({
 								json: {
@@ -136,7 +140,10 @@ export class Rollback implements INodeType {
 						}
 					} else if (operation === 'restore') {
 						const run = this.getNodeParameter('migration', i) as string;
-						for (const outcome of await restoreRun(connector, run))
+						const restored = await audited(connector, { migration: run, step: 'Restore' }, () =>
+							restoreRun(connector, run),
+						);
+						for (const outcome of restored)
 							out.push({ json: outcome as unknown as IDataObject, pairedItem: { item: i } });
 					} else {
 						const run = this.getNodeParameter('discardRun', i, '') as string;

@@ -4,7 +4,7 @@ import { assessTables } from '../../core/assess';
 import { childTablesFor } from '../../core/child-tables';
 import { flattenRow, flattenSchema } from '../../core/flatten';
 import { MAPPING_NAMESPACE, mapTables, type TableMapping } from '../../core/mapping';
-import { mappingMarkdown } from '../../core/mapping-document';
+import { assessmentMarkdown, mappingMarkdown } from '../../core/mapping-document';
 import type { DestinationConnector, SourceConnector } from '../../core/connector';
 import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
@@ -222,7 +222,11 @@ export class SchemaMapper implements INodeType {
 				const assessed = await withConnector(this, system, (connector) =>
 					assessTables(connector, tables, { exactCounts }),
 				);
-				for (const table of assessed) out.push({ json: table as unknown as IDataObject, pairedItem: { item: i } });
+				for (const table of assessed)
+					out.push({
+						json: { ...(table as unknown as IDataObject), markdown: assessmentMarkdown(table) },
+						pairedItem: { item: i },
+					});
 			} catch (error) {
 				if (this.continueOnFail()) {
 					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });

@@ -8,6 +8,9 @@ import {
 	type Comparison,
 	type Fingerprint,
 } from '../../core/validate';
+import { MAPPING_NAMESPACE, type TableMapping } from '../../core/mapping';
+import { auditLog, runProgress } from '../../core/progress';
+import { buildReport, reportHtml, reportMarkdown } from '../../core/report';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
@@ -68,6 +71,19 @@ export class Validate implements INodeType {
 							'Per input fingerprint: columns, count, segment checksums, the sample row by row, orphaned foreign keys',
 					},
 					{
+						name: 'Report (Destination)',
+						value: 'report',
+						action: 'Build the migration report',
+						description:
+							"The migration report from the run's plan, checkpoints, audit log, mappings and the input checks: JSON, Markdown, and an HTML file as binary data",
+					},
+					{
+						name: 'Status (Destination)',
+						value: 'status',
+						action: 'Report live progress of a migration',
+						description: 'Chunks and rows done of the plan, rows per second, ETA, errors: while the migration runs',
+					},
+					{
 						name: 'Verify Rows (Source)',
 						value: 'verify',
 						action: 'Name every difference',
@@ -88,6 +104,15 @@ export class Validate implements INodeType {
 				displayOptions: { show: { operation: ['fingerprint'] } },
 				description:
 					'Source tables to validate. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Migration Name',
+				name: 'migration',
+				type: 'string',
+				default: 'migration',
+				required: true,
+				description: 'The run to report on: the Migration Name of its chunks',
+				displayOptions: { show: { operation: ['report', 'status'] } },
 			},
 			{
 				displayName: 'Rows per Segment',
@@ -176,6 +201,45 @@ export class Validate implements INodeType {
 						}
 					}
 					return [out];
+				}
+				if (operation === 'status') {
+					const out: INodeExecutionData[] = [];
+					for (let i = 0; i < items.length; i++) {
+						const progress = await runProgress(connector, this.getNodeParameter('migration', i) as string);
+						out.push({ json: progress as unknown as IDataObject, pairedItem: { item: i } });
+					}
+					return [out];
+				}
+				if (operation === 'report') {
+					const migration = this.getNodeParameter('migration', 0) as string;
+					const checks = items
+						.map((item) => item.json as unknown as Check)
+						.filter((c) => typeof c.check === 'string' && typeof c.pass === 'boolean');
+					const progress = await runProgress(connector, migration);
+					const mappings = (await connector.state.list<TableMapping>(MAPPING_NAMESPACE))
+						.map((e) => e.value)
+						.filter((m) => m.table in progress.tables);
+					const report = buildReport({ progress, audit: await auditLog(connector, migration), mappings, checks });
+					const markdown = reportMarkdown(report);
+					const html = await this.helpers.prepareBinaryData(
+						Buffer.from(reportHtml(report), 'utf8'),
+						`migration-report-${migration}.html`,
+						'text/html',
+					);
+					const md = await this.helpers.prepareBinaryData(
+						Buffer.from(markdown, 'utf8'),
+						`migration-report-${migration}.md`,
+						'text/markdown',
+					);
+					return [
+						[
+							{
+								json: { ...(report as unknown as IDataObject), markdown },
+								binary: { html, markdown: md },
+								pairedItem: { item: 0 },
+							},
+						],
+					];
 				}
 				if (operation === 'compare') {
 					const out: INodeExecutionData[] = [];

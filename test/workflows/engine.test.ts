@@ -43,6 +43,8 @@ describe('in-process n8n engine', () => {
 		expect(result.output('Assess')).toEqual([
 			expect.objectContaining({ table: 'dm_engine_probe', rows: 1234, rowsExact: true, primaryKey: ['id'], columns: 2, issues: [] }),
 		]);
+		// The assessment document, in Markdown too.
+		expect(result.output('Assess')[0].markdown).toContain('## dm_engine_probe\n\n- **Rows:** 1,234\n');
 	});
 
 	it('fails the execution with our typed message when the credentials are wrong', async () => {

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Binary, Long } from 'mongodb';
@@ -7,6 +7,7 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { canonicalText } from '../../core/canonical';
 import type { DestinationConnector } from '../../core/connector';
+import { runProgress, type Progress } from '../../core/progress';
 import type { Row } from '../../core/schema';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { withMysql, withPostgres } from '../helpers/native';
@@ -219,9 +220,35 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		await c.dropDestination(c.table);
 	});
 
+	// The status and rollback templates name a PostgreSQL destination; a user switches them as here.
+	const forDestination = (workflow: WorkflowJson, nodeName: string): WorkflowJson => {
+		if (c.slug === 'postgres-to-mysql') {
+			const target = workflow.nodes.find((n) => n.name === nodeName)!;
+			target.parameters.system = 'mysql';
+			target.credentials = { migrationMySqlApi: { id: 'dmDestinationmysql', name: 'Destination MySQL / MariaDB' } };
+		}
+		return withTarget(workflow);
+	};
+
 	it(`migrates ${c.rows} rows in chunks; the destination equals the source row by row; the worker saves no execution data`, async () => {
-		const result = await runWorkflow(settings(`${run}-full`), options());
+		const migration = `${run}-full`;
+		// Live progress, polled from the destination while the run goes on.
+		const seen: Progress[] = [];
+		let polling = false;
+		const poll = setInterval(() => {
+			if (polling) return;
+			polling = true;
+			const destination = c.destination();
+			void runProgress(destination, migration)
+				.then((p) => seen.push(p), () => undefined)
+				.finally(() => void destination.close().finally(() => (polling = false)));
+		}, 50);
+		const result = await runWorkflow(settings(migration), options()).finally(() => clearInterval(poll));
 		expect(result.error).toBeUndefined();
+		const midway = seen.filter((p) => p.state === 'running' && p.chunksDone > 0 && p.chunksDone < CHUNKS);
+		expect(midway.length).toBeGreaterThan(0);
+		expect(midway[0]).toMatchObject({ chunksTotal: CHUNKS, rowsTotal: c.rows, rowsPerSecond: expect.any(Number), etaSeconds: expect.any(Number) });
+		expect(midway[0].rowsDone).toBeLessThan(c.rows);
 		const chunks = result.output('Copy Chunk');
 		expect(chunks.length).toBe(CHUNKS);
 		expect(chunks.reduce((n, chunk) => n + Number(chunk.written), 0)).toBe(c.rows);
@@ -246,6 +273,19 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		]);
 		expect(result.output('Verify Rows', 1)).toEqual([]);
 		expect(result.output('Discard Old Snapshots')).toHaveLength(1);
+
+		// The report: the sections of a migration report, and the verdict.
+		const [report] = result.output('Migration Report') as Array<IDataObject & { markdown: string }>;
+		expect(report).toMatchObject({ migration, status: 'SUCCESS', records: { planned: c.rows, migrated: c.rows, rejected: 0 }, cutover: { ready: true } });
+		for (const section of ['# Migration Report: ', '## Summary', '**Date:**', '**Duration:**', '**Records:**', '**Size:**', '**Average speed:**', '**Status:** SUCCESS', '## Errors', '## Validation Results', '| ' + c.table + ' | rows | PASS |', '## Schema Mapping', '**Objects:** 1', '**Fields mapped:**', '**Transformations:** 0', '**Indexes created:**', '## Duration per Phase', '| Load Chunk |', '| Snapshot |', '**Ready for production cutover: YES**'])
+			expect(report.markdown).toContain(section);
+		const html = result.run.data.resultData.runData['Migration Report'][0].data!.main[0]![0].binary!.html;
+		expect(html).toMatchObject({ mimeType: 'text/html', fileName: `migration-report-${migration}.html` });
+		expect(Buffer.from(html.data, 'base64').toString()).toContain('<strong>Ready for production cutover: YES</strong>');
+
+		// The status template, by its Webhook: done.
+		const status = await runWorkflow(forDestination(template('migration-status'), 'Status'), { ...options(), startNode: 'Webhook', input: [{ query: { migration } }] });
+		expect(status.output('Status')).toEqual([expect.objectContaining({ migration, state: 'done', chunksDone: CHUNKS, chunksTotal: CHUNKS, rowsDone: c.rows, rowsTotal: c.rows, rejectedRows: 0, failedSteps: 0 })]);
 	});
 
 	it('failing midway and rerun: 0 lost, 0 duplicated, finished chunks skipped', async () => {
@@ -327,12 +367,7 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 			// Restoring the same run again, from the manual template, changes nothing and proves it.
 			const manual = template('rollback');
 			manual.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration });
-			if (mysqlDestination) {
-				const restore = manual.nodes.find((n) => n.name === 'Restore Destination')!;
-				restore.parameters.system = 'mysql';
-				restore.credentials = { migrationMySqlApi: { id: 'dmDestinationmysql', name: 'Destination MySQL / MariaDB' } };
-			}
-			const again = await runWorkflow(withTarget(manual), options());
+			const again = await runWorkflow(forDestination(manual, 'Restore Destination'), options());
 			expect(again.error).toBeUndefined();
 			expect(again.output('Rollback Report')).toEqual([{ migration, status: 'ROLLED BACK', rolledBack: [{ run: migration, table: c.table, action: 'restored', rows: before.rows, verified: true }] }]);
 			expect(await checksum()).toEqual(before);

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { DestinationConnector } from './connector';
+import { CHUNK_NAMESPACE } from './migrate';
+
+/**
+ * What a migration run did, kept in the destination's state store: the plan (chunks and rows per
+ * table, recorded when the chunks are first seen) and an audit log with one entry per step.
+ */
+export const PLAN_NAMESPACE = 'plans';
+export const AUDIT_NAMESPACE = 'audit';
+
+export interface RunPlan {
+	migration: string;
+	startedAt: string;
+	tables: Record<string, { chunks: number; rows: number | null }>;
+}
+
+export interface AuditEntry {
+	migration: string;
+	at: string;
+	step: string;
+	table?: string;
+	chunk?: number;
+	rows?: number;
+	durationMs: number;
+	outcome: 'success' | 'failed' | 'skipped';
+	error?: string;
+}
+
+export interface ChunkCheckpoint {
+	rows: number;
+	rejectedCount?: number;
+	at: string;
+}
+
+/** Records the plan once per run: a rerun keeps the first start time, so speed covers the whole run. */
+export async function recordPlan(
+	destination: DestinationConnector,
+	migration: string,
+	chunks: Array<{ table: string; chunks: number; tableRows?: number }>,
+): Promise<RunPlan> {
+	const existing = await destination.state.get<RunPlan>(PLAN_NAMESPACE, migration);
+	const tables: RunPlan['tables'] = { ...existing?.tables };
+	for (const chunk of chunks) tables[chunk.table] = { chunks: chunk.chunks, rows: chunk.tableRows ?? null };
+	const plan = { migration, startedAt: existing?.startedAt ?? new Date().toISOString(), tables };
+	await destination.state.set(PLAN_NAMESPACE, migration, plan);
+	return plan;
+}
+
+export async function appendAudit(destination: DestinationConnector, entry: Omit<AuditEntry, 'at'>): Promise<void> {
+	const at = new Date().toISOString();
+	await destination.state.set(AUDIT_NAMESPACE, `${entry.migration}/${at}/${randomUUID().slice(0, 8)}`, {
+		...entry,
+		at,
+	});
+}
+
+/** Runs a step and appends its audit entry, failed or not; the step's own error still surfaces. */
+export async function audited<T>(
+	destination: DestinationConnector,
+	entry: Omit<AuditEntry, 'at' | 'durationMs' | 'outcome'>,
+	step: () => Promise<T>,
+	describe: (result: T) => Partial<AuditEntry> = () => ({}),
+): Promise<T> {
+	const started = Date.now();
+	try {
+		const result = await step();
+		await appendAudit(destination, {
+			...entry,
+			durationMs: Date.now() - started,
+			outcome: 'success',
+			...describe(result),
+		});
+		return result;
+	} catch (error) {
+		await appendAudit(destination, {
+			...entry,
+			durationMs: Date.now() - started,
+			outcome: 'failed',
+			error: (error as Error).message,
+		}).catch(() => undefined);
+		throw error;
+	}
+}
+
+export async function auditLog(destination: DestinationConnector, migration: string): Promise<AuditEntry[]> {
+	return (await destination.state.list<AuditEntry>(AUDIT_NAMESPACE))
+		.filter((e) => e.key.startsWith(`${migration}/`))
+		.map((e) => e.value)
+		.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export interface Progress {
+	migration: string;
+	state: 'not started' | 'running' | 'done';
+	startedAt: string | null;
+	chunksDone: number;
+	chunksTotal: number;
+	rowsDone: number;
+	rowsTotal: number | null;
+	rowsPerSecond: number | null;
+	etaSeconds: number | null;
+	rejectedRows: number;
+	failedSteps: number;
+	lastError: string | null;
+	tables: Record<string, { chunksDone: number; chunksTotal: number; rowsDone: number; rowsTotal: number | null }>;
+}
+
+/** Live progress from the destination alone: chunks and rows done of the plan, speed, ETA, errors. */
+export async function runProgress(
+	destination: DestinationConnector,
+	migration: string,
+	now = new Date(),
+): Promise<Progress> {
+	const plan = await destination.state.get<RunPlan>(PLAN_NAMESPACE, migration);
+	const checkpoints = (await destination.state.list<ChunkCheckpoint>(CHUNK_NAMESPACE)).filter((e) =>
+		e.key.startsWith(`${migration}/`),
+	);
+	const audit = await auditLog(destination, migration);
+	const tables: Progress['tables'] = {};
+	for (const [table, planned] of Object.entries(plan?.tables ?? {}))
+		tables[table] = { chunksDone: 0, chunksTotal: planned.chunks, rowsDone: 0, rowsTotal: planned.rows };
+	let rowsDone = 0;
+	let rejectedRows = 0;
+	for (const { key, value } of checkpoints) {
+		const table = key.slice(migration.length + 1).split('/')[0];
+		tables[table] ??= { chunksDone: 0, chunksTotal: 0, rowsDone: 0, rowsTotal: null };
+		tables[table].chunksDone += 1;
+		tables[table].rowsDone += value.rows;
+		rowsDone += value.rows;
+		rejectedRows += value.rejectedCount ?? 0;
+	}
+	const chunksTotal = Object.values(tables).reduce((n, t) => n + t.chunksTotal, 0);
+	const rowsTotal = Object.values(tables).every((t) => t.rowsTotal !== null)
+		? Object.values(tables).reduce((n, t) => n + (t.rowsTotal ?? 0), 0)
+		: null;
+	const seconds = plan ? (now.getTime() - Date.parse(plan.startedAt)) / 1000 : 0;
+	const rowsPerSecond = seconds > 0 && rowsDone > 0 ? Math.round(rowsDone / seconds) : null;
+	const failed = audit.filter((e) => e.outcome === 'failed');
+	return {
+		migration,
+		state: !plan ? 'not started' : checkpoints.length >= chunksTotal ? 'done' : 'running',
+		startedAt: plan?.startedAt ?? null,
+		chunksDone: checkpoints.length,
+		chunksTotal,
+		rowsDone,
+		rowsTotal,
+		rowsPerSecond,
+		etaSeconds:
+			rowsPerSecond && rowsTotal !== null ? Math.max(0, Math.round((rowsTotal - rowsDone) / rowsPerSecond)) : null,
+		rejectedRows,
+		failedSteps: failed.length,
+		lastError: failed.at(-1)?.error ?? null,
+		tables,
+	};
+}

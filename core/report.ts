@@ -1,0 +1,236 @@
+import type { TableMapping } from './mapping';
+import type { AuditEntry, Progress } from './progress';
+import type { Check } from './validate';
+
+/** The migration report: what moved, how fast, what failed, what validation found, and the verdict. */
+export interface MigrationReport {
+	migration: string;
+	date: string;
+	durationSeconds: number;
+	status: 'SUCCESS' | 'FAILED' | 'INCOMPLETE';
+	records: { planned: number | null; migrated: number; rejected: number };
+	sizeBytes: number | null;
+	averageRowsPerSecond: number | null;
+	errors: string[];
+	validation: Array<{ table: string; check: string; pass: boolean; summary: string }>;
+	schemaMapping: {
+		objects: number;
+		fieldsMapped: number;
+		transformations: number;
+		indexesCreated: number;
+		childTables: number;
+	};
+	phases: Array<{ phase: string; durationSeconds: number; runs: number; failed: number }>;
+	tables: Array<{ table: string; destinationTable: string; rows: number; chunks: string }>;
+	cutover: { ready: boolean; reason: string };
+}
+
+const seconds = (ms: number) => Math.round(ms / 10) / 100;
+
+function summarize(check: Check): string {
+	const d = check.details as Record<string, unknown>;
+	switch (check.check) {
+		case 'count':
+			return `source ${d.source}, destination ${d.destination}`;
+		case 'checksum':
+			return `${d.mismatchedSegments} of ${d.segments} segments differ${d.note ? ` (${d.note})` : ''}`;
+		case 'sample':
+			return `${d.rows} rows sampled (seed ${d.seed}), ${(d.differences as unknown[]).length} differences`;
+		case 'rows':
+			return `${d.missingInDestination} missing, ${d.extraInDestination} extra, ${d.changedValues} changed values`;
+		case 'referential':
+			return `${(d.foreignKeys as Array<{ orphans: number }>).reduce((n, fk) => n + fk.orphans, 0)} orphaned rows in ${(d.foreignKeys as unknown[]).length} foreign keys`;
+		default:
+			return `${d.compared} columns compared${(d.missingColumns as string[]).length ? `; not in destination: ${(d.missingColumns as string[]).join(', ')}` : ''}${(d.extraColumns as string[]).length ? `; only in destination: ${(d.extraColumns as string[]).join(', ')}` : ''}`;
+	}
+}
+
+export function buildReport(input: {
+	progress: Progress;
+	audit: AuditEntry[];
+	mappings: TableMapping[];
+	checks: Check[];
+	now?: Date;
+}): MigrationReport {
+	const { progress, audit, mappings, checks } = input;
+	const now = input.now ?? new Date();
+	const started = progress.startedAt ? Date.parse(progress.startedAt) : now.getTime();
+	const durationMs = now.getTime() - started;
+	const failedSteps = audit.filter((e) => e.outcome === 'failed');
+	const errors = failedSteps.map(
+		(e) => `${e.step}${e.table ? ` ${e.table}` : ''}${e.chunk ? ` chunk ${e.chunk}` : ''}: ${e.error}`,
+	);
+	if (progress.rejectedRows) errors.push(`${progress.rejectedRows} rows rejected (kept with their chunk checkpoints)`);
+	const complete = progress.chunksTotal > 0 && progress.chunksDone >= progress.chunksTotal;
+	const valid = checks.length > 0 && checks.every((c) => c.pass);
+	const phases = new Map<string, { durationMs: number; runs: number; failed: number }>();
+	for (const entry of audit) {
+		const phase = phases.get(entry.step) ?? { durationMs: 0, runs: 0, failed: 0 };
+		phase.durationMs += entry.durationMs;
+		phase.runs += 1;
+		if (entry.outcome === 'failed') phase.failed += 1;
+		phases.set(entry.step, phase);
+	}
+	const reason = !complete
+		? `${progress.chunksDone} of ${progress.chunksTotal} chunks loaded`
+		: !checks.length
+			? 'not validated'
+			: !valid
+				? `validation failed: ${checks
+						.filter((c) => !c.pass)
+						.map((c) => `${c.table} ${c.check}`)
+						.join(', ')}`
+				: progress.rejectedRows
+					? `${progress.rejectedRows} rows rejected`
+					: failedSteps.length
+						? `${failedSteps.length} failed steps`
+						: 'all chunks loaded, counts and checksums equal, no rejects';
+	const ready = complete && valid && !progress.rejectedRows;
+	return {
+		migration: progress.migration,
+		date: progress.startedAt ?? now.toISOString(),
+		durationSeconds: seconds(durationMs),
+		status: !complete ? 'INCOMPLETE' : (checks.length && !valid) || progress.rejectedRows ? 'FAILED' : 'SUCCESS',
+		records: { planned: progress.rowsTotal, migrated: progress.rowsDone, rejected: progress.rejectedRows },
+		sizeBytes: mappings.every((m) => m.source.sizeBytes !== undefined)
+			? mappings.reduce((n, m) => n + (m.source.sizeBytes ?? 0), 0)
+			: null,
+		averageRowsPerSecond: durationMs > 0 ? Math.round(progress.rowsDone / (durationMs / 1000)) : null,
+		errors,
+		validation: checks.map((c) => ({ table: c.table, check: c.check, pass: c.pass, summary: summarize(c) })),
+		schemaMapping: {
+			objects: mappings.length,
+			fieldsMapped: mappings.reduce((n, m) => n + m.target.columns.length, 0),
+			transformations: mappings.reduce((n, m) => n + m.overridden.length, 0),
+			indexesCreated: mappings.reduce((n, m) => n + m.target.indexes.length, 0),
+			childTables: mappings.reduce((n, m) => n + (m.children?.length ?? 0), 0),
+		},
+		phases: [...phases].map(([phase, p]) => ({
+			phase,
+			durationSeconds: seconds(p.durationMs),
+			runs: p.runs,
+			failed: p.failed,
+		})),
+		tables: Object.entries(progress.tables).map(([table, t]) => ({
+			table,
+			destinationTable: mappings.find((m) => m.table === table)?.destinationTable ?? table,
+			rows: t.rowsDone,
+			chunks: `${t.chunksDone}/${t.chunksTotal}`,
+		})),
+		cutover: { ready, reason },
+	};
+}
+
+const number = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US'));
+const bytes = (n: number | null) =>
+	n === null
+		? '—'
+		: n >= 1 << 30
+			? `${(n / (1 << 30)).toFixed(1)} GB`
+			: n >= 1 << 20
+				? `${(n / (1 << 20)).toFixed(1)} MB`
+				: `${(n / 1024).toFixed(1)} KB`;
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The report as Markdown, in the sections a migration report has. */
+export function reportMarkdown(report: MigrationReport): string {
+	return [
+		`# Migration Report: ${report.migration}`,
+		'',
+		'## Summary',
+		'',
+		`- **Date:** ${report.date}`,
+		`- **Duration:** ${report.durationSeconds} s`,
+		`- **Records:** ${number(report.records.migrated)} migrated of ${number(report.records.planned)} planned, ${number(report.records.rejected)} rejected`,
+		`- **Size:** ${bytes(report.sizeBytes)}`,
+		`- **Average speed:** ${number(report.averageRowsPerSecond)} rows/s`,
+		`- **Status:** ${report.status}`,
+		'',
+		'## Errors',
+		'',
+		...(report.errors.length ? report.errors.map((e) => `- ${e}`) : ['None.']),
+		'',
+		'## Validation Results',
+		'',
+		...(report.validation.length
+			? [
+					'| Table | Check | Result | Details |',
+					'|---|---|---|---|',
+					...report.validation.map(
+						(v) => `| ${cell(v.table)} | ${v.check} | ${v.pass ? 'PASS' : 'FAIL'} | ${cell(v.summary)} |`,
+					),
+				]
+			: ['Not validated.']),
+		'',
+		'## Schema Mapping',
+		'',
+		`- **Objects:** ${report.schemaMapping.objects}`,
+		`- **Fields mapped:** ${report.schemaMapping.fieldsMapped}`,
+		`- **Transformations:** ${report.schemaMapping.transformations}`,
+		`- **Indexes created:** ${report.schemaMapping.indexesCreated}`,
+		`- **Child tables:** ${report.schemaMapping.childTables}`,
+		'',
+		'## Tables',
+		'',
+		'| Source | Destination | Rows | Chunks |',
+		'|---|---|---|---|',
+		...report.tables.map((t) => `| ${cell(t.table)} | ${cell(t.destinationTable)} | ${number(t.rows)} | ${t.chunks} |`),
+		'',
+		'## Duration per Phase',
+		'',
+		'| Phase | Duration (s) | Runs | Failed |',
+		'|---|---|---|---|',
+		...report.phases.map((p) => `| ${cell(p.phase)} | ${p.durationSeconds} | ${p.runs} | ${p.failed} |`),
+		'',
+		'## Cutover',
+		'',
+		`**Ready for production cutover: ${report.cutover.ready ? 'YES' : 'NO'}** — ${report.cutover.reason}`,
+		'',
+	].join('\n');
+}
+
+const escapeHtml = (text: string) =>
+	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A self-contained HTML page (no scripts, no external assets) made from the Markdown's structure. */
+export function reportHtml(report: MigrationReport): string {
+	const body: string[] = [];
+	let table: string[][] = [];
+	const flush = () => {
+		if (!table.length) return;
+		const [head, , ...rows] = table;
+		body.push(
+			`<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
+				.map(
+					(r) =>
+						`<tr>${r.map((c) => `<td class="${c === 'PASS' ? 'pass' : c === 'FAIL' ? 'fail' : ''}">${c}</td>`).join('')}</tr>`,
+				)
+				.join('')}</tbody></table>`,
+		);
+		table = [];
+	};
+	const inline = (text: string) => escapeHtml(text).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+	for (const line of reportMarkdown(report).split('\n')) {
+		if (line.startsWith('|')) {
+			table.push(
+				line
+					.slice(1, -1)
+					.split(/(?<!\\)\|/)
+					.map((c) => inline(c.trim().replace(/\\\|/g, '|'))),
+			);
+			continue;
+		}
+		flush();
+		if (line.startsWith('# ')) body.push(`<h1>${inline(line.slice(2))}</h1>`);
+		else if (line.startsWith('## ')) body.push(`<h2>${inline(line.slice(3))}</h2>`);
+		else if (line.startsWith('- ')) body.push(`<li>${inline(line.slice(2))}</li>`);
+		else if (line.trim()) body.push(`<p>${inline(line)}</p>`);
+	}
+	flush();
+	const verdict = report.cutover.ready ? 'ready' : 'not-ready';
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Migration Report: ${escapeHtml(report.migration)}</title><style>
+body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#222}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}.pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}
+body.ready h2:last-of-type+p{color:#1b5e20}body.not-ready h2:last-of-type+p{color:#b71c1c}
+</style></head><body class="${verdict}">${body.join('\n')}</body></html>\n`;
+}
