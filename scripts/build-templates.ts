@@ -146,6 +146,7 @@ function main(pair: Pair) {
 				{
 					operation: 'applyDdl',
 					system: pair.destination,
+					auditMigration: "={{ $('Settings').first().json.migration }}",
 					mappings: "={{ $('Map Schema').all().map((item) => item.json) }}",
 				},
 				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
@@ -219,6 +220,7 @@ function main(pair: Pair) {
 				{
 					operation: 'applyForeignKeys',
 					system: pair.destination,
+					auditMigration: "={{ $('Settings').first().json.migration }}",
 					mappings: "={{ $('Map Schema').all().map((item) => item.json) }}",
 				},
 				// Runs once, after the chunk branch above has finished (v1 execution order): keys go on after the load.
@@ -245,7 +247,12 @@ function main(pair: Pair) {
 				'n8n-nodes-data-migration.validate',
 				1,
 				[1920, 500],
-				{ operation: 'compare', system: pair.destination, maxDiffRows: 100000 },
+				{
+					operation: 'compare',
+					system: pair.destination,
+					maxDiffRows: 100000,
+					auditMigration: "={{ $('Settings').first().json.migration }}",
+				},
 				{ credentials: credential(pair.destination, 'Destination') },
 			),
 			node(
@@ -334,6 +341,7 @@ function main(pair: Pair) {
 					operation: 'discard',
 					system: pair.destination,
 					discardRun: '',
+					auditMigration: "={{ $('Settings').first().json.migration }}",
 					keepDays: "={{ $('Settings').first().json.keepSnapshotDays }}",
 				},
 				// The rollback period: this run's snapshot stays restorable (workflows/rollback-*.json) for that many days.

@@ -3,8 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { audited } from '../../core/progress';
 import { discardSnapshots, restoreRun, snapshotTables } from '../../core/rollback';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
-import { MIGRATION_NAME } from '../shared/database-properties';
-import { databaseNodeMethods, withConnector } from '../shared/node-connector';
+import { auditMigrationParameter, MIGRATION_NAME } from '../shared/database-properties';
+import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -96,6 +96,7 @@ export class Rollback implements INodeType {
 				description: "Only this run's snapshots; empty means every run's",
 				displayOptions: { show: { operation: ['discard'] } },
 			},
+			auditMigrationParameter({ operation: ['discard'] }),
 			{
 				displayName: 'Keep for (Days)',
 				name: 'keepDays',
@@ -148,10 +149,13 @@ export class Rollback implements INodeType {
 					} else {
 						const run = this.getNodeParameter('discardRun', i, '') as string;
 						const keepDays = this.getNodeParameter('keepDays', i, 0) as number;
-						const discarded = await discardSnapshots(connector, {
-							run: run || undefined,
-							olderThanMs: keepDays * DAY_MS,
-						});
+						const discarded = await auditedStep(
+							connector,
+							this.getNodeParameter('auditMigration', i, '') as string,
+							{ step: 'Discard Snapshots' },
+							() => discardSnapshots(connector, { run: run || undefined, olderThanMs: keepDays * DAY_MS }),
+							(list) => list.length,
+						);
 						out.push({ json: { discarded: discarded.length, snapshots: discarded }, pairedItem: { item: i } });
 					}
 				});

@@ -8,7 +8,8 @@ import { assessmentMarkdown, mappingMarkdown } from '../../core/mapping-document
 import type { DestinationConnector, SourceConnector } from '../../core/connector';
 import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
-import { databaseNodeMethods, withConnector } from '../shared/node-connector';
+import { auditMigrationParameter } from '../shared/database-properties';
+import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
 
 export class SchemaMapper implements INodeType {
@@ -116,6 +117,7 @@ export class SchemaMapper implements INodeType {
 					'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
 				displayOptions: { show: { operation: ['applyForeignKeys', 'applyDdl'] } },
 			},
+			auditMigrationParameter({ operation: ['applyDdl', 'applyForeignKeys'] }),
 			{
 				displayName: 'Flatten Nested Documents',
 				name: 'flatten',
@@ -178,10 +180,16 @@ export class SchemaMapper implements INodeType {
 					const mappings = (Array.isArray(documents) ? documents : [documents]).map((d) => requireMapping(this, d, i));
 					await withConnector(this, system, async (connector) => {
 						for (const mapping of mappings) {
-							const json =
-								operation === 'applyDdl'
-									? await applyDdl(connector, mapping)
-									: await applyForeignKeys(connector, mapping);
+							const migration = this.getNodeParameter('auditMigration', i, '') as string;
+							const json = await auditedStep(
+								connector,
+								migration,
+								{
+									step: operation === 'applyDdl' ? 'Create Tables' : 'Add Foreign Keys',
+									table: mapping.destinationTable,
+								},
+								() => (operation === 'applyDdl' ? applyDdl(connector, mapping) : applyForeignKeys(connector, mapping)),
+							);
 							out.push({ json, pairedItem: { item: i } });
 						}
 					});

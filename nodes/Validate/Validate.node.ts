@@ -9,10 +9,11 @@ import {
 	type Fingerprint,
 } from '../../core/validate';
 import { MAPPING_NAMESPACE, type TableMapping } from '../../core/mapping';
-import { auditLog, runProgress } from '../../core/progress';
+import { appendAudit, auditLog, runProgress } from '../../core/progress';
 import { buildReport, reportHtml, reportMarkdown } from '../../core/report';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
-import { databaseNodeMethods, withConnector } from '../shared/node-connector';
+import { auditMigrationParameter } from '../shared/database-properties';
+import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { toNodeError } from '../shared/node-errors';
 
 export class Validate implements INodeType {
@@ -155,6 +156,7 @@ export class Validate implements INodeType {
 				description: 'Prefix of the destination tables, as set in Schema Mapper Map',
 				displayOptions: { show: { operation: ['compare'] } },
 			},
+			auditMigrationParameter({ operation: ['compare'] }),
 			{
 				displayName: 'Max Rows to Diff',
 				name: 'maxDiffRows',
@@ -219,6 +221,7 @@ export class Validate implements INodeType {
 					const mappings = (await connector.state.list<TableMapping>(MAPPING_NAMESPACE))
 						.map((e) => e.value)
 						.filter((m) => m.table in progress.tables);
+					await appendAudit(connector, { migration, step: 'Report', durationMs: 0, outcome: 'success' });
 					const report = buildReport({ progress, audit: await auditLog(connector, migration), mappings, checks });
 					const markdown = reportMarkdown(report);
 					const html = await this.helpers.prepareBinaryData(
@@ -245,10 +248,16 @@ export class Validate implements INodeType {
 					const out: INodeExecutionData[] = [];
 					for (let i = 0; i < items.length; i++) {
 						const fingerprint = requireShape<Fingerprint>(this, items[i].json, 'segments', 'Fingerprint (Source)', i);
-						const comparison = await compareWithFingerprint(connector, fingerprint, {
-							destinationTable: `${this.getNodeParameter('prefix', i, '') as string}${fingerprint.table}`,
-							maxDiffRows: this.getNodeParameter('maxDiffRows', i) as number,
-						});
+						const comparison = await auditedStep(
+							connector,
+							this.getNodeParameter('auditMigration', i, '') as string,
+							{ step: 'Validate', table: fingerprint.table },
+							() =>
+								compareWithFingerprint(connector, fingerprint, {
+									destinationTable: `${this.getNodeParameter('prefix', i, '') as string}${fingerprint.table}`,
+									maxDiffRows: this.getNodeParameter('maxDiffRows', i) as number,
+								}),
+						);
 						out.push({ json: comparison as unknown as IDataObject, pairedItem: { item: i } });
 					}
 					return [out];

@@ -9,6 +9,19 @@ export const MIGRATION_NAME: INodeProperties = {
 	description: 'Names the checkpoints of this migration: a rerun with the same name skips the chunks already done',
 };
 
+/** Optional on steps that need no run name to work: with one, the step is written to the run's audit log. */
+export function auditMigrationParameter(show: Record<string, string[]>): INodeProperties {
+	return {
+		displayName: 'Migration Name (Audit Log)',
+		name: 'auditMigration',
+		type: 'string',
+		default: '',
+		description:
+			"The run this step belongs to; when set, the step is appended to that run's audit log in this database",
+		displayOptions: { show },
+	};
+}
+
 export function tableParameter(
 	displayName: string,
 	description: string,

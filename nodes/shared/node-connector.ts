@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { DestinationConnector } from '../../core/connector';
+import { audited } from '../../core/progress';
 import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
 import { testConnection } from './credential-test';
 
@@ -42,3 +43,15 @@ export const databaseNodeMethods = {
 	},
 	credentialTest: { [CONNECTION_TEST]: testConnection },
 };
+
+/** Runs a destination step under the run's audit log when the node names a run; as is otherwise. */
+export function auditedStep<T>(
+	destination: DestinationConnector,
+	migration: string,
+	entry: { step: string; table?: string },
+	step: () => Promise<T>,
+	rows?: (result: T) => number | undefined,
+): Promise<T> {
+	if (!migration) return step();
+	return audited(destination, { migration, ...entry }, step, (result) => ({ rows: rows?.(result) }));
+}

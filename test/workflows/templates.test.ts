@@ -7,7 +7,7 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { canonicalText } from '../../core/canonical';
 import type { DestinationConnector } from '../../core/connector';
-import { runProgress, type Progress } from '../../core/progress';
+import { auditLog, runProgress, type Progress } from '../../core/progress';
 import type { Row } from '../../core/schema';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { withMysql, withPostgres } from '../helpers/native';
@@ -282,6 +282,16 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		const html = result.run.data.resultData.runData['Migration Report'][0].data!.main[0]![0].binary!.html;
 		expect(html).toMatchObject({ mimeType: 'text/html', fileName: `migration-report-${migration}.html` });
 		expect(Buffer.from(html.data, 'base64').toString()).toContain('<strong>Ready for production cutover: YES</strong>');
+
+		// Every destination-side step of the run is in its audit log.
+		const destination = c.destination();
+		try {
+			const steps = (await auditLog(destination, migration)).map((e) => e.step);
+			expect(new Set(steps)).toEqual(new Set(['Snapshot', 'Create Tables', 'Load Chunk', 'Add Foreign Keys', 'Validate', 'Report', 'Discard Snapshots']));
+			expect(steps.filter((s) => s === 'Load Chunk')).toHaveLength(CHUNKS);
+		} finally {
+			await destination.close();
+		}
 
 		// The status template, by its Webhook: done.
 		const status = await runWorkflow(forDestination(template('migration-status'), 'Status'), { ...options(), startNode: 'Webhook', input: [{ query: { migration } }] });
