@@ -63,24 +63,18 @@ export async function audited<T>(
 	describe: (result: T) => Partial<AuditEntry> = () => ({}),
 ): Promise<T> {
 	const started = Date.now();
-	try {
-		const result = await step();
-		await appendAudit(destination, {
-			...entry,
-			durationMs: Date.now() - started,
-			outcome: 'success',
-			...describe(result),
-		});
-		return result;
-	} catch (error) {
-		await appendAudit(destination, {
-			...entry,
-			durationMs: Date.now() - started,
-			outcome: 'failed',
-			error: (error as Error).message,
-		}).catch(() => undefined);
-		throw error;
+	const settled = await step().then(
+		(result) => ({ ok: true as const, result }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+	const durationMs = Date.now() - started;
+	if (settled.ok) {
+		await appendAudit(destination, { ...entry, durationMs, outcome: 'success', ...describe(settled.result) });
+		return settled.result;
 	}
+	const error = settled.error instanceof Error ? settled.error.message : String(settled.error);
+	await appendAudit(destination, { ...entry, durationMs, outcome: 'failed', error }).catch(() => undefined);
+	return Promise.reject(settled.error);
 }
 
 export async function auditLog(destination: DestinationConnector, migration: string): Promise<AuditEntry[]> {
