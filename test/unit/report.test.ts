@@ -1,0 +1,96 @@
+import type { Progress } from '../../core/progress';
+import { buildReport, reportHtml, reportMarkdown } from '../../core/report';
+import type { Check } from '../../core/validate';
+
+const progress = (over: Partial<Progress> = {}): Progress => ({
+	migration: 'm1',
+	state: 'done',
+	startedAt: '2026-01-01T00:00:00.000Z',
+	chunksDone: 2,
+	chunksTotal: 2,
+	rowsDone: 1000,
+	rowsTotal: 1000,
+	rowsPerSecond: 100,
+	etaSeconds: 0,
+	rejectedRows: 0,
+	failedSteps: 0,
+	lastError: null,
+	tables: { t: { chunksDone: 2, chunksTotal: 2, rowsDone: 1000, rowsTotal: 1000 } },
+	...over,
+});
+const pass: Check = {
+	check: 'count',
+	table: 't',
+	pass: true,
+	details: { source: 1000, destination: 1000, difference: 0 },
+};
+const fail: Check = {
+	check: 'count',
+	table: 't',
+	pass: false,
+	details: { source: 1000, destination: 999, difference: -1 },
+};
+const now = new Date('2026-01-01T00:00:10.000Z');
+
+describe('the migration report', () => {
+	it('says YES only when every chunk loaded, every check passed and nothing was rejected', () => {
+		const ok = buildReport({ progress: progress(), audit: [], mappings: [], checks: [pass], now });
+		expect(ok).toMatchObject({
+			status: 'SUCCESS',
+			durationSeconds: 10,
+			averageRowsPerSecond: 100,
+			cutover: { ready: true },
+		});
+		expect(
+			buildReport({ progress: progress({ chunksDone: 1 }), audit: [], mappings: [], checks: [pass], now }).cutover,
+		).toEqual({
+			ready: false,
+			reason: '1 of 2 chunks loaded',
+		});
+		expect(buildReport({ progress: progress(), audit: [], mappings: [], checks: [fail], now })).toMatchObject({
+			status: 'FAILED',
+			cutover: { ready: false, reason: 'validation failed: t count' },
+		});
+		expect(
+			buildReport({ progress: progress({ rejectedRows: 3 }), audit: [], mappings: [], checks: [pass], now }),
+		).toMatchObject({
+			status: 'FAILED',
+			errors: ['3 rows rejected (kept with their chunk checkpoints)'],
+			cutover: { ready: false, reason: '3 rows rejected' },
+		});
+		expect(buildReport({ progress: progress(), audit: [], mappings: [], checks: [], now }).cutover.reason).toBe(
+			'not validated',
+		);
+	});
+
+	it('renders Markdown and a self-contained HTML page with the same sections, escaping values', () => {
+		const report = buildReport({
+			progress: progress({ migration: 'm<1>' }),
+			audit: [
+				{
+					migration: 'm<1>',
+					at: '',
+					step: 'Load Chunk',
+					table: 't',
+					chunk: 1,
+					durationMs: 1500,
+					outcome: 'failed',
+					error: 'boom <b>',
+				},
+			],
+			mappings: [],
+			checks: [fail],
+			now,
+		});
+		const markdown = reportMarkdown(report);
+		expect(markdown).toContain('| t | count | FAIL | source 1000, destination 999 |');
+		expect(markdown).toContain('- Load Chunk t chunk 1: boom <b>');
+		expect(markdown).toContain('| Load Chunk | 1.5 | 1 | 1 |');
+		expect(markdown).toContain('**Ready for production cutover: NO** — validation failed: t count');
+		const html = reportHtml(report);
+		expect(html).toContain('<title>Migration Report: m&lt;1&gt;</title>');
+		expect(html).toContain('boom &lt;b&gt;');
+		expect(html).toContain('<td class="fail">FAIL</td>');
+		expect(html).not.toMatch(/<script|https?:\/\//);
+	});
+});
