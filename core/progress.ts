@@ -148,3 +148,33 @@ export async function runProgress(
 		tables,
 	};
 }
+
+/**
+ * Checkpoints of a run whose table is empty now (dropped and recreated since) vouch for rows that
+ * are gone: they are removed, so the chunks load again instead of being skipped.
+ */
+export async function clearStaleCheckpoints(
+	destination: DestinationConnector,
+	migration: string,
+	tables: string[],
+): Promise<number> {
+	const entries = await destination.state.list<ChunkCheckpoint>(CHUNK_NAMESPACE);
+	let cleared = 0;
+	for (const table of tables) {
+		const mine = entries.filter((e) => e.key.startsWith(`${migration}/${table}/`));
+		if (!mine.some((e) => e.value.rows > 0)) continue;
+		const exists = (await destination.introspect()).some((t) => t.name === table);
+		if (exists && (await destination.count(table)) > 0) continue;
+		for (const entry of mine) await destination.state.delete(CHUNK_NAMESPACE, entry.key);
+		await appendAudit(destination, {
+			migration,
+			step: 'Clear Stale Checkpoints',
+			table,
+			rows: mine.length,
+			durationMs: 0,
+			outcome: 'success',
+		});
+		cleared += mine.length;
+	}
+	return cleared;
+}

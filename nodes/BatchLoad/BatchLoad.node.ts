@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parseChunkRef, type PlannedChunk } from '../../core/chunks';
-import { audited, recordPlan } from '../../core/progress';
+import { audited, clearStaleCheckpoints, recordPlan } from '../../core/progress';
 import type { ChildTable } from '../../core/child-tables';
 import type { DestinationConnector, WriteMode } from '../../core/connector';
 import { SchemaError } from '../../core/errors';
@@ -145,7 +145,10 @@ export class BatchLoad implements INodeType {
 						if (typeof chunk.migration === 'string' && typeof chunk.chunks === 'number')
 							runs.set(chunk.migration, [...(runs.get(chunk.migration) ?? []), chunk]);
 					}
-					for (const [migration, chunks] of runs) await recordPlan(destination, migration, chunks);
+					for (const [migration, chunks] of runs) {
+						await recordPlan(destination, migration, chunks);
+						await clearStaleCheckpoints(destination, migration, [...new Set(chunks.map((c) => c.table))]);
+					}
 					for (const [i, item] of items.entries()) {
 						const ref = parseChunkRef(item.json);
 						if (!(await destination.state.get(CHUNK_NAMESPACE, chunkKey(ref))))

@@ -5,7 +5,7 @@
  * scripts/n8n-install.sh; the line (1 or 2) comes from N8N_LINE.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,8 +35,8 @@ export async function prepareN8n(line = process.env.N8N_LINE ?? '1'): Promise<N8
 	});
 	const installDir = dir.trim().split('\n').at(-1)!;
 	const node = readFileSync(join(installDir, '.node'), 'utf8').trim();
-	// What a user installs is the built package: build it when this checkout has not been built yet.
-	if (!existsSync(join(ROOT, 'dist/nodes'))) await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 1 << 24 });
+	// What a user installs is the built package, built from this checkout's sources.
+	await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 1 << 24 });
 	const packDir = mkdtempSync(join(tmpdir(), 'dm-pack-'));
 	const { stdout: packed } = await run('npm', ['pack', '--pack-destination', packDir], {
 		cwd: ROOT,
@@ -53,8 +53,11 @@ export async function prepareN8n(line = process.env.N8N_LINE ?? '1'): Promise<N8
 		env: { ...process.env, PATH: path },
 		maxBuffer: 1 << 24,
 	});
+	// Not jest's environment: n8n keeps its database in memory when NODE_ENV is "test".
+	const { NODE_ENV: _test, JEST_WORKER_ID: _worker, ...inherited } = process.env;
 	const env: NodeJS.ProcessEnv = {
-		...process.env,
+		...inherited,
+		NODE_ENV: 'production',
 		PATH: path,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'dm-e2e-encryption-key',
