@@ -30,6 +30,13 @@ export function createMysqlPool(settings: MysqlSettings): Pool {
 		decimalNumbers: false,
 		jsonStrings: true,
 		timezone: 'Z',
+		// mysql2 parses DOUBLE text digit by digit and can miss the last bits (99.66666666666667 came back
+		// as 99.66666666666669); JavaScript's own parser is exact.
+		typeCast: (field, next) => {
+			if (field.type !== 'DOUBLE' && field.type !== 'FLOAT') return next();
+			const text = field.string();
+			return text === null ? null : Number(text);
+		},
 	});
 	// TIMESTAMP columns read and write as UTC instants; strict mode turns truncation into errors.
 	pool.pool.on('connection', (connection) => {

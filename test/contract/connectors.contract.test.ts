@@ -257,6 +257,40 @@ describe.each(targets)('$name connector', (target) => {
 		});
 	});
 
+	it('reads back every double exactly, the last bit included', async () => {
+		const doubles: TableSchema = {
+			name: 'dm_doubles',
+			columns: [
+				{ name: 'id', nativeType: '', logical: 'int64', nullable: false },
+				{ name: 'r', nativeType: '', logical: 'float64', nullable: true },
+			],
+			primaryKey: ['id'],
+			indexes: [],
+			foreignKeys: [],
+			rowEstimate: 0,
+		};
+		// Values a digit-by-digit parser gets wrong (mysql2's own did: 99.66666666666667 → …69).
+		const values = [
+			99.66666666666667,
+			99.33333333333333,
+			0.1 + 0.2,
+			1 / 3,
+			5e-324,
+			1.7976931348623157e308,
+			-2.2250738585072014e-308,
+			123456.78901234567,
+		];
+		for (let i = 1; i <= 300; i++) values.push(i / 3, i / 7 + 1e-7 * i);
+		const rows = values.map((r, i) => ({ id: String(i + 1), r }));
+		await fresh(target.adapt(doubles, rows).table);
+		await connector.write(doubles.name, rows, { mode: 'insert' });
+		const back = await readAll(doubles.name);
+		expect(
+			back.filter((row) => row.r !== values[Number(row.id) - 1]).map((row) => [row.r, values[Number(row.id) - 1]]),
+		).toEqual([]);
+		expect(back).toHaveLength(values.length);
+	});
+
 	describe('foreign keys', () => {
 		it('adds foreign keys after the load, once, checking every name first', async () => {
 			const parent: TableSchema = {
