@@ -31,4 +31,6 @@ module.exports = {
 		tier('e2e', { slowTestThreshold: 120 }),
 	],
 	testTimeout: 600000,
+	// A real n8n's HTTP keep-alive sockets can outlive the e2e tier by seconds; CI must not wait on them.
+	forceExit: true,
 };

@@ -196,7 +196,10 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			},
 		]);
 		for (const c of cases) {
-			await importJson(n8n, 'workflow', configured(c, `${c.slug}-chunk-worker`));
+			const worker = configured(c, `${c.slug}-chunk-worker`);
+			await importJson(n8n, 'workflow', worker);
+			// n8n 2.x calls only published sub-workflows.
+			if (n8n.line === '2') expect((await n8nCli(n8n, ['publish:workflow', `--id=${worker.id}`])).code).toBe(0);
 			const main = configured(c, c.slug);
 			// The Schedule fires every 20 seconds in this copy (02:00 daily in the template) so the test sees it fire.
 			if (c.slug === 'mysql-to-postgres')
@@ -219,15 +222,21 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			expect(sums.source.startsWith(`${c.rows}:`)).toBe(true);
 			const saved = await n8nDatabase(
 				n8n,
-				`SELECT workflowId AS workflow, status, count(*) AS n FROM execution_entity WHERE workflowId IN ('${main.id}', '${worker.id}') GROUP BY workflowId, status`,
+				`SELECT e.workflowId AS workflow, e.status AS status, length(d.data) AS bytes FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId IN ('${main.id}', '${worker.id}')`,
 			);
-			expect(saved).toEqual([{ workflow: main.id, status: 'success', n: 1 }]);
+			expect(saved.filter((r) => r.workflow === main.id).map((r) => r.status)).toEqual(['success']);
+			const workers = saved.filter((r) => r.workflow === worker.id);
+			if (n8n.line === '1') expect(workers).toEqual([]);
+			// n8n 2.x leaves a stub per sub-execution (status "running", its start data: the chunk item, ~1 KB)
+			// instead of deleting it; no rows are kept.
+			else expect(workers.filter((r) => Number(r.bytes) > 4096)).toEqual([]);
 		},
 	);
 
 	it('runs every template by its Webhook (POST with overrides), and one by its Schedule, under `n8n start`', async () => {
-		for (const c of cases)
-			expect((await n8nCli(n8n, ['update:workflow', `--id=${template(c.slug).id}`, '--active=true'])).code).toBe(0);
+		const activate = (id: string) =>
+			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+		for (const c of cases) expect((await n8nCli(n8n, activate(template(c.slug).id))).code).toBe(0);
 		const started = Date.now();
 		const server = await startN8n(n8n, PORT);
 		try {
@@ -262,7 +271,13 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			);
 		} finally {
 			await server.stop();
-			for (const c of cases) await n8nCli(n8n, ['update:workflow', `--id=${template(c.slug).id}`, '--active=false']);
+			for (const c of cases)
+				await n8nCli(
+					n8n,
+					n8n.line === '2'
+						? ['unpublish:workflow', `--id=${template(c.slug).id}`]
+						: ['update:workflow', `--id=${template(c.slug).id}`, '--active=false'],
+				);
 		}
 	});
 

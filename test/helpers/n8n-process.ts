@@ -69,6 +69,9 @@ export async function prepareN8n(line = process.env.N8N_LINE ?? '1'): Promise<N8
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		DB_SQLITE_POOL_SIZE: '2',
 		EXECUTIONS_MODE: 'regular',
+		// n8n 2.x resolves a published sub-workflow through a publication outbox that only a running
+		// instance processes; `n8n execute` has none, so it reads the published version directly.
+		...(line === '2' ? { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } : {}),
 	};
 	return { line, userFolder, node, bin: join(installDir, 'node_modules/n8n/bin/n8n'), env };
 }
