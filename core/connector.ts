@@ -73,6 +73,24 @@ export interface SequenceState {
 	isCalled?: boolean;
 }
 
+/** The record of a table copied for a snapshot: its copy, its checksum and what restoring needs. */
+export function copiedSnapshot(
+	table: TableSchema,
+	copyName: string,
+	digest: SegmentDigest,
+	sequences: SequenceState[] = [],
+): TableSnapshot {
+	return {
+		table: table.name,
+		createdByMigration: false,
+		copyName,
+		rows: digest.rows,
+		digest: digest.digest,
+		schema: table,
+		sequences,
+	};
+}
+
 export function requireSnapshotSchema(snapshot: TableSnapshot): TableSchema {
 	if (!snapshot.schema || !snapshot.copyName)
 		throw new SchemaError('SCHEMA_ERROR', `The snapshot of ${snapshot.table} records no copy to restore from`, {

@@ -11,7 +11,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
-import { requireSnapshotSchema } from '../../core/connector';
+import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
 import { DigestAccumulator } from '../../core/digest';
 import { SchemaError } from '../../core/errors';
 import { requireColumns, requireTable } from '../../core/identifiers';
@@ -306,15 +306,7 @@ export class MongoConnector implements DestinationConnector {
 		const table = await this.table(tableName);
 		const copyName = `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table.name}`).digest('hex').slice(0, 16)}`;
 		await this.run(() => copyCollection(this.db, table.name, copyName), { table: tableName });
-		const digest = await this.checksum(table.name);
-		return {
-			table: table.name,
-			createdByMigration: false,
-			copyName,
-			rows: digest.rows,
-			digest: digest.digest,
-			schema: table,
-		};
+		return copiedSnapshot(table, copyName, await this.checksum(table.name));
 	}
 
 	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {

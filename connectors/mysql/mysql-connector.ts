@@ -12,7 +12,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
-import { requireSnapshotSchema } from '../../core/connector';
+import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { ValueError } from '../../core/errors';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
@@ -287,16 +287,7 @@ export class MysqlConnector implements DestinationConnector {
 			const next = /AUTO_INCREMENT=(\d+)/.exec(String(shown[0]['Create Table']))?.[1];
 			if (next) sequences.push({ column: autoIncrement.name, value: next });
 		}
-		const digest = await this.checksum(table.name);
-		return {
-			table: table.name,
-			createdByMigration: false,
-			copyName,
-			rows: digest.rows,
-			digest: digest.digest,
-			schema: table,
-			sequences,
-		};
+		return copiedSnapshot(table, copyName, await this.checksum(table.name), sequences);
 	}
 
 	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {

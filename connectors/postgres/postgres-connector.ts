@@ -14,7 +14,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
-import { requireSnapshotSchema } from '../../core/connector';
+import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
@@ -281,16 +281,7 @@ export class PostgresConnector implements DestinationConnector {
 			},
 			{ table: tableName },
 		);
-		const digest = await this.checksum(table.name);
-		return {
-			table: table.name,
-			createdByMigration: false,
-			copyName,
-			rows: digest.rows,
-			digest: digest.digest,
-			schema: table,
-			sequences,
-		};
+		return copiedSnapshot(table, copyName, await this.checksum(table.name), sequences);
 	}
 
 	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {

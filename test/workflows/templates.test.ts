@@ -336,27 +336,29 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		expect(await compareRowByRow(c)).toEqual({ missing: 0, extra: 0, different: [] });
 	});
 
+	// Native SQL and the checksum of the destination table, for the rollback tests.
+	const mysqlDestination = c.slug === 'postgres-to-mysql';
+	const onDestination = (sql: string) => (mysqlDestination ? withMysql((q) => q(sql)) : withPostgres((q) => q(sql)));
+	const qualified = mysqlDestination ? c.table : `public.${c.table}`;
+	const checksum = async () => {
+		const destination = c.destination();
+		try {
+			return await destination.checksum(c.table);
+		} finally {
+			await destination.close();
+		}
+	};
+
 	// A PostgreSQL and a MySQL destination: the rollback path is the same node on every template.
 	const itRollback = ['mysql-to-postgres', 'postgres-to-mysql'].includes(c.slug) ? it : it.skip;
 
 	itRollback('a chunk failing for good rolls a pre-populated destination back to its snapshot exactly; a manual rollback repeats it', async () => {
-		const mysqlDestination = c.slug === 'postgres-to-mysql';
-		const onDestination = (sql: string) => (mysqlDestination ? withMysql((q) => q(sql)) : withPostgres((q) => q(sql)));
-		const qualified = mysqlDestination ? c.table : `public.${c.table}`;
 		const failingKey = 50_000 * 10 + (50_000 % 7);
 		// The destination holds its own data: rows missing, rows changed (and not the key that will fail).
 		await c.dropDestination(c.table);
 		expect((await runWorkflow(settings(`${run}-before-rollback`), options())).error).toBeUndefined();
 		await onDestination(`DELETE FROM ${qualified} WHERE MOD(id, 97) = 0 OR id = ${failingKey}`);
 		await onDestination(`UPDATE ${qualified} SET name = 'pre-existing' WHERE MOD(id, 89) = 0`);
-		const checksum = async () => {
-			const destination = c.destination();
-			try {
-				return await destination.checksum(c.table);
-			} finally {
-				await destination.close();
-			}
-		};
 		const before = await checksum();
 		if (mysqlDestination)
 			await onDestination(`CREATE TRIGGER ${c.table}_fail BEFORE INSERT ON ${c.table} FOR EACH ROW BEGIN IF NEW.id = ${failingKey} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; END IF; END`);
@@ -387,21 +389,10 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 	});
 
 	itRollback('a migration whose validation fails is rolled back to the snapshot exactly', async () => {
-		const mysqlDestination = c.slug === 'postgres-to-mysql';
-		const onDestination = (sql: string) => (mysqlDestination ? withMysql((q) => q(sql)) : withPostgres((q) => q(sql)));
-		const qualified = mysqlDestination ? c.table : `public.${c.table}`;
 		const alteredKey = 70_000 * 10 + (70_000 % 7);
 		await c.dropDestination(c.table);
 		expect((await runWorkflow(settings(`${run}-before-validation`), options())).error).toBeUndefined();
 		await onDestination(`DELETE FROM ${qualified} WHERE MOD(id, 101) = 0 OR id = ${alteredKey}`);
-		const checksum = async () => {
-			const destination = c.destination();
-			try {
-				return await destination.checksum(c.table);
-			} finally {
-				await destination.close();
-			}
-		};
 		const before = await checksum();
 		// The destination silently alters one value as it arrives: only validation can tell.
 		if (mysqlDestination)
