@@ -160,11 +160,12 @@ export async function clearStaleCheckpoints(
 ): Promise<number> {
 	const entries = await destination.state.list<ChunkCheckpoint>(CHUNK_NAMESPACE);
 	let cleared = 0;
+	let present: Set<string> | undefined;
 	for (const table of tables) {
 		const mine = entries.filter((e) => e.key.startsWith(`${migration}/${table}/`));
 		if (!mine.some((e) => e.value.rows > 0)) continue;
-		const exists = (await destination.introspect()).some((t) => t.name === table);
-		if (exists && (await destination.count(table)) > 0) continue;
+		present ??= new Set((await destination.introspect()).map((t) => t.name));
+		if (present.has(table) && (await destination.count(table)) > 0) continue;
 		for (const entry of mine) await destination.state.delete(CHUNK_NAMESPACE, entry.key);
 		await appendAudit(destination, {
 			migration,

@@ -90,9 +90,11 @@ export async function restoreRun(
 		throw new StateError(`No snapshot is recorded for migration run "${run}": nothing to restore`, { run });
 	for (const record of taken) if (record.snapshot.copyName) await verifyCopy(destination, record.snapshot, 'restoring');
 	const outcomes: RestoreOutcome[] = [];
+	// Read once: restoring a table changes no other table's existence.
+	const present = new Set((await destination.introspect()).map((t) => t.name));
 	for (const record of [...taken].reverse()) {
 		const { snapshot } = record;
-		const existed = (await destination.introspect()).some((t) => t.name === snapshot.table);
+		const existed = present.has(snapshot.table);
 		await destination.restore(snapshot);
 		if (snapshot.createdByMigration) {
 			await destination.state.delete(MAPPING_NAMESPACE, snapshot.table);
