@@ -1,5 +1,6 @@
 import { SchemaError } from './errors';
-import type { ForeignKeyInfo, KeyRange, Row, TableSchema } from './schema';
+import type { ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from './schema';
+import type { ChangeQuery } from './sync';
 
 export interface Capabilities {
 	/** Bulk load through a COPY-like streaming protocol. */
@@ -50,6 +51,13 @@ export interface StateStore {
 	set(namespace: string, key: string, value: unknown): Promise<void>;
 	list<T = unknown>(namespace: string): Promise<Array<{ key: string; value: T }>>;
 	delete(namespace: string, key?: string): Promise<void>;
+	/**
+	 * Takes or renews a lease atomically: granted when free, expired (by the database's clock) or
+	 * already `owner`'s; returns whoever holds it afterwards.
+	 */
+	lease(namespace: string, key: string, owner: string, ttlSeconds: number): Promise<{ owner: string; until: string }>;
+	/** Gives a lease back, only if `owner` still holds it. */
+	release(namespace: string, key: string, owner: string): Promise<void>;
 }
 
 export interface TableSnapshot {
@@ -108,7 +116,16 @@ export interface SourceConnector {
 	count(table: string, range?: KeyRange): Promise<number>;
 	planChunks(table: string, rowsPerChunk: number): Promise<KeyRange[]>;
 	read(table: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]>;
-	checksum(table: string, range?: KeyRange): Promise<SegmentDigest>;
+	/** In-database digest of the range; `columns` narrows it (a key-only digest, say). */
+	checksum(table: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest>;
+	/** Rows whose (cursor, primary key) is past `after`, cursor at most `horizon`, in that order. */
+	readChanges(table: string, query: ChangeQuery): Promise<Row[]>;
+	/** How many rows `readChanges` would return without a limit. */
+	countChanges(table: string, query: Omit<ChangeQuery, 'limit'>): Promise<number>;
+	/** The rows with these primary keys (those that still exist). */
+	readByKeys(table: string, keys: KeyTuple[]): Promise<Row[]>;
+	/** The server's clock as a UTC instant, canonical timestamptz text. */
+	clock(): Promise<string>;
 	close(): Promise<void>;
 }
 
@@ -118,6 +135,8 @@ export interface DestinationConnector extends SourceConnector {
 	/** Adds the foreign keys not there yet (after the load, so chunks load in any order); returns how many were added. */
 	addForeignKeys(table: string, foreignKeys: ForeignKeyInfo[]): Promise<number>;
 	write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;
+	/** Deletes rows by primary key, with an optional state entry in the same transaction where the system allows it. */
+	deleteRows(table: string, keys: KeyTuple[], checkpoint?: StateEntry): Promise<number>;
 	/** Rows whose foreign-key columns are all set but match no referenced row. */
 	orphans(table: string, foreignKey: ForeignKeyInfo): Promise<number>;
 	snapshot(table: string, runId: string): Promise<TableSnapshot>;

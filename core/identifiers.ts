@@ -41,3 +41,17 @@ export function requirePrimaryKey(table: TableSchema, system: string): string[] 
 	}
 	return table.primaryKey;
 }
+
+/** The table narrowed to `columns` (checked against introspection); the whole table without them. */
+export function onlyColumns(table: TableSchema, columns: string[] | undefined, system: string): TableSchema {
+	if (!columns) return table;
+	requireColumns(table, columns, system);
+	return { ...table, columns: table.columns.filter((c) => columns.includes(c.name)) };
+}
+
+/** Key lists split so one statement stays far below every driver's parameter limit. */
+export function inParts<T>(items: T[], size = 500): T[][] {
+	const parts: T[][] = [];
+	for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+	return parts;
+}

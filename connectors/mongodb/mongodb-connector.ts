@@ -6,6 +6,7 @@ import type {
 	DestinationConnector,
 	ReadOptions,
 	SegmentDigest,
+	StateEntry,
 	StateStore,
 	TableSnapshot,
 	WriteOptions,
@@ -13,8 +14,9 @@ import type {
 } from '../../core/connector';
 import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
 import { DigestAccumulator } from '../../core/digest';
-import { SchemaError } from '../../core/errors';
-import { requireColumns, requireTable } from '../../core/identifiers';
+import { isMigrationError, SchemaError } from '../../core/errors';
+import { inParts, onlyColumns, requireColumns, requireTable } from '../../core/identifiers';
+import { requireCursorColumn, type ChangeQuery } from '../../core/sync';
 import { assertPositiveInteger, rangesFromBoundaries } from '../../core/keyset';
 import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
 import { translateMongoError } from './mongodb-errors';
@@ -171,15 +173,78 @@ export class MongoConnector implements DestinationConnector {
 	}
 
 	/** MongoDB has no hash in its query language: the digest is computed here, over the same canonical text. */
-	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
-		return this.checksumTable(await this.table(tableName), range);
+	async checksum(tableName: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest> {
+		return this.checksumTable(await this.table(tableName), range, columns);
 	}
 
-	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
+	private async checksumTable(whole: TableSchema, range?: KeyRange, columns?: string[]): Promise<SegmentDigest> {
+		const table = onlyColumns(whole, columns, this.system);
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
-		for await (const rows of this.readTable(table, range ?? {}, { batchSize: 5000 }))
+		for await (const rows of this.readTable(whole, range ?? {}, { batchSize: 5000, columns }))
 			for (const row of rows) digest.add(row);
 		return digest.result();
+	}
+
+	async readChanges(tableName: string, query: ChangeQuery): Promise<Row[]> {
+		const { table, filter, sort } = await this.changeFilter(tableName, query);
+		const docs = await this.run(
+			() => this.db.collection(table.name).find(filter).sort(sort).limit(Math.floor(query.limit)).toArray(),
+			{ table: tableName },
+		);
+		return docs.map((doc) => this.toRow(doc, table.columns, false));
+	}
+
+	async countChanges(tableName: string, query: Omit<ChangeQuery, 'limit'>): Promise<number> {
+		const { table, filter } = await this.changeFilter(tableName, query);
+		return this.run(() => this.db.collection(table.name).countDocuments(filter), { table: tableName });
+	}
+
+	/** `(cursor, _id) > after` as an $or, plus the horizon; documents without the cursor field never match. */
+	private async changeFilter(tableName: string, query: Omit<ChangeQuery, 'limit'>) {
+		const table = await this.table(tableName);
+		const cursor = requireCursorColumn(table, query.cursorColumn);
+		const id = table.columns.find((c) => c.name === '_id')!;
+		const bounds: Document[] = [{ [cursor.name]: { $ne: null } }];
+		if (query.after) {
+			const value = toBson(query.after.cursor, cursor);
+			bounds.push({
+				$or: [{ [cursor.name]: { $gt: value } }, { [cursor.name]: value, _id: { $gt: toBson(query.after.key[0], id) } }],
+			});
+		}
+		if (query.horizon !== undefined) bounds.push({ [cursor.name]: { $lte: toBson(query.horizon, cursor) } });
+		return { table, filter: { $and: bounds }, sort: { [cursor.name]: 1, _id: 1 } as Record<string, 1> };
+	}
+
+	async readByKeys(tableName: string, keys: KeyTuple[]): Promise<Row[]> {
+		const table = await this.table(tableName);
+		const id = table.columns.find((c) => c.name === '_id')!;
+		const docs = await this.run(
+			() => this.db.collection(table.name).find({ _id: { $in: keys.map((k) => toBson(k[0], id)) as never[] } }).toArray(),
+			{ table: tableName },
+		);
+		return docs.map((doc) => this.toRow(doc, table.columns, false));
+	}
+
+	/** No multi-document transaction on every MongoDB-wire server: the deletes go first, so a rerun repeats them harmlessly. */
+	async deleteRows(tableName: string, keys: KeyTuple[], checkpoint?: StateEntry): Promise<number> {
+		const table = await this.table(tableName);
+		const id = table.columns.find((c) => c.name === '_id')!;
+		let deleted = 0;
+		for (const part of inParts(keys))
+			deleted += (
+				await this.run(
+					() => this.db.collection(table.name).deleteMany({ _id: { $in: part.map((k) => toBson(k[0], id)) as never[] } }),
+					{ table: tableName },
+				)
+			).deletedCount;
+		if (checkpoint) await this.state.set(checkpoint.namespace, checkpoint.key, checkpoint.value);
+		return deleted;
+	}
+
+	async clock(): Promise<string> {
+		const hello = await this.run(() => this.db.command({ hello: 1 }));
+		const at = hello.localTime instanceof Date ? hello.localTime : new Date();
+		return at.toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
@@ -389,6 +454,33 @@ class MongoStateStore implements StateStore {
 			this.connector.stateCollection().find({ namespace }).sort({ key: 1 }).toArray(),
 		);
 		return docs.map((d) => ({ key: d.key, value: JSON.parse(d.value as string) as T }));
+	}
+
+	/** The lease's holder and expiry sit beside the JSON value so the filter can match them atomically. */
+	async lease(namespace: string, key: string, owner: string, ttlSeconds: number) {
+		const until = new Date(Date.now() + ttlSeconds * 1000);
+		const value = JSON.stringify({ owner, until: until.toISOString() });
+		await this.connector
+			.run(() =>
+				this.connector
+					.stateCollection()
+					.updateOne(
+						{ _id: stateId(namespace, key), $or: [{ leaseOwner: owner }, { leaseUntil: { $lt: new Date() } }] },
+						{ $set: { namespace, key, value, leaseOwner: owner, leaseUntil: until, updatedAt: new Date() } },
+						{ upsert: true },
+					),
+			)
+			.catch((error: unknown) => {
+				// A duplicate _id on upsert: someone else holds the lease.
+				if (!(isMigrationError(error) && error.code === 'CONSTRAINT_VIOLATION')) throw error;
+			});
+		return (await this.get<{ owner: string; until: string }>(namespace, key))!;
+	}
+
+	async release(namespace: string, key: string, owner: string): Promise<void> {
+		await this.connector.run(() =>
+			this.connector.stateCollection().deleteOne({ _id: stateId(namespace, key), leaseOwner: owner }),
+		);
 	}
 
 	async delete(namespace: string, key?: string): Promise<void> {

@@ -9,16 +9,18 @@ import type {
 	StateStore,
 	TableSnapshot,
 	SequenceState,
+	StateEntry,
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
 import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
 import { ValueError } from '../../core/errors';
-import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
+import { inParts, onlyColumns, requireColumns, requirePrimaryKey } from '../../core/identifiers';
+import { requireCursorColumn, type ChangeQuery } from '../../core/sync';
 import { missingForeignKeys } from '../../core/foreign-keys';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { Column, ForeignKeyInfo, KeyRange, Row, TableSchema } from '../../core/schema';
+import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
 import { translateMysqlError } from './mysql-errors';
 import { INTERNAL_PREFIX, introspectMysql } from './mysql-introspector';
 import * as sql from './mysql-sql';
@@ -131,8 +133,66 @@ export class MysqlConnector implements DestinationConnector {
 		}
 	}
 
-	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
-		return this.checksumTable(await this.table(tableName), range);
+	async checksum(tableName: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest> {
+		return this.checksumTable(onlyColumns(await this.table(tableName), columns, this.system), range);
+	}
+
+	async readChanges(tableName: string, query: ChangeQuery): Promise<Row[]> {
+		const { table, after, horizon } = await this.changeParams(tableName, query);
+		const { sql: text, values } = sql.selectChanges(table, query.cursorColumn, after, horizon, query.limit);
+		const raw = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
+		return raw.map((r) => rowFromMysql(r, table));
+	}
+
+	async countChanges(tableName: string, query: Omit<ChangeQuery, 'limit'>): Promise<number> {
+		const { table, after, horizon } = await this.changeParams(tableName, query);
+		const { sql: text, values } = sql.countChanges(table, query.cursorColumn, after, horizon);
+		return Number((await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName }))[0].n);
+	}
+
+	private async changeParams(tableName: string, query: Omit<ChangeQuery, 'limit'>) {
+		const table = await this.table(tableName);
+		const cursor = requireCursorColumn(table, query.cursorColumn);
+		const tuple = { ...table, primaryKey: [cursor.name, ...table.primaryKey] };
+		const after = query.after ? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after : undefined;
+		const horizon = query.horizon === undefined ? undefined : toMysql(query.horizon, cursor);
+		return { table, after, horizon };
+	}
+
+	async readByKeys(tableName: string, keys: KeyTuple[]): Promise<Row[]> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		const rows: Row[] = [];
+		for (const part of inParts(keys)) {
+			const { sql: text, values } = sql.selectByKeys(table, part.map((k) => this.keyParams(table, { after: k }).after!));
+			const raw = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
+			rows.push(...raw.map((r) => rowFromMysql(r, table)));
+		}
+		return rows;
+	}
+
+	async deleteRows(tableName: string, keys: KeyTuple[], checkpoint?: StateEntry): Promise<number> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		return this.transaction(
+			async (connection) => {
+				let deleted = 0;
+				for (const part of inParts(keys)) {
+					const { sql: text, values } = sql.deleteByKeys(table, part.map((k) => this.keyParams(table, { after: k }).after!));
+					deleted += (await this.query<ResultSetHeader>(text, values, connection)).affectedRows;
+				}
+				if (checkpoint) await setState(this, connection, checkpoint.namespace, checkpoint.key, checkpoint.value);
+				return deleted;
+			},
+			{ table: tableName },
+		);
+	}
+
+	async clock(): Promise<string> {
+		const result = await this.run(() =>
+			this.query<RowDataPacket[]>("SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ') AS now"),
+		);
+		return String(result[0].now);
 	}
 
 	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
@@ -352,6 +412,12 @@ export class MysqlConnector implements DestinationConnector {
 	}
 }
 
+function rowFromMysql(raw: RowDataPacket, table: TableSchema): Row {
+	const row: Row = {};
+	for (const c of table.columns) row[c.name] = fromMysql(raw[c.name], c);
+	return row;
+}
+
 function column(table: TableSchema, name: string): Column {
 	return table.columns.find((c) => c.name === name)!;
 }
@@ -413,6 +479,36 @@ class MysqlStateStore implements StateStore {
 				[namespace],
 			);
 			return r.map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
+		});
+	}
+
+	async lease(namespace: string, key: string, owner: string, ttlSeconds: number) {
+		return this.connector.run(async () => {
+			await ensureStateTable(this.connector);
+			const now = "DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')";
+			const until = "DATE_FORMAT(UTC_TIMESTAMP(6) + INTERVAL ? SECOND, '%Y-%m-%dT%H:%i:%s.%fZ')";
+			// In ON DUPLICATE KEY UPDATE, `value` still names the old row: the lease changes hands only when free.
+			await this.connector.query(
+				`INSERT INTO ${sql.q(STATE_TABLE)} (namespace, \`key\`, value) VALUES (?, ?, JSON_OBJECT('owner', ?, 'until', ${until})) ` +
+					`ON DUPLICATE KEY UPDATE value = IF(JSON_UNQUOTE(JSON_EXTRACT(value, '$.owner')) = ? ` +
+					`OR JSON_UNQUOTE(JSON_EXTRACT(value, '$.until')) < ${now}, VALUES(value), value)`,
+				[namespace, key, owner, ttlSeconds, owner],
+			);
+			const r = await this.connector.query<RowDataPacket[]>(
+				`SELECT value FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? AND \`key\` = ?`,
+				[namespace, key],
+			);
+			return JSON.parse(r[0].value) as { owner: string; until: string };
+		});
+	}
+
+	async release(namespace: string, key: string, owner: string): Promise<void> {
+		await this.connector.run(async () => {
+			await ensureStateTable(this.connector);
+			await this.connector.query(
+				`DELETE FROM ${sql.q(STATE_TABLE)} WHERE namespace = ? AND \`key\` = ? AND JSON_UNQUOTE(JSON_EXTRACT(value, '$.owner')) = ?`,
+				[namespace, key, owner],
+			);
 		});
 	}
 

@@ -126,3 +126,54 @@ export function insertRows(table: string, columns: string[], literals: string[],
 export function rowLiteral(values: unknown[]): string {
 	return format(`(${values.map(() => '?').join(', ')})`, values as never[]);
 }
+
+/** `(cursor, pk…) > (…) AND cursor <= horizon`: the change feed's position, compared as one tuple. */
+export function changePredicate(
+	table: TableSchema,
+	cursorColumn: string,
+	after: unknown[] | undefined,
+	horizon: unknown,
+): Statement {
+	const tuple = rangePredicate([cursorColumn, ...table.primaryKey], after ? { after: after as never } : undefined);
+	// A row without a cursor value has no place in the feed (the backfill carries it).
+	const sql = `${q(cursorColumn)} IS NOT NULL AND ${tuple.sql}`;
+	if (horizon === undefined) return { sql, values: tuple.values };
+	return { sql: `${sql} AND ${q(cursorColumn)} <= ?`, values: [...tuple.values, horizon] };
+}
+
+export function selectChanges(
+	table: TableSchema,
+	cursorColumn: string,
+	after: unknown[] | undefined,
+	horizon: unknown,
+	limit: number,
+): Statement {
+	const where = changePredicate(table, cursorColumn, after, horizon);
+	return {
+		sql:
+			`SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${q(table.name)} WHERE ${where.sql} ` +
+			`ORDER BY ${[cursorColumn, ...table.primaryKey].map(q).join(', ')} LIMIT ${Math.floor(limit)}`,
+		values: where.values,
+	};
+}
+
+export function countChanges(table: TableSchema, cursorColumn: string, after: unknown[] | undefined, horizon: unknown): Statement {
+	const where = changePredicate(table, cursorColumn, after, horizon);
+	return { sql: `SELECT COUNT(*) AS n FROM ${q(table.name)} WHERE ${where.sql}`, values: where.values };
+}
+
+/** `(k1, k2) IN ((?, ?), …)` for `keys` key tuples. */
+export function keyList(key: string[], keys: unknown[][]): Statement {
+	const tuple = `(${key.map(() => '?').join(', ')})`;
+	return { sql: `(${key.map(q).join(', ')}) IN (${keys.map(() => tuple).join(', ')})`, values: keys.flat() };
+}
+
+export function selectByKeys(table: TableSchema, keys: unknown[][]): Statement {
+	const where = keyList(table.primaryKey, keys);
+	return { sql: `SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${q(table.name)} WHERE ${where.sql}`, values: where.values };
+}
+
+export function deleteByKeys(table: TableSchema, keys: unknown[][]): Statement {
+	const where = keyList(table.primaryKey, keys);
+	return { sql: `DELETE FROM ${q(table.name)} WHERE ${where.sql}`, values: where.values };
+}

@@ -11,6 +11,7 @@ import type {
 	StateStore,
 	TableSnapshot,
 	SequenceState,
+	StateEntry,
 	WriteOptions,
 	WriteResult,
 } from '../../core/connector';
@@ -20,7 +21,9 @@ import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
 import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
 import { missingForeignKeys } from '../../core/foreign-keys';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { ForeignKeyInfo, KeyRange, Row, TableSchema } from '../../core/schema';
+import type { ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
+import { inParts, onlyColumns } from '../../core/identifiers';
+import { requireCursorColumn, type ChangeQuery } from '../../core/sync';
 import { translatePostgresError } from './postgres-errors';
 import { INTERNAL_PREFIX, introspectPostgres } from './postgres-introspector';
 import * as sql from './postgres-sql';
@@ -120,8 +123,64 @@ export class PostgresConnector implements DestinationConnector {
 		}
 	}
 
-	async checksum(tableName: string, range?: KeyRange): Promise<SegmentDigest> {
-		return this.checksumTable(await this.table(tableName), range);
+	async checksum(tableName: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest> {
+		return this.checksumTable(onlyColumns(await this.table(tableName), columns, this.system), range);
+	}
+
+	async readChanges(tableName: string, query: ChangeQuery): Promise<Row[]> {
+		const { table, after, horizon } = await this.changeParams(tableName, query);
+		const statement = sql.selectChanges(this.schema, table, query.cursorColumn, after, horizon, query.limit);
+		return (await this.run(() => this.pool.query(statement), { table: tableName })).rows;
+	}
+
+	async countChanges(tableName: string, query: Omit<ChangeQuery, 'limit'>): Promise<number> {
+		const { table, after, horizon } = await this.changeParams(tableName, query);
+		const statement = sql.countChanges(this.schema, table, query.cursorColumn, after, horizon);
+		return Number((await this.run(() => this.pool.query(statement), { table: tableName })).rows[0].n);
+	}
+
+	private async changeParams(tableName: string, query: Omit<ChangeQuery, 'limit'>) {
+		const table = await this.table(tableName);
+		const cursor = requireCursorColumn(table, query.cursorColumn);
+		const tuple = { ...table, primaryKey: [cursor.name, ...table.primaryKey] };
+		const after = query.after ? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after : undefined;
+		const horizon = query.horizon === undefined ? undefined : postgresParam(query.horizon, cursor);
+		return { table, after, horizon };
+	}
+
+	async readByKeys(tableName: string, keys: KeyTuple[]): Promise<Row[]> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		const rows: Row[] = [];
+		for (const part of inParts(keys)) {
+			const statement = sql.selectByKeys(this.schema, table, part.map((k) => this.keyParams(table, { after: k }).after!));
+			rows.push(...(await this.run(() => this.pool.query(statement), { table: tableName })).rows);
+		}
+		return rows;
+	}
+
+	async deleteRows(tableName: string, keys: KeyTuple[], checkpoint?: StateEntry): Promise<number> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		return this.transaction(
+			async (client) => {
+				let deleted = 0;
+				for (const part of inParts(keys)) {
+					const statement = sql.deleteByKeys(this.schema, table, part.map((k) => this.keyParams(table, { after: k }).after!));
+					deleted += (await client.query(statement)).rowCount ?? 0;
+				}
+				if (checkpoint) await setState(client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);
+				return deleted;
+			},
+			{ table: tableName },
+		);
+	}
+
+	async clock(): Promise<string> {
+		const result = await this.run(() =>
+			this.pool.query(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`),
+		);
+		return result.rows[0].now;
 	}
 
 	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
@@ -392,6 +451,32 @@ class PostgresStateStore implements StateStore {
 				[namespace],
 			);
 			return r.rows.map((row) => ({ key: row.key, value: row.value as T }));
+		});
+	}
+
+	async lease(namespace: string, key: string, owner: string, ttlSeconds: number) {
+		return this.connector.run(async () => {
+			await ensureStateTable(this.pool, this.connector.schema);
+			const table = sql.qualified(this.connector.schema, STATE_TABLE);
+			const until = `to_char((clock_timestamp() + $4 * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+			await this.pool.query(
+				`INSERT INTO ${table} (namespace, key, value) VALUES ($1, $2, jsonb_build_object('owner', $3::text, 'until', ${until})) ` +
+					`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() ` +
+					`WHERE ${table}.value->>'owner' = $3 OR (${table}.value->>'until')::timestamptz < clock_timestamp()`,
+				[namespace, key, owner, ttlSeconds],
+			);
+			const r = await this.pool.query(`SELECT value FROM ${table} WHERE namespace = $1 AND key = $2`, [namespace, key]);
+			return r.rows[0].value as { owner: string; until: string };
+		});
+	}
+
+	async release(namespace: string, key: string, owner: string): Promise<void> {
+		await this.connector.run(async () => {
+			await ensureStateTable(this.pool, this.connector.schema);
+			await this.pool.query(
+				`DELETE FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 AND key = $2 AND value->>'owner' = $3`,
+				[namespace, key, owner],
+			);
 		});
 	}
 

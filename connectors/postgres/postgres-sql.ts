@@ -131,3 +131,65 @@ export function upsertFromStaging(
 		`ON CONFLICT (${key.map(q).join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`
 	);
 }
+
+/** `(cursor, pk…) > (…) AND cursor <= horizon`: the change feed's position, compared as one tuple. */
+export function changePredicate(
+	table: TableSchema,
+	cursorColumn: string,
+	after: unknown[] | undefined,
+	horizon: unknown,
+): Statement {
+	const tuple = rangePredicate([cursorColumn, ...table.primaryKey], after ? { after: after as never } : undefined);
+	// A row without a cursor value has no place in the feed (the backfill carries it).
+	const text = `${q(cursorColumn)} IS NOT NULL AND ${tuple.text}`;
+	if (horizon === undefined) return { text, values: tuple.values };
+	return { text: `${text} AND ${q(cursorColumn)} <= $${tuple.values.length + 1}`, values: [...tuple.values, horizon] };
+}
+
+export function selectChanges(
+	schema: string,
+	table: TableSchema,
+	cursorColumn: string,
+	after: unknown[] | undefined,
+	horizon: unknown,
+	limit: number,
+): Statement {
+	const where = changePredicate(table, cursorColumn, after, horizon);
+	return {
+		text:
+			`SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${qualified(schema, table.name)} WHERE ${where.text} ` +
+			`ORDER BY ${[cursorColumn, ...table.primaryKey].map(q).join(', ')} LIMIT ${Math.floor(limit)}`,
+		values: where.values,
+	};
+}
+
+export function countChanges(
+	schema: string,
+	table: TableSchema,
+	cursorColumn: string,
+	after: unknown[] | undefined,
+	horizon: unknown,
+): Statement {
+	const where = changePredicate(table, cursorColumn, after, horizon);
+	return { text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`, values: where.values };
+}
+
+/** `(k1, k2) IN (($1, $2), …)` for `keys` key tuples. */
+export function keyList(key: string[], keys: unknown[][]): Statement {
+	let n = 1;
+	const tuples = keys.map(() => `(${key.map(() => `$${n++}`).join(', ')})`);
+	return { text: `(${key.map(q).join(', ')}) IN (${tuples.join(', ')})`, values: keys.flat() };
+}
+
+export function selectByKeys(schema: string, table: TableSchema, keys: unknown[][]): Statement {
+	const where = keyList(table.primaryKey, keys);
+	return {
+		text: `SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
+		values: where.values,
+	};
+}
+
+export function deleteByKeys(schema: string, table: TableSchema, keys: unknown[][]): Statement {
+	const where = keyList(table.primaryKey, keys);
+	return { text: `DELETE FROM ${qualified(schema, table.name)} WHERE ${where.text}`, values: where.values };
+}

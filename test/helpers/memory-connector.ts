@@ -2,6 +2,7 @@ import type {
 	Capabilities,
 	DestinationConnector,
 	ReadOptions,
+	StateEntry,
 	StateStore,
 	TableSnapshot,
 	WriteOptions,
@@ -9,7 +10,8 @@ import type {
 import { DigestAccumulator } from '../../core/digest';
 import { ConstraintError, SchemaError } from '../../core/errors';
 import { keysetPages } from '../../core/keyset';
-import type { KeyRange, Row, TableSchema } from '../../core/schema';
+import type { KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/schema';
+import type { ChangeQuery } from '../../core/sync';
 
 /** An in-memory connector for unit tests of core (single numeric key); writes and checkpoints are atomic. */
 export class MemoryConnector implements DestinationConnector {
@@ -38,7 +40,19 @@ export class MemoryConnector implements DestinationConnector {
 			for (const k of [...this.stateEntries.keys()])
 				if (k.startsWith(`${ns}\0`) && (key === undefined || k === `${ns}\0${key}`)) this.stateEntries.delete(k);
 		},
+		lease: async (ns, key, owner, ttlSeconds) => {
+			const held = this.stateEntries.get(`${ns}\0${key}`) as { owner: string; until: string } | undefined;
+			if (!held || held.owner === owner || held.until < new Date().toISOString())
+				this.stateEntries.set(`${ns}\0${key}`, { owner, until: new Date(Date.now() + ttlSeconds * 1000).toISOString() });
+			return this.stateEntries.get(`${ns}\0${key}`) as { owner: string; until: string };
+		},
+		release: async (ns, key, owner) => {
+			const held = this.stateEntries.get(`${ns}\0${key}`) as { owner: string } | undefined;
+			if (held?.owner === owner) this.stateEntries.delete(`${ns}\0${key}`);
+		},
 	};
+	/** The clock readChanges' callers see; tests move it. */
+	now = '2026-01-01T00:00:00.000000Z';
 
 	private get(name: string) {
 		const table = this.tables.get(name);
@@ -88,6 +102,39 @@ export class MemoryConnector implements DestinationConnector {
 		const digest = new DigestAccumulator(schema.columns, schema.primaryKey);
 		this.sorted(name, range).forEach((r) => digest.add(r));
 		return digest.result();
+	}
+	async readChanges(name: string, query: ChangeQuery) {
+		const { schema } = this.get(name);
+		const key = schema.primaryKey[0];
+		const c = query.cursorColumn;
+		const position = (r: Row): [Value, Value] => [r[c], Number(r[key])];
+		const after = (r: Row) => {
+			if (!query.after) return true;
+			const [cursor, id] = position(r) as [Value, number];
+			const at = query.after.cursor as Value;
+			return cursor! > at! || (cursor === at && id! > Number(query.after.key[0]));
+		};
+		return [...this.get(name).rows.values()]
+			.filter((r) => r[c] !== null && after(r) && (query.horizon === undefined || r[c]! <= query.horizon!))
+			.sort((a, b) => (a[c]! < b[c]! ? -1 : a[c]! > b[c]! ? 1 : Number(a[key]) - Number(b[key])))
+			.slice(0, query.limit)
+			.map((r) => ({ ...r }));
+	}
+	async countChanges(name: string, query: Omit<ChangeQuery, 'limit'>) {
+		return (await this.readChanges(name, { ...query, limit: Number.MAX_SAFE_INTEGER })).length;
+	}
+	async readByKeys(name: string, keys: KeyTuple[]) {
+		const rows = this.get(name).rows;
+		return keys.map((k) => rows.get(String(k[0]))).filter((r): r is Row => Boolean(r));
+	}
+	async deleteRows(name: string, keys: KeyTuple[], checkpoint?: StateEntry) {
+		let deleted = 0;
+		for (const k of keys) if (this.get(name).rows.delete(String(k[0]))) deleted++;
+		if (checkpoint) await this.state.set(checkpoint.namespace, checkpoint.key, checkpoint.value);
+		return deleted;
+	}
+	async clock() {
+		return this.now;
 	}
 	async createTable(schema: TableSchema, options: { ifNotExists?: boolean } = {}) {
 		if (this.tables.has(schema.name) && options.ifNotExists) return;

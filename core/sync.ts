@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import type { DestinationConnector, SourceConnector, StateStore } from './connector';
+import { SchemaError, StateError } from './errors';
+import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSchema, type Value } from './schema';
+
+/**
+ * Incremental sync: rows whose (cursor, primary key) tuple is past the committed watermark, read in
+ * that order up to a safety horizon, loaded, then committed in the destination's state table.
+ * A run that fails or is killed before Commit leaves the watermark alone, so the next run reads the
+ * same rows again and upserts them: nothing lost, nothing doubled.
+ */
+export const WATERMARK_NAMESPACE = 'watermarks';
+export const LEASE_NAMESPACE = 'sync-leases';
+export const REPLAY_NAMESPACE = 'replay';
+
+/** The last (cursor, key) loaded; the next read starts strictly after it. */
+export interface Watermark {
+	cursor: Value;
+	key: KeyTuple;
+}
+
+export interface ChangeQuery {
+	cursorColumn: string;
+	after?: Watermark;
+	/** Rows with a cursor past this are left for a later run (late commits may still land before it). */
+	horizon?: Value;
+	limit: number;
+}
+
+/** What the destination records per sync: where it stands and how far behind the source it was. */
+export interface SyncState {
+	sync: string;
+	table: string;
+	cursorColumn: string;
+	primaryKey: string[];
+	watermark: Watermark | null;
+	committedAt?: string;
+	rowsBehind?: number;
+	secondsBehind?: number | null;
+}
+
+/** One batch read from the source, travelling to Commit Watermark as a plain value. */
+export interface ChangeBatch extends SyncState {
+	owner: string;
+	from: Watermark | null;
+	horizon: Value | null;
+	sourceClock: string;
+	upserts: number;
+	deletedKeys: KeyTuple[];
+	/** Replay-queue entries (keys in the source's state table) this batch re-read. */
+	replayed: string[];
+	more: boolean;
+}
+
+const CURSOR_TYPES = new Set(['timestamp', 'timestamptz', 'date', 'int16', 'int32', 'int64', 'decimal']);
+const TIME_TYPES = new Set(['timestamp', 'timestamptz', 'date']);
+
+/** The cursor must order changes: a timestamp or a number, on a table with a primary key. */
+export function requireCursorColumn(table: TableSchema, cursorColumn: string): Column {
+	if (!table.primaryKey.length)
+		throw new SchemaError('NO_PRIMARY_KEY', `Table ${table.name} has no primary key: incremental sync needs one`, {
+			table: table.name,
+		});
+	const column = findColumn(table, cursorColumn);
+	if (!column)
+		throw new SchemaError('UNKNOWN_COLUMN', `Table ${table.name} has no column ${cursorColumn}`, {
+			table: table.name,
+			column: cursorColumn,
+		});
+	if (!CURSOR_TYPES.has(column.logical))
+		throw new SchemaError(
+			'SCHEMA_ERROR',
+			`Cursor column ${cursorColumn} of ${table.name} is ${column.nativeType}: it must be a timestamp or a number`,
+			{ table: table.name, column: cursorColumn },
+		);
+	return column;
+}
+
+/** Source clock minus the lag, in the cursor's own form; numeric cursors have no horizon. */
+export function horizonFor(column: Column, sourceClock: string, lagSeconds: number): Value | undefined {
+	if (!TIME_TYPES.has(column.logical)) return undefined;
+	const at = new Date(Date.parse(sourceClock) - lagSeconds * 1000).toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
+	if (column.logical === 'timestamptz') return at;
+	if (column.logical === 'timestamp') return at.slice(0, -1);
+	return at.slice(0, 10);
+}
+
+/** Seconds between the source clock and a cursor value, for time cursors. */
+export function secondsBetween(sourceClock: string, cursor: Value, column: Column): number | null {
+	if (!TIME_TYPES.has(column.logical) || cursor === null || typeof cursor !== 'string') return null;
+	const at = Date.parse(column.logical === 'timestamptz' || column.logical === 'date' ? cursor : `${cursor}Z`);
+	return Math.max(0, Math.round((Date.parse(sourceClock) - at) / 1000));
+}
+
+/** A soft-delete flag is set when it is neither null nor false/0. */
+export function isSoftDeleted(value: Value | undefined): boolean {
+	return !(value === null || value === undefined || value === false || value === 0 || value === '0');
+}
+
+export function watermarkKey(sync: string, table: string): string {
+	return `${sync}/${table}`;
+}
+
+/** The committed state of a sync, refusing one recorded for another table or cursor. */
+export async function committedState(
+	destination: DestinationConnector,
+	sync: string,
+	table: string,
+	cursorColumn: string,
+): Promise<SyncState | undefined> {
+	const state = await destination.state.get<SyncState>(WATERMARK_NAMESPACE, watermarkKey(sync, table));
+	if (state && (state.table !== table || state.cursorColumn !== cursorColumn))
+		throw new StateError(
+			`The watermark of sync ${sync} was recorded for table ${state.table} (cursor ${state.cursorColumn}), not ${table} (cursor ${cursorColumn})`,
+			{ table, sync, recordedTable: state.table },
+		);
+	return state;
+}
+
+export interface LeaseResult {
+	acquired: boolean;
+	holder: string;
+	until: string;
+}
+
+/** Only one run of a sync may load at a time: overlapping runs could write an older version last. */
+export async function takeLease(
+	state: StateStore,
+	sync: string,
+	table: string,
+	owner: string,
+	ttlSeconds: number,
+): Promise<LeaseResult> {
+	const lease = await state.lease(LEASE_NAMESPACE, watermarkKey(sync, table), owner, ttlSeconds);
+	return { acquired: lease.owner === owner, holder: lease.owner, until: lease.until };
+}
+
+export interface ReadBatchOptions {
+	sync: string;
+	table: string;
+	cursorColumn: string;
+	primaryKey?: string[];
+	owner: string;
+	after: Watermark | null;
+	batchSize: number;
+	lagSeconds: number;
+	softDeleteColumn?: string;
+	/** The source's own state store, holding writes the destination refused during dual-write. */
+	replayQueue?: StateStore;
+}
+
+/** Reads the next batch of changes (and queued replays) from the source. */
+export async function readChangeBatch(
+	source: SourceConnector,
+	options: ReadBatchOptions,
+): Promise<{ batch: ChangeBatch; rows: Row[] }> {
+	const [table] = await source.introspect([options.table]);
+	const column = requireCursorColumn(table, options.cursorColumn);
+	if (options.softDeleteColumn && !findColumn(table, options.softDeleteColumn))
+		throw new SchemaError('UNKNOWN_COLUMN', `Table ${table.name} has no soft-delete column ${options.softDeleteColumn}`, {
+			table: table.name,
+			column: options.softDeleteColumn,
+		});
+	const primaryKey = table.primaryKey;
+	const sourceClock = await source.clock();
+	const horizon = horizonFor(column, sourceClock, options.lagSeconds);
+	const query = { cursorColumn: column.name, after: options.after ?? undefined, horizon, limit: options.batchSize };
+	const changed = await source.readChanges(table.name, query);
+	const last = changed[changed.length - 1];
+	const to: Watermark | null = last
+		? { cursor: last[column.name], key: keyOf(last, primaryKey) }
+		: (options.after ?? null);
+
+	const replay = options.replayQueue ? await queuedReplays(options.replayQueue, options.sync, table.name) : [];
+	const replayedRows = replay.length ? await source.readByKeys(table.name, replay.map((r) => r.key)) : [];
+	const replayedKeys = new Set(replayedRows.map((r) => JSON.stringify(keyOf(r, primaryKey))));
+	// A key both changed and replayed is loaded once, as read last (batches are upserted row by row).
+	const rows = [...changed.filter((r) => !replayedKeys.has(JSON.stringify(keyOf(r, primaryKey)))), ...replayedRows];
+	const gone = replay.filter((r) => !replayedKeys.has(JSON.stringify(r.key))).map((r) => r.key);
+
+	const soft = options.softDeleteColumn;
+	const upserts = soft ? rows.filter((r) => !isSoftDeleted(r[soft])) : rows;
+	const deletedKeys = [...(soft ? rows.filter((r) => isSoftDeleted(r[soft])).map((r) => keyOf(r, primaryKey)) : []), ...gone];
+
+	const next = await source.readChanges(table.name, { ...query, after: to ?? undefined, horizon: undefined, limit: 1 });
+	const rowsBehind = next.length ? await source.countChanges(table.name, { ...query, after: to ?? undefined, horizon: undefined }) : 0;
+	const batch: ChangeBatch = {
+		sync: options.sync,
+		table: table.name,
+		cursorColumn: column.name,
+		primaryKey,
+		owner: options.owner,
+		from: options.after,
+		watermark: to,
+		horizon: horizon ?? null,
+		sourceClock,
+		upserts: upserts.length,
+		deletedKeys,
+		replayed: replay.map((r) => r.entry),
+		more: changed.length === options.batchSize,
+		rowsBehind,
+		secondsBehind: next.length ? secondsBetween(sourceClock, next[0][column.name], column) : 0,
+	};
+	return { batch, rows: upserts };
+}
+
+/**
+ * Applies the batch's deletes and stores its watermark in one transaction, while this run still
+ * holds the sync's lease. Called only after the batch's rows were loaded.
+ */
+export async function commitBatch(
+	destination: DestinationConnector,
+	batch: ChangeBatch,
+	options: { destinationTable?: string; expectedTable?: string; leaseSeconds: number },
+): Promise<SyncState> {
+	if (options.expectedTable && options.expectedTable !== batch.table)
+		throw new StateError(
+			`This batch's watermark belongs to table ${batch.table}, not ${options.expectedTable}: connect Commit Watermark to the Read Changes of ${options.expectedTable}`,
+			{ table: options.expectedTable, batchTable: batch.table },
+		);
+	const current = await committedState(destination, batch.sync, batch.table, batch.cursorColumn);
+	if (JSON.stringify(current?.watermark ?? null) !== JSON.stringify(batch.from))
+		throw new StateError(
+			`The watermark of sync ${batch.sync} (${batch.table}) moved since this batch was read: another run committed first; this batch is not committed`,
+			{ table: batch.table, sync: batch.sync },
+		);
+	const lease = await takeLease(destination.state, batch.sync, batch.table, batch.owner, options.leaseSeconds);
+	if (!lease.acquired)
+		throw new StateError(
+			`Run ${batch.owner} lost the lease of sync ${batch.sync} (${batch.table}) to ${lease.holder}: this batch is not committed`,
+			{ table: batch.table, sync: batch.sync },
+		);
+	const state: SyncState = {
+		sync: batch.sync,
+		table: batch.table,
+		cursorColumn: batch.cursorColumn,
+		primaryKey: batch.primaryKey,
+		watermark: batch.watermark,
+		committedAt: new Date().toISOString(),
+		rowsBehind: batch.rowsBehind,
+		secondsBehind: batch.secondsBehind,
+	};
+	await destination.deleteRows(options.destinationTable || batch.table, batch.deletedKeys, {
+		namespace: WATERMARK_NAMESPACE,
+		key: watermarkKey(batch.sync, batch.table),
+		value: state,
+	});
+	return state;
+}
+
+export interface QueuedReplay {
+	entry: string;
+	table: string;
+	key: KeyTuple;
+	at: string;
+}
+
+/** Queues keys whose write to the new database failed; each entry is unique, so clearing one never hides a newer one. */
+export async function queueReplays(state: StateStore, sync: string, table: string, keys: KeyTuple[]): Promise<number> {
+	for (const key of keys) {
+		const entry = `${sync}/${table}/${new Date().toISOString()}/${randomUUID()}`;
+		await state.set(REPLAY_NAMESPACE, entry, { entry, table, key, at: new Date().toISOString() });
+	}
+	return keys.length;
+}
+
+export async function queuedReplays(state: StateStore, sync: string, table: string): Promise<QueuedReplay[]> {
+	const prefix = `${sync}/${table}/`;
+	return (await state.list<QueuedReplay>(REPLAY_NAMESPACE)).filter((e) => e.key.startsWith(prefix)).map((e) => e.value);
+}
+
+export async function clearReplays(state: StateStore, entries: string[]): Promise<number> {
+	for (const entry of entries) await state.delete(REPLAY_NAMESPACE, entry);
+	return entries.length;
+}
+
+export function newRunOwner(executionId?: string): string {
+	return executionId ? `execution ${executionId}` : `run ${randomUUID()}`;
+}

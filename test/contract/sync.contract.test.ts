@@ -1,0 +1,112 @@
+import type { DestinationConnector } from '../../core/connector';
+import type { Row, TableSchema } from '../../core/schema';
+import { keyOf } from '../../core/schema';
+import { WATERMARK_NAMESPACE, type Watermark } from '../../core/sync';
+import { connectTarget, dropIfExists, targets } from './targets';
+
+const table: TableSchema = {
+	name: 'dm_sync_feed',
+	columns: [
+		{ name: 'id', nativeType: '', logical: 'int64', nullable: false },
+		{ name: 'name', nativeType: '', logical: 'string', nullable: true, length: 40 },
+		{ name: 'changed', nativeType: '', logical: 'timestamptz', nullable: true },
+		{ name: 'version', nativeType: '', logical: 'int32', nullable: true },
+	],
+	primaryKey: ['id'],
+	indexes: [],
+	foreignKeys: [],
+	rowEstimate: 0,
+};
+
+/** 30 rows; ids 1–12 share one timestamp (a batch boundary falls inside it); one row has no cursor. */
+function feedRows(): Row[] {
+	return Array.from({ length: 30 }, (_, i) => {
+		const id = i + 1;
+		const second = id <= 12 ? 5 : id;
+		return {
+			id: String(id),
+			name: `row ${id}`,
+			changed: id === 30 ? null : `2030-01-01T00:00:${String(second).padStart(2, '0')}.123000Z`,
+			version: id === 30 ? null : 100 - (id % 7),
+		};
+	});
+}
+
+/** The change feed, the deletes, the key-only checksum and the sync lease on every real server. */
+describe.each(targets)('$name change feed', (target) => {
+	let connector: DestinationConnector;
+	const { table: feed, rows } = target.adapt(table, feedRows());
+
+	beforeAll(async () => {
+		connector = await connectTarget(target);
+		await dropIfExists(connector, feed.name);
+		await connector.createTable(feed);
+		await connector.write(feed.name, rows, { mode: 'insert' });
+	});
+	afterAll(async () => {
+		await connector?.close();
+	});
+
+	const ids = (list: Row[]) => list.map((r) => Number(r.id));
+
+	async function walk(cursorColumn: string, limit: number, horizon?: string): Promise<Row[]> {
+		const seen: Row[] = [];
+		let after: Watermark | undefined;
+		for (;;) {
+			const page = await connector.readChanges(feed.name, { cursorColumn, after, horizon, limit });
+			seen.push(...page);
+			if (page.length < limit) return seen;
+			const last = page[page.length - 1];
+			after = { cursor: last[cursorColumn], key: keyOf(last, ['id']) };
+		}
+	}
+
+	it('walks (timestamp, key) in order, in batches smaller than a run of equal timestamps, each row once', async () => {
+		const seen = await walk('changed', 5);
+		expect(ids(seen)).toEqual(Array.from({ length: 29 }, (_, i) => i + 1));
+		expect(await connector.countChanges(feed.name, { cursorColumn: 'changed' })).toBe(29);
+		const first = seen[4];
+		const after = { cursor: first.changed, key: [first.id] };
+		expect(await connector.countChanges(feed.name, { cursorColumn: 'changed', after })).toBe(24);
+	});
+
+	it('stops at the horizon and walks a numeric cursor', async () => {
+		expect(ids(await walk('changed', 4, '2030-01-01T00:00:20.123000Z'))).toEqual(
+			Array.from({ length: 20 }, (_, i) => i + 1),
+		);
+		const byVersion = await walk('version', 7);
+		expect(byVersion).toHaveLength(29);
+		const order = byVersion.map((r) => [Number(r.version), Number(r.id)]);
+		expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+	});
+
+	it('reads and deletes by key, the deletes in one step with a state entry, and checksums keys alone', async () => {
+		expect(ids(await connector.readByKeys(feed.name, [['3'], ['999'], ['7']])).sort((a, b) => a - b)).toEqual([3, 7]);
+		const before = await connector.checksum(feed.name, undefined, ['id']);
+		await connector.write(feed.name, [{ ...rows[0], name: 'renamed' }], { mode: 'upsert' });
+		expect(await connector.checksum(feed.name, undefined, ['id'])).toEqual(before);
+		const deleted = await connector.deleteRows(feed.name, [['29'], ['28'], ['12345']], {
+			namespace: WATERMARK_NAMESPACE,
+			key: 'contract/feed',
+			value: { at: 1 },
+		});
+		expect(deleted).toBe(2);
+		expect(await connector.count(feed.name)).toBe(28);
+		expect(await connector.state.get(WATERMARK_NAMESPACE, 'contract/feed')).toEqual({ at: 1 });
+		expect(await connector.checksum(feed.name, undefined, ['id'])).not.toEqual(before);
+		expect(await connector.clock()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+	});
+
+	it('grants a lease to one owner at a time, renews it for its owner, and frees it on expiry or release', async () => {
+		await connector.state.delete('sync-leases');
+		expect((await connector.state.lease('sync-leases', 'feed', 'a', 60)).owner).toBe('a');
+		expect((await connector.state.lease('sync-leases', 'feed', 'b', 60)).owner).toBe('a');
+		expect((await connector.state.lease('sync-leases', 'feed', 'a', 0)).owner).toBe('a');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect((await connector.state.lease('sync-leases', 'feed', 'b', 60)).owner).toBe('b');
+		await connector.state.release('sync-leases', 'feed', 'a');
+		expect((await connector.state.lease('sync-leases', 'feed', 'a', 60)).owner).toBe('b');
+		await connector.state.release('sync-leases', 'feed', 'b');
+		expect((await connector.state.lease('sync-leases', 'feed', 'a', 60)).owner).toBe('a');
+	});
+});
