@@ -56,7 +56,10 @@ export async function sourceKeysIfDifferent(
 export async function deleteMissingKeys(destination: DestinationConnector, segment: SegmentKeys): Promise<number> {
 	const present = new Set(segment.sourceKeys.map((k) => JSON.stringify(k)));
 	const missing: KeyTuple[] = [];
-	for await (const rows of destination.read(segment.table, segment.range, { batchSize: 10000, columns: segment.primaryKey }))
+	for await (const rows of destination.read(segment.table, segment.range, {
+		batchSize: 10000,
+		columns: segment.primaryKey,
+	}))
 		for (const row of rows) {
 			const key = keyOf(row, segment.primaryKey);
 			if (!present.has(JSON.stringify(key))) missing.push(key);

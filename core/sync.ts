@@ -157,10 +157,14 @@ export async function readChangeBatch(
 	const [table] = await source.introspect([options.table]);
 	const column = requireCursorColumn(table, options.cursorColumn);
 	if (options.softDeleteColumn && !findColumn(table, options.softDeleteColumn))
-		throw new SchemaError('UNKNOWN_COLUMN', `Table ${table.name} has no soft-delete column ${options.softDeleteColumn}`, {
-			table: table.name,
-			column: options.softDeleteColumn,
-		});
+		throw new SchemaError(
+			'UNKNOWN_COLUMN',
+			`Table ${table.name} has no soft-delete column ${options.softDeleteColumn}`,
+			{
+				table: table.name,
+				column: options.softDeleteColumn,
+			},
+		);
 	const primaryKey = table.primaryKey;
 	const sourceClock = await source.clock();
 	const horizon = horizonFor(column, sourceClock, options.lagSeconds);
@@ -172,7 +176,12 @@ export async function readChangeBatch(
 		: (options.after ?? null);
 
 	const replay = options.replayQueue ? await queuedReplays(options.replayQueue, options.sync, table.name) : [];
-	const replayedRows = replay.length ? await source.readByKeys(table.name, replay.map((r) => r.key)) : [];
+	const replayedRows = replay.length
+		? await source.readByKeys(
+				table.name,
+				replay.map((r) => r.key),
+			)
+		: [];
 	const replayedKeys = new Set(replayedRows.map((r) => JSON.stringify(keyOf(r, primaryKey))));
 	// A key both changed and replayed is loaded once, as read last (batches are upserted row by row).
 	const rows = [...changed.filter((r) => !replayedKeys.has(JSON.stringify(keyOf(r, primaryKey)))), ...replayedRows];
@@ -180,10 +189,15 @@ export async function readChangeBatch(
 
 	const soft = options.softDeleteColumn;
 	const upserts = soft ? rows.filter((r) => !isSoftDeleted(r[soft])) : rows;
-	const deletedKeys = [...(soft ? rows.filter((r) => isSoftDeleted(r[soft])).map((r) => keyOf(r, primaryKey)) : []), ...gone];
+	const deletedKeys = [
+		...(soft ? rows.filter((r) => isSoftDeleted(r[soft])).map((r) => keyOf(r, primaryKey)) : []),
+		...gone,
+	];
 
 	const next = await source.readChanges(table.name, { ...query, after: to ?? undefined, horizon: undefined, limit: 1 });
-	const rowsBehind = next.length ? await source.countChanges(table.name, { ...query, after: to ?? undefined, horizon: undefined }) : 0;
+	const rowsBehind = next.length
+		? await source.countChanges(table.name, { ...query, after: to ?? undefined, horizon: undefined })
+		: 0;
 	const batch: ChangeBatch = {
 		sync: options.sync,
 		table: table.name,
@@ -276,4 +290,47 @@ export async function clearReplays(state: StateStore, entries: string[]): Promis
 
 export function newRunOwner(executionId?: string): string {
 	return executionId ? `execution ${executionId}` : `run ${randomUUID()}`;
+}
+
+/**
+ * Where the first sync starts, read before the backfill: the source clock minus the lag, with no key.
+ * Every row changed while the backfill runs is then past it. Numeric cursors have no clock: null
+ * (the first sync reads the whole table, upserting what the backfill wrote).
+ */
+export async function startPosition(
+	source: SourceConnector,
+	table: string,
+	cursorColumn: string,
+	lagSeconds: number,
+): Promise<{
+	table: string;
+	cursorColumn: string;
+	primaryKey: string[];
+	watermark: Watermark | null;
+	sourceClock: string;
+}> {
+	const [schema] = await source.introspect([table]);
+	const column = requireCursorColumn(schema, cursorColumn);
+	const sourceClock = await source.clock();
+	const horizon = horizonFor(column, sourceClock, lagSeconds);
+	return {
+		table: schema.name,
+		cursorColumn: column.name,
+		primaryKey: schema.primaryKey,
+		watermark: horizon === undefined ? null : { cursor: horizon, key: [] },
+		sourceClock,
+	};
+}
+
+/** Records the start position unless the sync already has a watermark (a rerun never moves it back). */
+export async function commitStart(
+	destination: DestinationConnector,
+	sync: string,
+	start: { table: string; cursorColumn: string; primaryKey: string[]; watermark: Watermark | null },
+): Promise<{ state: SyncState; recorded: boolean }> {
+	const current = await committedState(destination, sync, start.table, start.cursorColumn);
+	if (current) return { state: current, recorded: false };
+	const state: SyncState = { sync, ...start, rowsBehind: undefined, committedAt: undefined };
+	await destination.state.set(WATERMARK_NAMESPACE, watermarkKey(sync, start.table), state);
+	return { state, recorded: true };
 }

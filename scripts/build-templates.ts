@@ -6,15 +6,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { zeroDowntimeTemplates } from './zero-downtime-templates';
 
-type System = 'postgres' | 'mysql' | 'mongodb';
+export type System = 'postgres' | 'mysql' | 'mongodb';
 const CREDENTIAL: Record<System, { type: string; name: string }> = {
 	postgres: { type: 'migrationPostgresApi', name: 'PostgreSQL' },
 	mysql: { type: 'migrationMySqlApi', name: 'MySQL / MariaDB' },
 	mongodb: { type: 'migrationMongoDbApi', name: 'MongoDB' },
 };
 
-interface Pair {
+export interface Pair {
 	slug: string;
 	title: string;
 	source: System;
@@ -63,12 +64,12 @@ export const PAIRS: Pair[] = [
 	},
 ];
 
-function credential(system: System, role: 'Source' | 'Destination') {
+export function credential(system: System, role: 'Source' | 'Destination') {
 	const c = CREDENTIAL[system];
 	return { [c.type]: { id: `dm${role}${system}`, name: `${role} ${c.name}` } };
 }
 
-const node = (
+export const node = (
 	name: string,
 	type: string,
 	typeVersion: number,
@@ -84,7 +85,7 @@ const node = (
 	parameters,
 	...extra,
 });
-const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+export const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 
 function main(pair: Pair) {
 	const settings = '={{ $json.body ?? {} }}';
@@ -106,12 +107,14 @@ function main(pair: Pair) {
 			node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 400], {
 				rule: { interval: [{ field: 'cronExpression', expression: '0 2 * * *' }] },
 			}),
+			// The backfill of the zero-downtime templates calls this workflow with its settings as the item.
+			node('When Called by Another Workflow', 'n8n-nodes-base.executeWorkflowTrigger', 1, [0, 600], {}),
 			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 200], {
 				mode: 'raw',
 				jsonOutput:
 					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000), keepSnapshotDays: Number((${settings}).keepSnapshotDays ?? 7), onValidationFailure: (${settings}).onValidationFailure ?? 'rollback' }) }}`.replace(
 						/=\{\{ \$json\.body \?\? \{\} \}\}/g,
-						'$json.body ?? {}',
+						'$json.body ?? $json',
 					),
 				options: {},
 			}),
@@ -352,6 +355,7 @@ function main(pair: Pair) {
 			'Manual Trigger': link('Settings'),
 			Webhook: link('Settings'),
 			Schedule: link('Settings'),
+			'When Called by Another Workflow': link('Settings'),
 			Settings: link('Map Schema'),
 			'Map Schema': link('Snapshot Destination'),
 			'Snapshot Destination': link('Create Tables'),
@@ -541,4 +545,6 @@ if (require.main === module) {
 			JSON.stringify(worker(pair), null, '\t') + '\n',
 		);
 	}
+	for (const [file, workflow] of zeroDowntimeTemplates(PAIRS[0]))
+		writeFileSync(join(__dirname, '../workflows', `${file}.json`), JSON.stringify(workflow, null, '\t') + '\n');
 }

@@ -207,9 +207,17 @@ export class MongoConnector implements DestinationConnector {
 		const bounds: Document[] = [{ [cursor.name]: { $ne: null } }];
 		if (query.after) {
 			const value = toBson(query.after.cursor, cursor);
-			bounds.push({
-				$or: [{ [cursor.name]: { $gt: value } }, { [cursor.name]: value, _id: { $gt: toBson(query.after.key[0], id) } }],
-			});
+			// A start position has a cursor and no key yet: then it compares the cursor alone.
+			bounds.push(
+				query.after.key.length
+					? {
+							$or: [
+								{ [cursor.name]: { $gt: value } },
+								{ [cursor.name]: value, _id: { $gt: toBson(query.after.key[0], id) } },
+							],
+						}
+					: { [cursor.name]: { $gt: value } },
+			);
 		}
 		if (query.horizon !== undefined) bounds.push({ [cursor.name]: { $lte: toBson(query.horizon, cursor) } });
 		return { table, filter: { $and: bounds }, sort: { [cursor.name]: 1, _id: 1 } as Record<string, 1> };
@@ -219,7 +227,11 @@ export class MongoConnector implements DestinationConnector {
 		const table = await this.table(tableName);
 		const id = table.columns.find((c) => c.name === '_id')!;
 		const docs = await this.run(
-			() => this.db.collection(table.name).find({ _id: { $in: keys.map((k) => toBson(k[0], id)) as never[] } }).toArray(),
+			() =>
+				this.db
+					.collection(table.name)
+					.find({ _id: { $in: keys.map((k) => toBson(k[0], id)) as never[] } })
+					.toArray(),
 			{ table: tableName },
 		);
 		return docs.map((doc) => this.toRow(doc, table.columns, false));
@@ -233,7 +245,8 @@ export class MongoConnector implements DestinationConnector {
 		for (const part of inParts(keys))
 			deleted += (
 				await this.run(
-					() => this.db.collection(table.name).deleteMany({ _id: { $in: part.map((k) => toBson(k[0], id)) as never[] } }),
+					() =>
+						this.db.collection(table.name).deleteMany({ _id: { $in: part.map((k) => toBson(k[0], id)) as never[] } }),
 					{ table: tableName },
 				)
 			).deletedCount;

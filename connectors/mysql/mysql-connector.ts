@@ -154,7 +154,9 @@ export class MysqlConnector implements DestinationConnector {
 		const table = await this.table(tableName);
 		const cursor = requireCursorColumn(table, query.cursorColumn);
 		const tuple = { ...table, primaryKey: [cursor.name, ...table.primaryKey] };
-		const after = query.after ? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after : undefined;
+		const after = query.after
+			? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after
+			: undefined;
 		const horizon = query.horizon === undefined ? undefined : toMysql(query.horizon, cursor);
 		return { table, after, horizon };
 	}
@@ -164,7 +166,10 @@ export class MysqlConnector implements DestinationConnector {
 		requirePrimaryKey(table, this.system);
 		const rows: Row[] = [];
 		for (const part of inParts(keys)) {
-			const { sql: text, values } = sql.selectByKeys(table, part.map((k) => this.keyParams(table, { after: k }).after!));
+			const { sql: text, values } = sql.selectByKeys(
+				table,
+				part.map((k) => this.keyParams(table, { after: k }).after!),
+			);
 			const raw = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
 			rows.push(...raw.map((r) => rowFromMysql(r, table)));
 		}
@@ -178,7 +183,10 @@ export class MysqlConnector implements DestinationConnector {
 			async (connection) => {
 				let deleted = 0;
 				for (const part of inParts(keys)) {
-					const { sql: text, values } = sql.deleteByKeys(table, part.map((k) => this.keyParams(table, { after: k }).after!));
+					const { sql: text, values } = sql.deleteByKeys(
+						table,
+						part.map((k) => this.keyParams(table, { after: k }).after!),
+					);
 					deleted += (await this.query<ResultSetHeader>(text, values, connection)).affectedRows;
 				}
 				if (checkpoint) await setState(this, connection, checkpoint.namespace, checkpoint.key, checkpoint.value);

@@ -134,7 +134,9 @@ export function changePredicate(
 	after: unknown[] | undefined,
 	horizon: unknown,
 ): Statement {
-	const tuple = rangePredicate([cursorColumn, ...table.primaryKey], after ? { after: after as never } : undefined);
+	// A start position has a cursor and no key yet: then it compares the cursor alone.
+	const columns = [cursorColumn, ...table.primaryKey].slice(0, after?.length);
+	const tuple = rangePredicate(columns, after ? { after: after as never } : undefined);
 	// A row without a cursor value has no place in the feed (the backfill carries it).
 	const sql = `${q(cursorColumn)} IS NOT NULL AND ${tuple.sql}`;
 	if (horizon === undefined) return { sql, values: tuple.values };
@@ -157,7 +159,12 @@ export function selectChanges(
 	};
 }
 
-export function countChanges(table: TableSchema, cursorColumn: string, after: unknown[] | undefined, horizon: unknown): Statement {
+export function countChanges(
+	table: TableSchema,
+	cursorColumn: string,
+	after: unknown[] | undefined,
+	horizon: unknown,
+): Statement {
 	const where = changePredicate(table, cursorColumn, after, horizon);
 	return { sql: `SELECT COUNT(*) AS n FROM ${q(table.name)} WHERE ${where.sql}`, values: where.values };
 }
@@ -170,7 +177,10 @@ export function keyList(key: string[], keys: unknown[][]): Statement {
 
 export function selectByKeys(table: TableSchema, keys: unknown[][]): Statement {
 	const where = keyList(table.primaryKey, keys);
-	return { sql: `SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${q(table.name)} WHERE ${where.sql}`, values: where.values };
+	return {
+		sql: `SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${q(table.name)} WHERE ${where.sql}`,
+		values: where.values,
+	};
 }
 
 export function deleteByKeys(table: TableSchema, keys: unknown[][]): Statement {

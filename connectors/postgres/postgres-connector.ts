@@ -143,7 +143,9 @@ export class PostgresConnector implements DestinationConnector {
 		const table = await this.table(tableName);
 		const cursor = requireCursorColumn(table, query.cursorColumn);
 		const tuple = { ...table, primaryKey: [cursor.name, ...table.primaryKey] };
-		const after = query.after ? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after : undefined;
+		const after = query.after
+			? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after
+			: undefined;
 		const horizon = query.horizon === undefined ? undefined : postgresParam(query.horizon, cursor);
 		return { table, after, horizon };
 	}
@@ -153,7 +155,11 @@ export class PostgresConnector implements DestinationConnector {
 		requirePrimaryKey(table, this.system);
 		const rows: Row[] = [];
 		for (const part of inParts(keys)) {
-			const statement = sql.selectByKeys(this.schema, table, part.map((k) => this.keyParams(table, { after: k }).after!));
+			const statement = sql.selectByKeys(
+				this.schema,
+				table,
+				part.map((k) => this.keyParams(table, { after: k }).after!),
+			);
 			rows.push(...(await this.run(() => this.pool.query(statement), { table: tableName })).rows);
 		}
 		return rows;
@@ -166,7 +172,11 @@ export class PostgresConnector implements DestinationConnector {
 			async (client) => {
 				let deleted = 0;
 				for (const part of inParts(keys)) {
-					const statement = sql.deleteByKeys(this.schema, table, part.map((k) => this.keyParams(table, { after: k }).after!));
+					const statement = sql.deleteByKeys(
+						this.schema,
+						table,
+						part.map((k) => this.keyParams(table, { after: k }).after!),
+					);
 					deleted += (await client.query(statement)).rowCount ?? 0;
 				}
 				if (checkpoint) await setState(client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);

@@ -139,7 +139,9 @@ export function changePredicate(
 	after: unknown[] | undefined,
 	horizon: unknown,
 ): Statement {
-	const tuple = rangePredicate([cursorColumn, ...table.primaryKey], after ? { after: after as never } : undefined);
+	// A start position has a cursor and no key yet: then it compares the cursor alone.
+	const columns = [cursorColumn, ...table.primaryKey].slice(0, after?.length);
+	const tuple = rangePredicate(columns, after ? { after: after as never } : undefined);
 	// A row without a cursor value has no place in the feed (the backfill carries it).
 	const text = `${q(cursorColumn)} IS NOT NULL AND ${tuple.text}`;
 	if (horizon === undefined) return { text, values: tuple.values };
@@ -171,7 +173,10 @@ export function countChanges(
 	horizon: unknown,
 ): Statement {
 	const where = changePredicate(table, cursorColumn, after, horizon);
-	return { text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`, values: where.values };
+	return {
+		text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
+		values: where.values,
+	};
 }
 
 /** `(k1, k2) IN (($1, $2), …)` for `keys` key tuples. */

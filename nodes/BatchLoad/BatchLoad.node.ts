@@ -12,7 +12,7 @@ import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
 import { itemToRow } from '../shared/items';
 import { databaseNodeMethods, withConnector } from '../shared/node-connector';
-import { toNodeError } from '../shared/node-errors';
+import { failedItems, toNodeError } from '../shared/node-errors';
 
 export class BatchLoad implements INodeType {
 	description: INodeTypeDescription = {
@@ -199,6 +199,8 @@ export class BatchLoad implements INodeType {
 				return [[{ json: summary, pairedItem: { item: 0 } }], rejects];
 			});
 		} catch (error) {
+			// Continue On Fail (and the error output): every input item fails with the reason, and n8n routes them.
+			if (this.continueOnFail()) return [failedItems(items, error), []];
 			throw toNodeError(this.getNode(), error);
 		}
 	}

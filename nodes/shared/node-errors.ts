@@ -1,4 +1,4 @@
-import { NodeOperationError, type INode } from 'n8n-workflow';
+import { NodeOperationError, type INode, type INodeExecutionData } from 'n8n-workflow';
 import { isMigrationError } from '../../core/errors';
 
 /** Message and description of any error, typed or not, for the n8n execution view. */
@@ -24,4 +24,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 	if (error instanceof NodeOperationError) return error;
 	const { message, description } = describeError(error);
 	return new NodeOperationError(node, message, { itemIndex, description });
+}
+
+/** Items n8n routes to a node's error output (or passes on, with Continue On Fail): `{ error }` paired to each input. */
+export function failedItems(items: INodeExecutionData[], error: unknown): INodeExecutionData[] {
+	const { message } = describeError(error);
+	return items.map((_item, i) => ({ json: { error: message }, pairedItem: { item: i } }));
 }

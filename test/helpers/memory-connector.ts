@@ -43,7 +43,10 @@ export class MemoryConnector implements DestinationConnector {
 		lease: async (ns, key, owner, ttlSeconds) => {
 			const held = this.stateEntries.get(`${ns}\0${key}`) as { owner: string; until: string } | undefined;
 			if (!held || held.owner === owner || held.until < new Date().toISOString())
-				this.stateEntries.set(`${ns}\0${key}`, { owner, until: new Date(Date.now() + ttlSeconds * 1000).toISOString() });
+				this.stateEntries.set(`${ns}\0${key}`, {
+					owner,
+					until: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+				});
 			return this.stateEntries.get(`${ns}\0${key}`) as { owner: string; until: string };
 		},
 		release: async (ns, key, owner) => {

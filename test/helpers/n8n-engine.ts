@@ -48,6 +48,7 @@ const BASE_NODES: Record<string, string> = {
 	'n8n-nodes-base.set': 'Set/Set.node.js',
 	'n8n-nodes-base.merge': 'Merge/Merge.node.js',
 	'n8n-nodes-base.stopAndError': 'StopAndError/StopAndError.node.js',
+	'n8n-nodes-base.splitOut': 'Transform/SplitOut/SplitOut.node.js',
 };
 
 class NodeTypes implements INodeTypes {

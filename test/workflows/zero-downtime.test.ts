@@ -1,0 +1,346 @@
+import { readFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createPool, type Pool } from 'mysql2/promise';
+import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
+import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
+import { canonicalText } from '../../core/canonical';
+import type { DestinationConnector } from '../../core/connector';
+import type { Row } from '../../core/schema';
+import { REPLAY_NAMESPACE, WATERMARK_NAMESPACE, type SyncState } from '../../core/sync';
+import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
+import { withMysql, withPostgres } from '../helpers/native';
+import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+
+/**
+ * The zero-downtime templates run by n8n's engine against MariaDB → PostgreSQL while a writer keeps
+ * inserting, updating (hundreds of rows to one timestamp at a time) and deleting on the source.
+ */
+const TABLE = 'dm_zd_orders';
+const SEED = 20_000;
+const SYNC = 'zd-test';
+const pg = { ...postgresSettings, schema: 'public' };
+const template = (name: string) =>
+	JSON.parse(readFileSync(join(__dirname, '../../workflows', `${name}.json`), 'utf8')) as WorkflowJson;
+const main = template('zero-downtime-mysql-to-postgres');
+const worker = template('zero-downtime-mysql-to-postgres-sync-worker');
+const dualWrite = template('zero-downtime-mysql-to-postgres-dual-write');
+const library = [worker, template('mysql-to-postgres'), template('mysql-to-postgres-chunk-worker')];
+const credentials = { migrationMySqlApi: { ...mysqlSettings }, migrationPostgresApi: pg };
+const settings = { sync: SYNC, tables: [TABLE], lagSeconds: 1, batchSize: 700, rowsPerChunk: 4000, leaseSeconds: 3 };
+
+const seed = () =>
+	withMysql(async (q) => {
+		await q(`DROP TABLE IF EXISTS ${TABLE}`);
+		await q(`CREATE TABLE ${TABLE} (id BIGINT PRIMARY KEY, name VARCHAR(80) NOT NULL, amount DECIMAL(12,2) NULL,
+			note TEXT NULL, updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+			KEY ${TABLE}_updated (updated_at)) CHARACTER SET utf8mb4`);
+		// Many rows share a timestamp, so batch boundaries fall inside runs of equal cursors.
+		await q(`INSERT INTO ${TABLE} SELECT seq, CONCAT('näme ', seq), seq * 1.25, IF(seq % 7 = 0, NULL, '😀'),
+			TIMESTAMPADD(SECOND, seq DIV 500, '2024-01-01 00:00:00') FROM seq_1_to_${SEED}`);
+	});
+
+async function resetDestination() {
+	await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${TABLE}`));
+	const destination = createPostgresConnector(pg);
+	try {
+		for (const ns of [WATERMARK_NAMESPACE, 'sync-leases', 'chunks', 'plans', 'audit', 'mappings', 'snapshots'])
+			await destination.state.delete(ns);
+	} finally {
+		await destination.close();
+	}
+	const source = createMysqlConnector(mysqlSettings);
+	try {
+		await source.state.delete(REPLAY_NAMESPACE);
+	} finally {
+		await source.close();
+	}
+}
+
+/** Writes to the source until stopped: inserts, single updates, 300-row updates to one timestamp, deletes, a slow transaction. */
+function startWriter(pool: Pool) {
+	let running = true;
+	let nextId = SEED + 1;
+	const counts = { inserts: 0, updates: 0, bulkUpdates: 0, deletes: 0, slow: 0 };
+	const random = (n: number) => 1 + Math.floor(Math.random() * n);
+	const done = (async () => {
+		for (let step = 0; running; step++) {
+			const op = step % 10;
+			if (op < 4) {
+				await pool.query(`INSERT INTO ${TABLE} (id, name, amount) VALUES (?, ?, ?)`, [nextId, `new ${nextId} ✓`, `${nextId}.5`]);
+				nextId++;
+				counts.inserts++;
+			} else if (op < 7) {
+				await pool.query(`UPDATE ${TABLE} SET name = CONCAT(name, '+'), amount = amount + 1 WHERE id = ?`, [random(nextId - 1)]);
+				counts.updates++;
+			} else if (op === 7) {
+				const from = random(nextId - 300);
+				await pool.query(`UPDATE ${TABLE} SET note = CONCAT('bulk ', ?), updated_at = NOW(6) WHERE id BETWEEN ? AND ?`, [step, from, from + 299]);
+				counts.bulkUpdates++;
+			} else if (op === 8) {
+				await pool.query(`DELETE FROM ${TABLE} WHERE id = ?`, [random(nextId - 1)]);
+				counts.deletes++;
+			} else {
+				// Stamped now, committed 300 ms later: the lag keeps the sync from passing it meanwhile.
+				const connection = await pool.getConnection();
+				await connection.query('START TRANSACTION');
+				await connection.query(`UPDATE ${TABLE} SET name = CONCAT(name, '~') WHERE id = ?`, [random(nextId - 1)]);
+				await new Promise((resolve) => setTimeout(resolve, 300));
+				await connection.query('COMMIT');
+				connection.release();
+				counts.slow++;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 3));
+		}
+	})();
+	return {
+		counts,
+		stop: async () => {
+			running = false;
+			await done;
+		},
+	};
+}
+
+async function readAll(connector: DestinationConnector): Promise<Map<string, Row>> {
+	const rows = new Map<string, Row>();
+	for await (const batch of connector.read(TABLE, {}, { batchSize: 10_000 })) for (const r of batch) rows.set(String(r.id), r);
+	return rows;
+}
+
+/** Source and destination read in full and compared value by value in canonical form. */
+async function difference() {
+	const source = createMysqlConnector(mysqlSettings);
+	const destination = createPostgresConnector(pg);
+	try {
+		const [schema] = await source.introspect([TABLE]);
+		const [a, b] = [await readAll(source), await readAll(destination)];
+		const changed: string[] = [];
+		for (const [id, row] of a) {
+			const other = b.get(id);
+			if (other)
+				for (const c of schema.columns)
+					if (canonicalText(row[c.name], c.logical) !== canonicalText(other[c.name], c.logical)) changed.push(`${id}.${c.name}`);
+		}
+		return {
+			sourceRows: a.size,
+			missing: [...a.keys()].filter((k) => !b.has(k)).length,
+			extra: [...b.keys()].filter((k) => !a.has(k)).length,
+			changed: changed.slice(0, 5),
+		};
+	} finally {
+		await Promise.all([source.close(), destination.close()]);
+	}
+}
+
+const sync = (extra: object = {}, workflows = library) =>
+	runWorkflow(main, { credentials, workflows, startNode: 'Sync Webhook', input: [{ body: { ...settings, ...extra } }] });
+
+async function watermark(): Promise<SyncState | undefined> {
+	const destination = createPostgresConnector(pg);
+	try {
+		return await destination.state.get<SyncState>(WATERMARK_NAMESPACE, `${SYNC}/${TABLE}`);
+	} finally {
+		await destination.close();
+	}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterAll(() => shutdownEngine());
+
+describe('zero-downtime template, executed by n8n\'s engine (MariaDB → PostgreSQL)', () => {
+	let pool: Pool;
+
+	beforeAll(async () => {
+		await requireService('mariadb');
+		await requireService('postgres');
+		const { host, port, user, password, database } = mysqlSettings;
+		pool = createPool({ host, port, user, password, database, connectionLimit: 4, timezone: 'Z' });
+		// The application stamps DATETIME in UTC, the convention the sync's horizon (UTC_TIMESTAMP) assumes.
+		pool.on('connection', (connection) => void connection.query("SET time_zone = '+00:00'"));
+	});
+	afterAll(async () => {
+		await pool?.end();
+	});
+
+	it('backfills and syncs under a concurrent writer, then equals the source row for row and is ready for cutover', async () => {
+		await seed();
+		await resetDestination();
+		const writer = startWriter(pool);
+		let syncs = 0;
+		try {
+			const backfill = await runWorkflow(main, {
+				credentials,
+				workflows: library,
+				startNode: 'Backfill Webhook',
+				input: [{ body: settings }],
+			});
+			expect(backfill.error).toBeUndefined();
+			expect(backfill.output('Commit Start')[0]).toMatchObject({ recorded: true, table: TABLE });
+			for (let i = 0; i < 4; i++) {
+				await sleep(700);
+				const run = await sync();
+				expect(run.error).toBeUndefined();
+				syncs++;
+				// While writes go on, the verdict is NO and says why.
+				expect(run.output('Cutover Readiness')[0].verdict).toMatch(/^Ready for production cutover: (NO|YES)/);
+			}
+		} finally {
+			await writer.stop();
+		}
+		expect(writer.counts.bulkUpdates).toBeGreaterThan(0);
+		expect(writer.counts.deletes).toBeGreaterThan(0);
+		await sleep(1500); // past the lag: the last writes are now behind the horizon
+		const final = await sync();
+		expect(final.error).toBeUndefined();
+		const readiness = final.output('Cutover Readiness')[0];
+		expect(readiness).toMatchObject({ ready: true, reasons: [] });
+		expect(readiness.verdict).toMatch(/^Ready for production cutover: YES/);
+		expect(await difference()).toEqual({ sourceRows: expect.any(Number), missing: 0, extra: 0, changed: [] });
+		const state = await watermark();
+		expect(state).toMatchObject({ rowsBehind: 0, secondsBehind: 0 });
+		expect(syncs).toBe(4);
+	}, 600_000);
+
+	it('a run that dies between load and commit leaves the watermark; the lease frees after its time; the rerun loses and doubles nothing', async () => {
+		await seed();
+		await resetDestination();
+		expect((await runWorkflow(main, { credentials, workflows: library, startNode: 'Backfill Webhook', input: [{ body: settings }] })).error).toBeUndefined();
+		expect((await sync()).error).toBeUndefined();
+		const before = await watermark();
+		await pool.query(`UPDATE ${TABLE} SET name = CONCAT(name, ' changed'), updated_at = NOW(6) WHERE id <= 2000`);
+		await pool.query(`INSERT INTO ${TABLE} (id, name) SELECT seq + 100000, 'late' FROM seq_1_to_500`);
+		await pool.query(`DELETE FROM ${TABLE} WHERE id BETWEEN 3000 AND 3099`);
+		await sleep(1200);
+		// The worker as it would be if the process died right after Load Changes.
+		const dying = structuredClone(worker);
+		dying.nodes.push({ id: 'crash', name: 'Crash', type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [960, 300], parameters: { errorMessage: 'killed after the load' } });
+		dying.connections['Load Changes'] = { main: [[{ node: 'Crash', type: 'main' as never, index: 0 }]] };
+		const crashed = await sync({}, [dying, ...library.slice(1)]);
+		// n8n reports the sub-workflow's failure as the calling node's error.
+		expect(crashed.error).toBeDefined();
+		expect(await watermark()).toEqual(before);
+		// The dead run still holds the lease: a run now is turned away (Busy) and changes nothing.
+		const busy = await sync();
+		expect(busy.error).toBeUndefined();
+		expect(await watermark()).toEqual(before);
+		await sleep(3200);
+		const rerun = await sync();
+		expect(rerun.error).toBeUndefined();
+		expect(rerun.output('Cutover Readiness')[0]).toMatchObject({ ready: true });
+		expect(await difference()).toEqual({ sourceRows: SEED + 500 - 100, missing: 0, extra: 0, changed: [] });
+	}, 300_000);
+
+	it('dual write: with the new database down, every write is queued and arrives with the next sync', async () => {
+		await seed();
+		await resetDestination();
+		expect((await runWorkflow(main, { credentials, workflows: library, startNode: 'Backfill Webhook', input: [{ body: settings }] })).error).toBeUndefined();
+		expect((await sync()).error).toBeUndefined();
+		const proxy = await tcpProxy(pg.port);
+		const viaProxy = { credentialsById: { dmDestinationpostgres: { ...pg, port: proxy.port } } };
+		const write = (rows: object[]) =>
+			runWorkflow(dualWrite, { credentials, ...viaProxy, startNode: 'Write Request', input: [{ body: { table: TABLE, sync: SYNC, rows } }] });
+		// An old timestamp: only the replay queue, not the change feed, can carry these rows.
+		const row = (id: number, name: string) => ({ id: String(id), name, amount: '1.50', note: null, updated_at: '2001-01-01T00:00:00.000000' });
+
+		const up = await write([row(900001, 'both up')]);
+		expect(up.error).toBeUndefined();
+		expect(up.output('Written to Both')[0]).toMatchObject({ written: 1 });
+
+		proxy.down();
+		const queued: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			const run = await write([row(900100 + i, `while down ${i}`), row(1 + i, `update while down ${i}`)]);
+			expect(run.error).toBeUndefined();
+			expect(run.output('Queue Replay')[0]).toMatchObject({ queued: 2 });
+			queued.push(900100 + i);
+		}
+		const destination = createPostgresConnector(pg);
+		try {
+			expect(await destination.readByKeys(TABLE, queued.map((id) => [String(id)]))).toHaveLength(0);
+		} finally {
+			await destination.close();
+		}
+		proxy.up();
+		await sleep(1200);
+		const synced = await sync();
+		expect(synced.error).toBeUndefined();
+		expect(await difference()).toEqual({ sourceRows: SEED + 6, missing: 0, extra: 0, changed: [] });
+		const source = createMysqlConnector(mysqlSettings);
+		try {
+			expect(await source.state.list(REPLAY_NAMESPACE)).toHaveLength(0);
+		} finally {
+			await source.close();
+		}
+		await proxy.close();
+	}, 300_000);
+
+	it('refuses bad input with a clear node error naming the table and column', async () => {
+		await seed();
+		await withMysql((q) => q('DROP TABLE IF EXISTS dm_zd_nopk').then(() => q('CREATE TABLE dm_zd_nopk (id INT, updated_at DATETIME(6))')));
+		const step = (parameters: object, system = 'mysql', input: object[] = [{ sync: SYNC, owner: 'test', watermark: null }]) =>
+			runWorkflow(
+				{
+					nodes: [
+						{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'sync',
+							name: 'Incremental Sync',
+							type: 'n8n-nodes-data-migration.incrementalSync',
+							typeVersion: 1,
+							position: [200, 0],
+							parameters: { system, ...parameters },
+							credentials: {
+								[system === 'mysql' ? 'migrationMySqlApi' : 'migrationPostgresApi']: { id: `dm-${system}`, name: system },
+							},
+						},
+					],
+					connections: { Start: { main: [[{ node: 'Incremental Sync', type: 'main' as never, index: 0 }]] } },
+				},
+				{ credentials, input, startNode: 'Incremental Sync' },
+			).then((run) => String(run.error?.message));
+		expect(await step({ operation: 'read', table: TABLE, cursorColumn: 'name' })).toMatch(
+			/Cursor column name of dm_zd_orders is varchar\(80\): it must be a timestamp or a number/i,
+		);
+		expect(await step({ operation: 'read', table: 'dm_zd_nopk', cursorColumn: 'updated_at' })).toMatch(/dm_zd_nopk has no primary key/);
+		expect(await step({ operation: 'read', table: TABLE, cursorColumn: 'no_such_column' })).toMatch(/has no column no_such_column/);
+		const batch = { sync: SYNC, table: TABLE, cursorColumn: 'updated_at', owner: 'x', from: null, watermark: null, deletedKeys: [], replayed: [] };
+		expect(await step({ operation: 'commit', table: 'dm_other_table', batch: JSON.stringify(batch) }, 'postgres')).toMatch(
+			/watermark belongs to table dm_zd_orders, not dm_other_table/,
+		);
+		await withMysql((q) => q('DROP TABLE dm_zd_nopk'));
+	}, 60_000);
+});
+
+/** A TCP proxy that can refuse connections, standing for the new database going away and coming back. */
+async function tcpProxy(targetPort: number) {
+	let accepting = true;
+	const sockets = new Set<Socket>();
+	const server: Server = createServer((client) => {
+		if (!accepting) {
+			client.destroy();
+			return;
+		}
+		const upstream = connect(targetPort, '127.0.0.1');
+		for (const s of [client, upstream]) {
+			sockets.add(s);
+			s.on('error', () => undefined);
+			s.on('close', () => sockets.delete(s));
+		}
+		client.pipe(upstream).pipe(client);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as { port: number }).port;
+	return {
+		port,
+		down() {
+			accepting = false;
+			for (const s of sockets) s.destroy();
+		},
+		up() {
+			accepting = true;
+		},
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
