@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -279,7 +280,7 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 	it('refuses bad input with a clear node error naming the table and column', async () => {
 		await seed();
 		await withMysql((q) => q('DROP TABLE IF EXISTS dm_zd_nopk').then(() => q('CREATE TABLE dm_zd_nopk (id INT, updated_at DATETIME(6))')));
-		const step = (parameters: object, system = 'mysql', input: object[] = [{ sync: SYNC, owner: 'test', watermark: null }]) =>
+		const step = (parameters: object, system = 'mysql', input: IDataObject[] = [{ sync: SYNC, owner: 'test', watermark: null }]) =>
 			runWorkflow(
 				{
 					nodes: [
