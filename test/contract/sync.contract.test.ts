@@ -110,3 +110,54 @@ describe.each(targets)('$name change feed', (target) => {
 		expect((await connector.state.lease('sync-leases', 'feed', 'a', 60)).owner).toBe('a');
 	});
 });
+
+/** Soft deletes and replays across engines: MariaDB rows flagged deleted disappear from PostgreSQL. */
+describe('MariaDB → PostgreSQL soft deletes', () => {
+	const [, mariadb] = targets;
+	const [postgres] = targets;
+	const soft: TableSchema = {
+		...table,
+		name: 'dm_sync_soft',
+		columns: [...table.columns, { name: 'deleted_at', nativeType: '', logical: 'timestamp', nullable: true }],
+	};
+
+	it('loads live rows, deletes flagged ones, and commits the watermark with the deletes', async () => {
+		const source = await connectTarget(mariadb);
+		const destination = await connectTarget(postgres);
+		try {
+			for (const c of [source, destination]) {
+				await dropIfExists(c, soft.name);
+				await c.createTable(soft);
+			}
+			const rows = feedRows().map((r) => ({ ...r, deleted_at: null }));
+			await source.write(soft.name, rows, { mode: 'insert' });
+			await destination.write(soft.name, rows, { mode: 'insert' });
+			await destination.state.delete(WATERMARK_NAMESPACE);
+			const flagged = rows.slice(0, 5).map((r) => ({ ...r, version: 1000, deleted_at: '2031-01-01T00:00:00.000000' }));
+			await source.write(soft.name, flagged, { mode: 'upsert' });
+			const { readChangeBatch, commitBatch, takeLease } = await import('../../core/sync');
+			// A version cursor: numbers have no clock horizon.
+			const options = {
+				sync: 'soft',
+				table: soft.name,
+				cursorColumn: 'version',
+				owner: 'r',
+				batchSize: 1000,
+				lagSeconds: 0,
+			};
+			const first = await readChangeBatch(source, { ...options, after: null, softDeleteColumn: 'deleted_at' });
+			expect(first.rows).toHaveLength(24); // 30 rows, one without a version, five flagged
+			expect(first.batch.deletedKeys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 5]);
+			await destination.write(soft.name, first.rows, { mode: 'upsert' });
+			await takeLease(destination.state, 'soft', soft.name, 'r', 60);
+			await commitBatch(destination, first.batch, { leaseSeconds: 60 });
+			expect(await destination.count(soft.name)).toBe(25);
+			const state = await destination.state.get<{ watermark: Watermark }>(WATERMARK_NAMESPACE, `soft/${soft.name}`);
+			expect(state?.watermark).toEqual({ cursor: 1000, key: ['5'] });
+			const next = await readChangeBatch(source, { ...options, after: state!.watermark });
+			expect(next.rows).toHaveLength(0);
+		} finally {
+			await Promise.all([source.close(), destination.close()]);
+		}
+	});
+});

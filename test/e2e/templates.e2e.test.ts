@@ -281,6 +281,82 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		}
 	});
 
+	it('zero-downtime: backfill, dual write and sync by their Webhooks, then "Ready for production cutover: YES"', async () => {
+		const table = 'dm_e2e_zd';
+		await withMysql(async (q) => {
+			await q(`DROP TABLE IF EXISTS ${table}`);
+			await q(`CREATE TABLE ${table} (id BIGINT PRIMARY KEY, name VARCHAR(80) NOT NULL, amount DECIMAL(12,2) NULL,
+				updated_at DATETIME(6) NOT NULL DEFAULT '2024-01-01 00:00:00', KEY ${table}_updated (updated_at)) CHARACTER SET utf8mb4`);
+			await q(`INSERT INTO ${table} (id, name, amount) SELECT seq, CONCAT('näme ', seq), seq / 4 FROM seq_1_to_5000`);
+		});
+		await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${table}`));
+		const ids = [
+			'zero-downtime-mysql-to-postgres',
+			'zero-downtime-mysql-to-postgres-sync-worker',
+			'zero-downtime-mysql-to-postgres-dual-write',
+		];
+		for (const name of ids) await importJson(n8n, 'workflow', template(name));
+		const activate = (id: string) =>
+			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+		// n8n 2.x calls only published sub-workflows: the sync worker and the backfill's migration.
+		if (n8n.line === '2')
+			for (const id of [template(ids[1]).id, template('mysql-to-postgres').id])
+				expect((await n8nCli(n8n, activate(id))).code).toBe(0);
+		for (const name of [ids[0], ids[2]]) expect((await n8nCli(n8n, activate(template(name).id))).code).toBe(0);
+		const server = await startN8n(n8n, PORT);
+		const post = async (path: string, body: object) => {
+			const response = await fetch(
+				`http://127.0.0.1:${PORT}/webhook/data-migration/zero-downtime-mysql-to-postgres/${path}`,
+				{
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				},
+			);
+			const text = await response.text();
+			expect(`${path} ${response.status} ${response.status === 200 ? '' : text + server.log().slice(-3000)}`).toBe(
+				`${path} 200 `,
+			);
+			return JSON.parse(text);
+		};
+		try {
+			const settings = { sync: 'e2e-zd', tables: [table], lagSeconds: 1 };
+			await post('backfill', settings);
+			// The application's writes during the migration: to the old database, and to the new one.
+			const written = await post('write', {
+				table,
+				sync: 'e2e-zd',
+				rows: [{ id: 9001, name: 'dual ✓', amount: '1.50', updated_at: '2024-06-01T00:00:00.000000' }],
+			});
+			expect(written).toEqual({ old: 'written', new: 'written', rows: 1 });
+			await withMysql((q) => q(`UPDATE ${table} SET name = 'changed', updated_at = UTC_TIMESTAMP(6) WHERE id <= 100`));
+			await withMysql((q) => q(`DELETE FROM ${table} WHERE id BETWEEN 200 AND 209`));
+			await new Promise((r) => setTimeout(r, 1500));
+			const readiness = await post('sync', settings);
+			expect(readiness).toMatchObject({
+				ready: true,
+				verdict: expect.stringMatching(/^Ready for production cutover: YES/),
+			});
+			const [source, destination] = [createMysqlConnector(mysqlSettings), createPostgresConnector(pg)];
+			try {
+				const [a, b] = await Promise.all([source.checksum(table), destination.checksum(table)]);
+				expect(b.digest).toBe(a.digest);
+				expect(a.rows).toBe(5000 + 1 - 10);
+			} finally {
+				await Promise.all([source.close(), destination.close()]);
+			}
+		} finally {
+			await server.stop();
+			for (const name of [ids[0], ids[2]])
+				await n8nCli(
+					n8n,
+					n8n.line === '2'
+						? ['unpublish:workflow', `--id=${template(name).id}`]
+						: ['update:workflow', `--id=${template(name).id}`, '--active=false'],
+				);
+		}
+	});
+
 	it('fails with our clear message when a credential is wrong, and writes nothing', async () => {
 		const bad = template('mysql-to-postgres');
 		bad.id = 'dmMysqlToPgBad01';

@@ -1,0 +1,155 @@
+import { cutoverReadiness } from '../../core/cutover';
+import type { TableSchema } from '../../core/schema';
+import {
+	commitBatch,
+	commitStart,
+	horizonFor,
+	isSoftDeleted,
+	queueReplays,
+	readChangeBatch,
+	requireCursorColumn,
+	secondsBetween,
+	takeLease,
+} from '../../core/sync';
+import { MemoryConnector } from '../helpers/memory-connector';
+
+const schema: TableSchema = {
+	name: 'orders',
+	columns: [
+		{ name: 'id', nativeType: 'bigint', logical: 'int64', nullable: false },
+		{ name: 'name', nativeType: 'text', logical: 'text', nullable: true },
+		{ name: 'changed', nativeType: 'timestamptz', logical: 'timestamptz', nullable: true },
+		{ name: 'deleted', nativeType: 'boolean', logical: 'boolean', nullable: true },
+	],
+	primaryKey: ['id'],
+	indexes: [],
+	foreignKeys: [],
+	rowEstimate: 0,
+};
+const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, '0')}.000000Z`;
+
+async function pair() {
+	const source = new MemoryConnector();
+	const destination = new MemoryConnector();
+	await source.createTable(schema);
+	await destination.createTable(schema);
+	source.now = at(30);
+	return { source, destination };
+}
+
+describe('incremental sync in core', () => {
+	it('computes horizons and lag per cursor type, and reads soft-delete flags', () => {
+		const column = (logical: 'timestamp' | 'timestamptz' | 'date' | 'int64') => ({ ...schema.columns[2], logical });
+		expect(horizonFor(column('timestamptz'), '2026-01-01T00:00:30.123456Z', 5)).toBe('2026-01-01T00:00:25.123000Z');
+		expect(horizonFor(column('timestamp'), '2026-01-01T00:00:30.000000Z', 5)).toBe('2026-01-01T00:00:25.000000');
+		expect(horizonFor(column('date'), '2026-01-02T00:00:03.000000Z', 5)).toBe('2026-01-01');
+		expect(horizonFor(column('int64'), '2026-01-01T00:00:30.000000Z', 5)).toBeUndefined();
+		expect(secondsBetween(at(30), '2026-01-01T00:00:10.000000', column('timestamp'))).toBe(20);
+		expect([null, false, 0, '0', true, 1, '2026-01-01'].map((v) => isSoftDeleted(v))).toEqual([
+			false,
+			false,
+			false,
+			false,
+			true,
+			true,
+			true,
+		]);
+		expect(() => requireCursorColumn(schema, 'name')).toThrow(/must be a timestamp or a number/);
+		expect(() => requireCursorColumn({ ...schema, primaryKey: [] }, 'changed')).toThrow(/no primary key/);
+	});
+
+	it('holds back rows inside the lag, splits soft deletes, replays queued keys, and reports what is behind', async () => {
+		const { source, destination } = await pair();
+		await source.write(
+			'orders',
+			[
+				{ id: '1', name: 'a', changed: at(10), deleted: false },
+				{ id: '2', name: 'b', changed: at(10), deleted: true },
+				{ id: '3', name: 'c', changed: at(28), deleted: false },
+				{ id: '4', name: 'old', changed: at(1), deleted: false },
+			],
+			{ mode: 'insert' },
+		);
+		await queueReplays(source.state, 's', 'orders', [['4'], ['99']]);
+		const { batch, rows } = await readChangeBatch(source, {
+			sync: 's',
+			table: 'orders',
+			cursorColumn: 'changed',
+			owner: 'run-1',
+			after: { cursor: at(5), key: [] },
+			batchSize: 10,
+			lagSeconds: 5,
+			softDeleteColumn: 'deleted',
+			replayQueue: source.state,
+		});
+		expect(rows.map((r) => r.id)).toEqual(['1', '4']);
+		expect(batch).toMatchObject({
+			deletedKeys: [['2'], ['99']],
+			watermark: { cursor: at(10), key: ['2'] },
+			rowsBehind: 1,
+			secondsBehind: 2,
+			more: false,
+			horizon: '2026-01-01T00:00:25.000000Z',
+		});
+		expect(batch.replayed).toHaveLength(2);
+
+		await commitStart(destination, 's', {
+			table: 'orders',
+			cursorColumn: 'changed',
+			primaryKey: ['id'],
+			watermark: batch.from,
+		});
+		await destination.write('orders', [{ id: '2', name: 'b', changed: at(9), deleted: false }], { mode: 'insert' });
+		await takeLease(destination.state, 's', 'orders', 'run-1', 60);
+		await commitBatch(destination, batch, { leaseSeconds: 60 });
+		expect(await destination.count('orders')).toBe(0); // the soft-deleted row is gone; rows are loaded by Batch Load
+		// The same batch again: the watermark moved since it was read.
+		await expect(commitBatch(destination, batch, { leaseSeconds: 60 })).rejects.toThrow(
+			/moved since this batch was read/,
+		);
+	});
+
+	it('refuses a batch whose lease another run took, and one meant for another table', async () => {
+		const { source, destination } = await pair();
+		const { batch } = await readChangeBatch(source, {
+			sync: 's',
+			table: 'orders',
+			cursorColumn: 'changed',
+			owner: 'run-1',
+			after: null,
+			batchSize: 10,
+			lagSeconds: 0,
+		});
+		await expect(commitBatch(destination, batch, { leaseSeconds: 60, expectedTable: 'invoices' })).rejects.toThrow(
+			/belongs to table orders, not invoices/,
+		);
+		await takeLease(destination.state, 's', 'orders', 'run-2', 60);
+		await expect(commitBatch(destination, batch, { leaseSeconds: 60 })).rejects.toThrow(/lost the lease .* to run-2/);
+	});
+
+	it('says YES only with lag 0 and every check passing, and otherwise why not', () => {
+		const state = {
+			sync: 's',
+			table: 't',
+			cursorColumn: 'c',
+			primaryKey: ['id'],
+			watermark: null,
+			committedAt: 'x',
+			rowsBehind: 0,
+		};
+		const pass = { check: 'count' as const, table: 't', pass: true, details: {} };
+		expect(cutoverReadiness(['t'], [state], [pass])).toMatchObject({ ready: true });
+		const behind = cutoverReadiness(['t'], [{ ...state, rowsBehind: 3, secondsBehind: 4 }], [pass]);
+		expect(behind.verdict).toBe('Ready for production cutover: NO (t: 3 row(s) behind the source (4 s))');
+		const differs = cutoverReadiness(
+			['t'],
+			[state],
+			[{ ...pass, pass: false, details: { source: 2, destination: 1 } }],
+		);
+		expect(differs.reasons).toEqual(['t: count differs (source 2, destination 1)']);
+		expect(cutoverReadiness(['t'], [undefined], []).reasons).toEqual([
+			't: no sync has committed yet',
+			't: no validation checks were given',
+		]);
+	});
+});
