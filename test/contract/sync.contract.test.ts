@@ -98,7 +98,7 @@ describe.each(targets)('$name change feed', (target) => {
 	});
 
 	it('grants a lease to one owner at a time, renews it for its owner, and frees it on expiry or release', async () => {
-		await connector.state.delete('sync-leases');
+		await connector.state.delete('sync-leases', 'feed');
 		expect((await connector.state.lease('sync-leases', 'feed', 'a', 60)).owner).toBe('a');
 		expect((await connector.state.lease('sync-leases', 'feed', 'b', 60)).owner).toBe('a');
 		expect((await connector.state.lease('sync-leases', 'feed', 'a', 0)).owner).toBe('a');
@@ -132,7 +132,7 @@ describe('MariaDB → PostgreSQL soft deletes', () => {
 			const rows = feedRows().map((r) => ({ ...r, deleted_at: null }));
 			await source.write(soft.name, rows, { mode: 'insert' });
 			await destination.write(soft.name, rows, { mode: 'insert' });
-			await destination.state.delete(WATERMARK_NAMESPACE);
+			await destination.state.delete(WATERMARK_NAMESPACE, `soft/${soft.name}`);
 			const flagged = rows.slice(0, 5).map((r) => ({ ...r, version: 1000, deleted_at: '2031-01-01T00:00:00.000000' }));
 			await source.write(soft.name, flagged, { mode: 'upsert' });
 			const { readChangeBatch, commitBatch, takeLease } = await import('../../core/sync');

@@ -347,7 +347,8 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			}
 		} finally {
 			await server.stop();
-			for (const name of [ids[0], ids[2]])
+			const active = n8n.line === '2' ? [...ids, 'mysql-to-postgres'] : [ids[0], ids[2]];
+			for (const name of active)
 				await n8nCli(
 					n8n,
 					n8n.line === '2'
