@@ -194,7 +194,7 @@ function main(pair: Pair) {
 				'Restore Destination',
 				'n8n-nodes-data-migration.rollback',
 				1,
-				[1920, 300],
+				[1920, 0],
 				{ operation: 'restore', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
 				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 			),
@@ -202,7 +202,7 @@ function main(pair: Pair) {
 				'Rollback Report',
 				'n8n-nodes-base.set',
 				3.4,
-				[2160, 300],
+				[2160, 0],
 				{
 					mode: 'raw',
 					jsonOutput:
@@ -211,7 +211,7 @@ function main(pair: Pair) {
 				},
 				{ executeOnce: true },
 			),
-			node('Migration Failed', 'n8n-nodes-base.stopAndError', 1, [2400, 300], {
+			node('Migration Failed', 'n8n-nodes-base.stopAndError', 1, [2400, 0], {
 				errorMessage:
 					"={{ 'Migration ' + $json.migration + ' failed (' + $json.failedChunks.length + ' chunk(s); first: ' + $json.failedChunks[0].table + ' chunk ' + $json.failedChunks[0].chunk + ': ' + $json.failedChunks[0].error + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
 			}),

@@ -27,6 +27,16 @@ node_bin() { # the node binary this n8n line runs on
 	echo "$n24/node_modules/node/bin/node"
 }
 
+# The e2e tier drives n8n's editor in Debian's Chromium (playwright-core, no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+	if [ "$(id -u)" = 0 ]; then
+		log "installing Chromium (Debian packages chromium, chromium-driver)"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+	else
+		log "the editor tests need /usr/bin/chromium: sudo apt-get install chromium chromium-driver"
+	fi
+fi
+
 NODE="$(node_bin)"
 if [ ! -f "$DIR/.complete" ]; then
 	log "installing n8n $VERSION into $DIR (first time only, a few minutes)"

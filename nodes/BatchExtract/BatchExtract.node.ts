@@ -15,7 +15,8 @@ export class BatchExtract implements INodeType {
 		icon: { light: 'file:batchExtract.svg', dark: 'file:batchExtract.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["table"]}}',
+		// Operations without a table show just their name, not "undefined".
+		subtitle: '={{$parameter["operation"] + ($parameter["table"] ? ": " + $parameter["table"] : "")}}',
 		description: 'Plan primary-key chunks of a table, or read one chunk as items',
 		defaults: { name: 'Batch Extract' },
 		inputs: [NodeConnectionTypes.Main],

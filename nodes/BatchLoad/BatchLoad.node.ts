@@ -21,7 +21,8 @@ export class BatchLoad implements INodeType {
 		icon: { light: 'file:batchLoad.svg', dark: 'file:batchLoad.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["table"]}}',
+		// Operations without a table show just their name, not "undefined".
+		subtitle: '={{$parameter["operation"] + ($parameter["table"] ? ": " + $parameter["table"] : "")}}',
 		description: 'Write items in bulk (insert or upsert), reject bad rows with reasons, and checkpoint the chunk',
 		defaults: { name: 'Batch Load' },
 		inputs: [NodeConnectionTypes.Main],

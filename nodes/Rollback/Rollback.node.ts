@@ -16,7 +16,8 @@ export class Rollback implements INodeType {
 		icon: { light: 'file:rollback.svg', dark: 'file:rollback.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["migration"]}}',
+		// Operations without a migration show just their name, not "undefined".
+		subtitle: '={{$parameter["operation"] + ($parameter["migration"] ? ": " + $parameter["migration"] : "")}}',
 		description: 'Snapshot tables before a migration writes, restore them exactly on failure, discard after success',
 		defaults: { name: 'Rollback' },
 		inputs: [NodeConnectionTypes.Main],

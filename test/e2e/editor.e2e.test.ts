@@ -1,0 +1,195 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { importJson, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
+import { withMysql } from '../helpers/native';
+import { mongoSettings, mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+
+/**
+ * n8n's editor in headless Chromium (Debian's, driven by playwright-core): every template opens with
+ * each of our nodes drawn with its icon, and a node's option loaders list tables and columns from the
+ * real database. Screenshots go to test/e2e/screenshots/.
+ */
+const LINE = process.env.N8N_LINE ?? '1';
+const PORT = 5720 + Number(LINE);
+const BASE = `http://127.0.0.1:${PORT}`;
+const WORKFLOWS = join(__dirname, '../../workflows');
+const SHOTS = join(__dirname, 'screenshots');
+const TABLE = 'dm_editor_orders';
+const OURS = 'n8n-nodes-data-migration.';
+const pg = { ...postgresSettings, schema: 'public' };
+
+interface TemplateNode {
+	name: string;
+	type: string;
+}
+const templates = readdirSync(WORKFLOWS)
+	.filter((f) => f.endsWith('.json'))
+	.map((file) => ({
+		file,
+		...(JSON.parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as { id: string; nodes: TemplateNode[] }),
+	}));
+
+describe(`the templates in n8n's editor (line ${LINE})`, () => {
+	let n8n: N8nInstance;
+	let server: Started;
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		for (const service of ['postgres', 'mariadb', 'ferretdb'] as const) await requireService(service);
+		await withMysql(async (q) => {
+			await q(`DROP TABLE IF EXISTS ${TABLE}`);
+			await q(`CREATE TABLE ${TABLE} (id BIGINT PRIMARY KEY, customer VARCHAR(40), updated_at DATETIME(6) NOT NULL)`);
+		});
+		n8n = await prepareN8n(LINE);
+		await importJson(n8n, 'credentials', [
+			{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
+			{
+				id: 'dmDestinationmysql',
+				name: 'Destination MySQL / MariaDB',
+				type: 'migrationMySqlApi',
+				data: { ...mysqlSettings },
+			},
+			{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
+			{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
+			{
+				id: 'dmSourcemongodb',
+				name: 'Source MongoDB',
+				type: 'migrationMongoDbApi',
+				data: { connectionString: mongoSettings.url, database: mongoSettings.database },
+			},
+		]);
+		for (const t of templates)
+			await importJson(n8n, 'workflow', JSON.parse(readFileSync(join(WORKFLOWS, t.file), 'utf8')));
+		await importJson(n8n, 'workflow', probeWorkflow());
+		server = await startN8n(n8n, PORT);
+		const setup = await fetch(`${BASE}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				email: 'owner@example.com',
+				firstName: 'Dm',
+				lastName: 'Owner',
+				password: 'Owner-Pass-1234',
+			}),
+		});
+		expect(setup.status).toBe(200);
+		const auth = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')?.[1];
+		expect(auth).toBeDefined();
+		browser = await chromium.launch({
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			// Root in a container, and no network beyond loopback: Chromium's own background traffic off.
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+		});
+		const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+		await context.addCookies([{ name: 'n8n-auth', value: auth!, url: BASE }]);
+		page = await context.newPage();
+		mkdirSync(SHOTS, { recursive: true });
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	it.each(templates)('$file: every node renders, ours with our icon', async (t) => {
+		await page.goto(`${BASE}/workflow/${t.id}`);
+		const drawn = page.locator('[data-test-id="canvas-node"]');
+		expect(
+			await until(
+				() => drawn.count(),
+				(n) => n === t.nodes.length,
+				60_000,
+			),
+		).toBe(t.nodes.length);
+		for (const node of t.nodes.filter((n) => n.type.startsWith(OURS))) {
+			const canvasNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`);
+			expect(await canvasNode.getAttribute('data-node-type')).toBe(node.type);
+			const icon = canvasNode.locator(`img[src*="/icons/${OURS.slice(0, -1)}/"]`);
+			const loaded = () => icon.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0);
+			expect(`${node.name}: ${await until(loaded, Boolean, 30_000)}`).toBe(`${node.name}: true`);
+		}
+		// n8n draws a node type it does not know with a question-mark icon and an install hint.
+		expect(await page.content()).not.toMatch(/not currently installed|Install this node/i);
+		await page.screenshot({
+			path: join(SHOTS, `${t.file.replace(/\.json$/, '')}.line${LINE}.jpeg`),
+			type: 'jpeg',
+			quality: 70,
+		});
+	});
+
+	it('a node panel lists tables and columns from the real database (option loaders)', async () => {
+		await page.goto(`${BASE}/workflow/dmEditorProbe001`);
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Read Changes"]').dblclick();
+		await page.locator('[data-test-id="parameter-input-table"]').click();
+		const option = (name: string) =>
+			page.locator('[data-test-id="parameter-input-item"]', { hasText: new RegExp(`^${name}`) });
+		expect(
+			await until(
+				() => option(TABLE).count(),
+				(n) => n > 0,
+				30_000,
+			),
+		).toBeGreaterThan(0);
+		await page.screenshot({ path: join(SHOTS, `option-loader-tables.line${LINE}.jpeg`), type: 'jpeg', quality: 70 });
+		await option(TABLE).first().click();
+		await page.locator('[data-test-id="parameter-input-cursorColumn"]').click();
+		for (const column of ['id', 'customer', 'updated_at'])
+			expect(
+				`${column}: ${await until(
+					() => option(column).count(),
+					(n) => n > 0,
+					30_000,
+				)}`,
+			).not.toBe(`${column}: 0`);
+		await page.screenshot({ path: join(SHOTS, `option-loader-columns.line${LINE}.jpeg`), type: 'jpeg', quality: 70 });
+	});
+});
+
+/** The value of `read` once `done` holds, or its last value when `timeoutMs` runs out. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await read().catch(() => undefined as T);
+		if (done(value) || Date.now() > deadline) return value;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** An Incremental Sync node with no table chosen yet, as a user adds one to a workflow. */
+function probeWorkflow() {
+	return {
+		id: 'dmEditorProbe001',
+		name: 'Editor probe: option loaders',
+		nodes: [
+			{
+				id: 'a',
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'b',
+				name: 'Read Changes',
+				type: `${OURS}incrementalSync`,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'read', system: 'mysql', table: '' },
+				credentials: { migrationMySqlApi: { id: 'dmSourcemysql', name: 'Source MySQL / MariaDB' } },
+			},
+		],
+		connections: { 'Manual Trigger': { main: [[{ node: 'Read Changes', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
