@@ -1,3 +1,4 @@
+import { portableDefault } from './defaults';
 import type { DestinationConnector, SourceConnector, WriteMode } from './connector';
 import { combineDigests } from './digest';
 import { requirePrimaryKey } from './identifiers';
@@ -119,7 +120,13 @@ export async function migrateTable(
 export function portableSchema(schema: TableSchema): TableSchema {
 	return {
 		...schema,
-		columns: schema.columns.map((c) => ({ ...c, nativeType: '', defaultExpression: undefined, autoIncrement: false })),
+		// A default every engine reads alike travels (see core/defaults.ts); others stay behind.
+		columns: schema.columns.map((c) => ({
+			...c,
+			nativeType: '',
+			defaultExpression: portableDefault(c) ? c.defaultExpression : undefined,
+			autoIncrement: false,
+		})),
 		foreignKeys: [],
 	};
 }

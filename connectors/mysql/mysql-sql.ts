@@ -1,5 +1,6 @@
 import { escapeId, format } from 'mysql2';
 import type { Column, KeyRange, TableSchema } from '../../core/schema';
+import { portableDefault } from '../../core/defaults';
 import { INSTANT_COMMENT, mysqlTypeFor } from './mysql-types';
 
 /** Statement builders: pure; identifiers through mysql2's escapeId, values bound with `?`. */
@@ -105,7 +106,7 @@ export function createTable(table: TableSchema, ifNotExists: boolean): string {
 		);
 		// DATETIME(6) has no zone; the comment keeps "this is a UTC instant" for introspection.
 		const comment = c.logical === 'timestamptz' ? ` COMMENT '${INSTANT_COMMENT}'` : '';
-		return `${q(c.name)} ${type}${c.nullable ? ' NULL' : ' NOT NULL'}${comment}`;
+		return `${q(c.name)} ${type}${mysqlDefault(c, type)}${c.nullable ? ' NULL' : ' NOT NULL'}${comment}`;
 	});
 	if (table.primaryKey.length) columns.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
 	for (const index of table.indexes) {
@@ -186,4 +187,18 @@ export function selectByKeys(table: TableSchema, keys: unknown[][]): Statement {
 export function deleteByKeys(table: TableSchema, keys: unknown[][]): Statement {
 	const where = keyList(table.primaryKey, keys);
 	return { sql: `DELETE FROM ${q(table.name)} WHERE ${where.sql}`, values: where.values };
+}
+
+/** ` DEFAULT …` for a default every engine reads alike; '' otherwise. The clock takes the column's precision. */
+export function mysqlDefault(column: Column, type: string): string {
+	const value = portableDefault(column);
+	if (!value) return '';
+	if (value.kind === 'now') {
+		if (column.logical === 'date') return ' DEFAULT (CURRENT_DATE)';
+		const precision = /\((\d)\)/.exec(type)?.[1];
+		return ` DEFAULT CURRENT_TIMESTAMP${precision ? `(${precision})` : ''}`;
+	}
+	if (value.kind === 'boolean') return ` DEFAULT ${value.value ? 1 : 0}`;
+	if (value.kind === 'number') return ` DEFAULT ${value.text}`;
+	return ` DEFAULT ${format('?', [value.text])}`;
 }

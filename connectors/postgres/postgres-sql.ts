@@ -1,5 +1,6 @@
 import { escapeIdentifier } from 'pg';
 import type { Column, KeyRange, TableSchema } from '../../core/schema';
+import { portableDefault } from '../../core/defaults';
 import { postgresTypeFor } from './postgres-types';
 
 /** Statement builders: pure, and every identifier passes through the driver's own escaping. */
@@ -107,7 +108,9 @@ export function checksumRange(schema: string, table: TableSchema, range?: KeyRan
 }
 
 export function createTable(schema: string, table: TableSchema, ifNotExists: boolean): string {
-	const columns = table.columns.map((c) => `${q(c.name)} ${postgresTypeFor(c)}${c.nullable ? '' : ' NOT NULL'}`);
+	const columns = table.columns.map(
+		(c) => `${q(c.name)} ${postgresTypeFor(c)}${postgresDefault(c)}${c.nullable ? '' : ' NOT NULL'}`,
+	);
 	if (table.primaryKey.length) columns.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
 	return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(schema, table.name)} (${columns.join(', ')})`;
 }
@@ -197,4 +200,14 @@ export function selectByKeys(schema: string, table: TableSchema, keys: unknown[]
 export function deleteByKeys(schema: string, table: TableSchema, keys: unknown[][]): Statement {
 	const where = keyList(table.primaryKey, keys);
 	return { text: `DELETE FROM ${qualified(schema, table.name)} WHERE ${where.text}`, values: where.values };
+}
+
+/** ` DEFAULT …` for a default every engine reads alike; '' otherwise. */
+export function postgresDefault(column: Column): string {
+	const value = portableDefault(column);
+	if (!value) return '';
+	if (value.kind === 'now') return column.logical === 'date' ? ' DEFAULT CURRENT_DATE' : ' DEFAULT CURRENT_TIMESTAMP';
+	if (value.kind === 'boolean') return ` DEFAULT ${value.value}`;
+	if (value.kind === 'number') return ` DEFAULT ${value.text}`;
+	return ` DEFAULT '${value.text.replace(/'/g, "''")}'`;
 }

@@ -1,0 +1,284 @@
+/**
+ * `npm run bench`: B1–B5 of BENCHMARKS.md on this machine, each contender measured in the same run
+ * on the same generated data, median of BENCH_RUNS (3) with min and max. Writes
+ * bench/results/<date>.json and the table in BENCHMARKS.md. Not part of `npm test`: nothing here
+ * asserts a time. BENCH_ROWS (1,000,000), BENCH_MONGO_DOCS (20,000), BENCH_ONLY (e.g. "B1,B4").
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMysqlConnector } from '../connectors/mysql/mysql-client';
+import { createPostgresConnector } from '../connectors/postgres/postgres-client';
+import { importJson, prepareN8n, type N8nInstance } from '../test/helpers/n8n-process';
+import { withPostgres } from '../test/helpers/native';
+import { mongoSettings, mysqlSettings, postgresSettings } from '../test/helpers/services';
+import { copyPipe, ourTemplate, pgloader, validateInDatabase, validateInNode, type Timing } from './contenders';
+import { seedMongo, seedMysql, seedPostgres } from './data';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const SMALL = Math.min(100_000, ROWS);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DOCS = Number(process.env.BENCH_MONGO_DOCS ?? 20_000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5').split(',').map((s) => s.trim()));
+const CHUNK = { rowsPerChunk: 50_000, batchSize: 5000 };
+const pg = { ...postgresSettings, schema: 'public' };
+
+interface Figure {
+	median: number;
+	min: number;
+	max: number;
+	runs: number[];
+}
+const figure = (values: number[]): Figure => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const round = (v: number) => Math.round(v * 100) / 100;
+	return {
+		median: round(sorted[Math.floor(sorted.length / 2)]),
+		min: round(sorted[0]),
+		max: round(sorted.at(-1)!),
+		runs: values.map(round),
+	};
+};
+const rate = (rows: number, t: Timing) => rows / t.seconds;
+
+async function repeat(label: string, times: number, once: (i: number) => Promise<Timing>): Promise<Timing[]> {
+	const out: Timing[] = [];
+	for (let i = 0; i < times; i++) {
+		const t = await once(i);
+		console.log(`  ${label} #${i + 1}: ${t.seconds.toFixed(2)} s${t.peakRssMb ? `, peak RSS ${t.peakRssMb} MB` : ''}`);
+		out.push(t);
+	}
+	return out;
+}
+
+async function rowsIn(database: string, table: string): Promise<number> {
+	const { Pool } = await import('pg');
+	const pool = new Pool({ ...postgresSettings, database });
+	try {
+		const r = await pool.query(`SELECT count(*)::int AS n FROM ${table}`);
+		return r.rows[0].n;
+	} finally {
+		await pool.end();
+	}
+}
+
+async function main() {
+	const results: Record<string, unknown> = {};
+	const n8n = await prepareN8n('1');
+	await importJson(n8n, 'credentials', credentials());
+	const dropTarget = (table: string, schema = 'public') =>
+		withPostgres((q) => q(`DROP TABLE IF EXISTS ${schema}.${table}`));
+
+	if (ONLY.has('B1') || ONLY.has('B3') || ONLY.has('B4')) {
+		console.log(`B1: MariaDB → PostgreSQL, ${ROWS} rows`);
+		await seedMysql('bench_b1', ROWS);
+		const ours = await repeat('n8n template', RUNS, async (i) => {
+			await dropTarget('bench_b1');
+			return ourTemplate(n8n, 'mysql-to-postgres', {
+				migration: `bench-b1-${Date.now()}-${i}`,
+				tables: ['bench_b1'],
+				...CHUNK,
+			});
+		});
+		if ((await rowsIn(postgresSettings.database, 'public.bench_b1')) !== ROWS)
+			throw new Error('B1: our copy is incomplete');
+		const peer = ONLY.has('B1')
+			? await repeat('pgloader', RUNS, async () => {
+					const t = await pgloader('bench_b1', 'dm_bench_pgloader');
+					const copied = await rowsIn('dm_bench_pgloader', `${mysqlSettings.database}.bench_b1`);
+					if (copied !== ROWS) throw new Error(`B1: pgloader copied ${copied} rows`);
+					return t;
+				})
+			: [];
+		const ourRate = figure(ours.map((t) => rate(ROWS, t)));
+		const peerRate = peer.length ? figure(peer.map((t) => rate(ROWS, t))) : undefined;
+		results.B1 = {
+			rows: ROWS,
+			ours: { rowsPerSecond: ourRate, seconds: figure(ours.map((t) => t.seconds)) },
+			pgloader: peerRate && { rowsPerSecond: peerRate, seconds: figure(peer.map((t) => t.seconds)) },
+			ratio: peerRate && round2(ourRate.median / peerRate.median),
+			target: '≥ 1.5× pgloader',
+		};
+		if (ONLY.has('B3')) {
+			console.log(`B3: peak RSS of n8n at ${SMALL} rows vs ${ROWS}`);
+			await seedMysql('bench_b3', SMALL);
+			const small = await repeat('n8n template (small)', RUNS, async (i) => {
+				await dropTarget('bench_b3');
+				return ourTemplate(n8n, 'mysql-to-postgres', {
+					migration: `bench-b3-${Date.now()}-${i}`,
+					tables: ['bench_b3'],
+					...CHUNK,
+				});
+			});
+			const smallRss = figure(small.map((t) => t.peakRssMb!));
+			const bigRss = figure(ours.map((t) => t.peakRssMb!));
+			results.B3 = {
+				rows: [SMALL, ROWS],
+				peakRssMb: [smallRss, bigRss],
+				growthMb: round2(bigRss.median - smallRss.median),
+				target: '< 256 MB',
+			};
+		}
+		if (ONLY.has('B4')) {
+			console.log(`B4: validate ${ROWS} rows, MariaDB vs PostgreSQL`);
+			const [source, destination] = [createMysqlConnector(mysqlSettings), createPostgresConnector(pg)];
+			try {
+				const fast = await repeat('Validate (checksums in the databases)', RUNS, () =>
+					validateInDatabase(source, destination, 'bench_b1'),
+				);
+				const naive = await repeat('fetch every row into Node and compare', RUNS, () =>
+					validateInNode(source, destination, 'bench_b1'),
+				);
+				const f = figure(fast.map((t) => t.seconds));
+				const n = figure(naive.map((t) => t.seconds));
+				results.B4 = {
+					rows: ROWS,
+					validateSeconds: f,
+					naiveSeconds: n,
+					speedup: round2(n.median / f.median),
+					target: '≤ 3 s and ≥ 20× the naive compare',
+				};
+			} finally {
+				await Promise.all([source.close(), destination.close()]);
+			}
+		}
+	}
+
+	if (ONLY.has('B2')) {
+		console.log(`B2: PostgreSQL → PostgreSQL, ${ROWS} rows`);
+		await seedPostgres('bench_b2', ROWS);
+		await withPostgres((q) => q('CREATE SCHEMA IF NOT EXISTS dm_bench'));
+		const ours = await repeat('n8n template', RUNS, async (i) => {
+			await dropTarget('bench_b2', 'dm_bench');
+			return ourTemplate(
+				n8n,
+				'postgres-to-postgres',
+				{ migration: `bench-b2-${Date.now()}-${i}`, tables: ['bench_b2'], ...CHUNK },
+				{ dmDestinationpostgres: 'dmBenchTarget' },
+			);
+		});
+		if ((await rowsIn(postgresSettings.database, 'dm_bench.bench_b2')) !== ROWS)
+			throw new Error('B2: our copy is incomplete');
+		const pipe = await repeat('psql \\copy | psql \\copy', RUNS, () => copyPipe('bench_b2', 'dm_bench_pipe'));
+		const ourRate = figure(ours.map((t) => rate(ROWS, t)));
+		const pipeRate = figure(pipe.map((t) => rate(ROWS, t)));
+		results.B2 = {
+			rows: ROWS,
+			ours: { rowsPerSecond: ourRate },
+			copyPipe: { rowsPerSecond: pipeRate },
+			ratio: round2(ourRate.median / pipeRate.median),
+			target: '≥ 0.6 of the pipe',
+		};
+	}
+
+	if (ONLY.has('B5')) {
+		console.log(`B5: MongoDB (FerretDB) → PostgreSQL, ${DOCS} documents`);
+		await seedMongo('bench_b5', DOCS);
+		const ours = await repeat('n8n template', RUNS, async (i) => {
+			await dropTarget('bench_b5');
+			return ourTemplate(n8n, 'mongodb-to-postgres', {
+				migration: `bench-b5-${Date.now()}-${i}`,
+				tables: ['bench_b5'],
+				rowsPerChunk: 5000,
+				batchSize: 5000,
+			});
+		});
+		results.B5 = {
+			documents: DOCS,
+			ours: { rowsPerSecond: figure(ours.map((t) => rate(DOCS, t))) },
+			peer: 'none (recorded)',
+		};
+	}
+
+	const report = {
+		date: new Date().toISOString(),
+		machine: machine(n8n),
+		settings: { rows: ROWS, runs: RUNS, ...CHUNK, mongoDocs: DOCS },
+		results,
+	};
+	const dir = join(__dirname, 'results');
+	mkdirSync(dir, { recursive: true });
+	const file = join(dir, `${report.date.slice(0, 10)}.json`);
+	writeFileSync(file, JSON.stringify(report, null, '\t') + '\n');
+	writeBenchmarksTable(report);
+	console.log(`\nwritten ${file} and BENCHMARKS.md`);
+	console.log(JSON.stringify(results, null, 2));
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+function credentials() {
+	return [
+		{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
+		{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
+		{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
+		{
+			id: 'dmBenchTarget',
+			name: 'Destination PostgreSQL (dm_bench)',
+			type: 'migrationPostgresApi',
+			data: { ...postgresSettings, schema: 'dm_bench' },
+		},
+		{
+			id: 'dmSourcemongodb',
+			name: 'Source MongoDB',
+			type: 'migrationMongoDbApi',
+			data: { connectionString: mongoSettings.url, database: mongoSettings.database },
+		},
+	];
+}
+
+function machine(n8n: N8nInstance) {
+	const version = (cmd: string, args: string[]) => {
+		try {
+			return execFileSync(cmd, args, { encoding: 'utf8' }).trim().split('\n')[0];
+		} catch {
+			return 'unknown';
+		}
+	};
+	return {
+		cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+		memoryGiB: Math.round(totalmem() / 2 ** 30),
+		node: process.version,
+		n8n: n8n.bin.match(/n8n-([\d.]+)/)?.[1],
+		postgres: version('psql', ['--version']),
+		mariadb: version('mariadb', ['--version']),
+		pgloader: version('pgloader', ['--version']),
+		ferretdb: 'v1.24.2',
+	};
+}
+
+/** Replaces the generated part of BENCHMARKS.md (between its markers) with this run's figures. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the results are this file's own shapes
+function writeBenchmarksTable(report: { date: string; results: Record<string, any> }) {
+	const file = join(__dirname, '../BENCHMARKS.md');
+	const r = report.results;
+	const f = (x?: Figure, unit = '') => (x ? `${fmt(x.median)}${unit} (${fmt(x.min)}–${fmt(x.max)})` : '—');
+	const lines = [
+		`Run of ${report.date.slice(0, 10)} (\`bench/results/${report.date.slice(0, 10)}.json\`); median of the runs (min–max).`,
+		'',
+		'| | What | Ours | Peer | Ratio | Target |',
+		'| --- | --- | --- | --- | --- | --- |',
+		r.B1 &&
+			`| B1 | MariaDB → PostgreSQL, ${fmt(r.B1.rows)} rows, rows/s | ${f(r.B1.ours.rowsPerSecond)} | pgloader ${f(r.B1.pgloader?.rowsPerSecond)} | ${r.B1.ratio ?? '—'}× | ${r.B1.target} |`,
+		r.B2 &&
+			`| B2 | PostgreSQL → PostgreSQL, ${fmt(r.B2.rows)} rows, rows/s | ${f(r.B2.ours.rowsPerSecond)} | COPY pipe ${f(r.B2.copyPipe.rowsPerSecond)} | ${r.B2.ratio}× | ${r.B2.target} |`,
+		r.B3 &&
+			`| B3 | peak RSS of n8n, ${fmt(r.B3.rows[0])} → ${fmt(r.B3.rows[1])} rows | ${f(r.B3.peakRssMb[0], ' MB')} → ${f(r.B3.peakRssMb[1], ' MB')} | — | +${r.B3.growthMb} MB | ${r.B3.target} |`,
+		r.B4 &&
+			`| B4 | validate ${fmt(r.B4.rows)} rows, seconds | ${f(r.B4.validateSeconds, ' s')} | fetch-all compare ${f(r.B4.naiveSeconds, ' s')} | ${r.B4.speedup}× faster | ${r.B4.target} |`,
+		r.B5 &&
+			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
+	].filter((line) => line !== undefined);
+	const text = readFileSync(file, 'utf8');
+	const start = '<!-- bench:start -->';
+	const end = '<!-- bench:end -->';
+	writeFileSync(file, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${lines.join('\n')}\n${end}`));
+}
+
+const fmt = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 100) / 100));
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench`: the benchmarks of BENCHMARKS.md. Starts the servers, installs the peers it
+# measures against (pgloader from Debian) and n8n 1.x, builds the package, then runs bench/run.ts.
+# Environment: BENCH_ROWS (1000000), BENCH_RUNS (3), BENCH_MONGO_DOCS (20000), BENCH_ONLY (B1,…,B5).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/services.sh up postgres mariadb ferretdb
+if ! command -v pgloader >/dev/null; then
+	echo "[bench] installing pgloader (Debian package)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgloader >/dev/null
+fi
+bash scripts/n8n-install.sh 1 >/dev/null
+exec npx tsx bench/run.ts
