@@ -42,7 +42,11 @@ export async function ourTemplate(
 	await importJson(n8n, 'workflow', worker);
 	await importJson(n8n, 'workflow', main);
 	const started = process.hrtime.bigint();
-	const child = spawn(n8n.node, [n8n.bin, 'execute', `--id=${main.id}`], {
+	// BENCH_PROFILE=FILE: the n8n process writes V8's tick log there; read it with `node --prof-process FILE`.
+	const profile = process.env.BENCH_PROFILE
+		? ['--prof', '--no-logfile-per-isolate', `--logfile=${process.env.BENCH_PROFILE}`]
+		: [];
+	const child = spawn(n8n.node, [...profile, n8n.bin, 'execute', `--id=${main.id}`], {
 		env: n8n.env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

@@ -32,9 +32,12 @@ export function valueProblem(value: Value | undefined, column: Column): string |
 		case 'int16':
 		case 'int32':
 		case 'int64': {
+			const [min, max] = INT_RANGE[column.logical]!;
+			// Fast path: a safe integer compares as a number; only long digit strings need BigInt.
+			if (typeof value === 'number' && Number.isSafeInteger(value) && value >= Number(min) && value <= Number(max))
+				return undefined;
 			const s = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : undefined) : text?.trim();
 			if (s === undefined || !/^[+-]?\d+$/.test(s)) return `not an integer: ${short(value)}`;
-			const [min, max] = INT_RANGE[column.logical]!;
 			const n = BigInt(s);
 			return n < min || n > max ? `${s} is outside the ${column.logical} range ${min}..${max}` : undefined;
 		}
@@ -58,10 +61,10 @@ export function valueProblem(value: Value | undefined, column: Column): string |
 			if (typeof value !== 'string') return `not text: ${short(value)}`;
 			if (column.logical === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
 				return `not a UUID: ${short(value)}`;
+			// UTF-16 units never undercount characters: only a long string needs counting.
+			if (!column.length || value.length <= column.length) return undefined;
 			const length = [...value].length;
-			return column.length && length > column.length
-				? `${length} characters do not fit in ${column.length}`
-				: undefined;
+			return length > column.length ? `${length} characters do not fit in ${column.length}` : undefined;
 		}
 		case 'date':
 			return text && DATE.test(text) && validDate(text) ? undefined : `not a date (YYYY-MM-DD): ${short(value)}`;
@@ -93,10 +96,16 @@ function decimalProblem(canonical: string, column: Column): string | undefined {
 	return undefined;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** 'YYYY-MM-DD' names a real day (Gregorian leap years), without building a Date per value. */
 function validDate(text: string): boolean {
-	const [y, m, d] = text.split('-').map(Number);
-	const date = new Date(Date.UTC(y, m - 1, d));
-	return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+	const y = Number(text.slice(0, 4));
+	const m = Number(text.slice(5, 7));
+	const d = Number(text.slice(8, 10));
+	if (m < 1 || m > 12 || d < 1) return false;
+	const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+	return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]);
 }
 
 function short(value: unknown): string {

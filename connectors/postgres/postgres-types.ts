@@ -141,8 +141,12 @@ export function copyText(value: Value | undefined, column: Column): string {
 		default:
 			text = typeof value === 'object' ? JSON.stringify(value) : String(value);
 	}
-	return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+	return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : text;
 }
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function floatText(n: number): string {
 	if (Number.isNaN(n)) return 'NaN';
