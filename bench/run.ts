@@ -12,6 +12,7 @@ import { createMysqlConnector } from '../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../connectors/postgres/postgres-client';
 import { importJson, prepareN8n, type N8nInstance } from '../test/helpers/n8n-process';
 import { withPostgres } from '../test/helpers/native';
+import { auditLog } from '../core/progress';
 import { mongoSettings, mysqlSettings, postgresSettings } from '../test/helpers/services';
 import { copyPipe, ourTemplate, pgloader, validateInDatabase, validateInNode, type Timing } from './contenders';
 import { seedMongo, seedMysql, seedPostgres } from './data';
@@ -73,13 +74,13 @@ async function main() {
 	if (ONLY.has('B1') || ONLY.has('B3') || ONLY.has('B4')) {
 		console.log(`B1: MariaDB → PostgreSQL, ${ROWS} rows`);
 		await seedMysql('bench_b1', ROWS);
+		const b1Phases: Array<Record<string, number>> = [];
 		const ours = await repeat('n8n template', RUNS, async (i) => {
 			await dropTarget('bench_b1');
-			return ourTemplate(n8n, 'mysql-to-postgres', {
-				migration: `bench-b1-${Date.now()}-${i}`,
-				tables: ['bench_b1'],
-				...CHUNK,
-			});
+			const migration = `bench-b1-${Date.now()}-${i}`;
+			const t = await ourTemplate(n8n, 'mysql-to-postgres', { migration, tables: ['bench_b1'], ...CHUNK });
+			b1Phases.push(await phases(migration));
+			return t;
 		});
 		if ((await rowsIn(postgresSettings.database, 'public.bench_b1')) !== ROWS)
 			throw new Error('B1: our copy is incomplete');
@@ -99,6 +100,7 @@ async function main() {
 			pgloader: peerRate && { rowsPerSecond: peerRate, seconds: figure(peer.map((t) => t.seconds)) },
 			ratio: peerRate && round2(ourRate.median / peerRate.median),
 			target: '≥ 1.5× pgloader',
+			destinationStepsSeconds: b1Phases,
 		};
 		if (ONLY.has('B3')) {
 			console.log(`B3: peak RSS of n8n at ${SMALL} rows vs ${ROWS}`);
@@ -207,6 +209,19 @@ async function main() {
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Seconds per destination step of a run, from its audit log: where our time went. */
+async function phases(migration: string, schema = 'public'): Promise<Record<string, number>> {
+	const destination = createPostgresConnector({ ...postgresSettings, schema });
+	try {
+		const out: Record<string, number> = {};
+		for (const entry of await auditLog(destination, migration))
+			out[entry.step] = round2((out[entry.step] ?? 0) + entry.durationMs / 1000);
+		return out;
+	} finally {
+		await destination.close();
+	}
+}
 
 function credentials() {
 	return [
