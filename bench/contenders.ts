@@ -46,7 +46,9 @@ export async function ourTemplate(
 	const profile = process.env.BENCH_PROFILE
 		? ['--prof', '--no-logfile-per-isolate', `--logfile=${process.env.BENCH_PROFILE}`]
 		: [];
-	const child = spawn(n8n.node, [...profile, n8n.bin, 'execute', `--id=${main.id}`], {
+	// BENCH_NODE_FLAGS, e.g. "--max-old-space-size=400": proves memory O(chunk) when the run still completes.
+	const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+	const child = spawn(n8n.node, [...profile, ...flags, n8n.bin, 'execute', `--id=${main.id}`], {
 		env: n8n.env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

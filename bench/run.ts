@@ -2,7 +2,7 @@
  * `npm run bench`: B1–B5 of BENCHMARKS.md on this machine, each contender measured in the same run
  * on the same generated data, median of BENCH_RUNS (3) with min and max. Writes
  * bench/results/<date>.json and the table in BENCHMARKS.md. Not part of `npm test`: nothing here
- * asserts a time. BENCH_ROWS (1,000,000), BENCH_MONGO_DOCS (20,000), BENCH_ONLY (e.g. "B1,B4"), BENCH_PROFILE (a file for V8's tick log of the n8n process).
+ * asserts a time. BENCH_ROWS (1,000,000), BENCH_MONGO_DOCS (20,000), BENCH_ONLY (e.g. "B1,B4"), BENCH_PROFILE (a file for V8's tick log of the n8n process), BENCH_NODE_FLAGS (extra flags for n8n's node).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
