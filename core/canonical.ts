@@ -14,7 +14,9 @@ export function canonicalText(value: Value | undefined, logical: LogicalType): s
 		case 'int32':
 		case 'int64':
 		case 'decimal':
-			return canonicalDecimal(String(value));
+			// Drivers hand most integers over as safe numbers, whose text is already canonical.
+			if (Number.isSafeInteger(value)) return String(value);
+			return typeof value === 'string' && CANONICAL_INTEGER.test(value) ? value : canonicalDecimal(String(value));
 		case 'float32':
 		case 'float64':
 			return typeof value === 'number' ? String(value) : String(Number(value));
@@ -30,6 +32,8 @@ export function canonicalText(value: Value | undefined, logical: LogicalType): s
 			return typeof value === 'object' ? canonicalJson(value) : String(value);
 	}
 }
+
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
 
 /** '-001.2300' → '-1.23', '0.000' → '0'. Exact: never goes through a float. */
 export function canonicalDecimal(text: string): string {
@@ -69,9 +73,16 @@ export function padFraction(text: string): string {
 export function canonicalJson(value: unknown): string {
 	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
 	if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('hex'));
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	const entries = Object.keys(value as object)
-		.sort()
-		.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-	return `{${entries.join(',')}}`;
+	// Loops rather than map/join: this runs per JSON value of every row a checksum reads.
+	if (Array.isArray(value)) {
+		let text = '[';
+		for (let i = 0; i < value.length; i++) text += (i ? ',' : '') + canonicalJson(value[i]);
+		return text + ']';
+	}
+	const record = value as Record<string, unknown>;
+	const keys = Object.keys(record).sort();
+	let text = '{';
+	for (let i = 0; i < keys.length; i++)
+		text += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson(record[keys[i]])}`;
+	return text + '}';
 }

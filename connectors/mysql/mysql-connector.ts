@@ -208,10 +208,13 @@ export class MysqlConnector implements DestinationConnector {
 		requirePrimaryKey(table, this.system);
 		const scalar = { ...table, columns: scalarColumns(table.columns) };
 		const { sql: text, values } = sql.checksumRange(scalar, range && this.keyParams(table, range));
-		const result = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
+		// The database sums the scalar part while the JSON part streams on another connection.
+		const [result] = await Promise.all([
+			this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName }),
+			addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest),
+		]);
 		digest.addAggregate(Number(result[0].n), result[0].s);
-		await addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest);
 		return digest.result();
 	}
 

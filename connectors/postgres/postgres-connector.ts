@@ -198,10 +198,13 @@ export class PostgresConnector implements DestinationConnector {
 		requirePrimaryKey(table, this.system);
 		const scalar = { ...table, columns: scalarColumns(table.columns) };
 		const statement = sql.checksumRange(this.schema, scalar, range ? this.keyParams(table, range) : undefined);
-		const result = await this.run(() => this.pool.query(statement), { table: tableName });
 		const digest = new DigestAccumulator(table.columns, table.primaryKey);
+		// The database sums the scalar part while the JSON part streams on another connection.
+		const [result] = await Promise.all([
+			this.run(() => this.pool.query(statement), { table: tableName }),
+			addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest),
+		]);
 		digest.addAggregate(Number(result.rows[0].n), result.rows[0].s);
-		await addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest);
 		return digest.result();
 	}
 

@@ -200,13 +200,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			await importJson(n8n, 'workflow', worker);
 			// n8n 2.x calls only published sub-workflows.
 			if (n8n.line === '2') expect((await n8nCli(n8n, ['publish:workflow', `--id=${worker.id}`])).code).toBe(0);
-			const main = configured(c, c.slug);
-			// The Schedule fires every 20 seconds in this copy (02:00 daily in the template) so the test sees it fire.
-			if (c.slug === 'mysql-to-postgres')
-				main.nodes.find((n: { name: string }) => n.name === 'Schedule').parameters.rule = {
-					interval: [{ field: 'seconds', secondsInterval: 20 }],
-				};
-			await importJson(n8n, 'workflow', main);
+			await importJson(n8n, 'workflow', configured(c, c.slug));
 		}
 	});
 
@@ -234,6 +228,25 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 	);
 
 	it('runs every template by its Webhook (POST with overrides), and one by its Schedule, under `n8n start`', async () => {
+		// The scheduled copy migrates a table of its own, so its runs never race the webhook runs.
+		const scheduled: Case = {
+			...cases[0],
+			table: 'dm_e2e_schedule',
+			dropDestination: () => withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_schedule')),
+		};
+		await mysqlSource(scheduled.table)();
+		await scheduled.dropDestination();
+		const scheduledCopy = configured(scheduled, scheduled.slug);
+		const settings = scheduledCopy.nodes.find((n: { name: string }) => n.name === 'Settings');
+		settings.parameters.jsonOutput = settings.parameters.jsonOutput.replace(
+			"'e2e-mysql-to-postgres'",
+			"'e2e-schedule'",
+		);
+		// It fires every 20 seconds (02:00 daily in the template) so the test sees it fire.
+		scheduledCopy.nodes.find((n: { name: string }) => n.name === 'Schedule').parameters.rule = {
+			interval: [{ field: 'seconds', secondsInterval: 20 }],
+		};
+		await importJson(n8n, 'workflow', scheduledCopy);
 		const activate = (id: string) =>
 			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
 		for (const c of cases) expect((await n8nCli(n8n, activate(template(c.slug).id))).code).toBe(0);
@@ -248,9 +261,8 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify({ migration, tables: [c.table], rowsPerChunk: 5000 }),
 				});
-				expect(`${c.slug} ${response.status} ${response.status === 200 ? '' : server.log().slice(-3000)}`).toBe(
-					`${c.slug} 200 `,
-				);
+				const failure = response.status === 200 ? '' : `${await response.text()}\n${server.log().slice(-3000)}`;
+				expect(`${c.slug} ${response.status} ${failure}`).toBe(`${c.slug} 200 `);
 				const progress = await status(c, migration);
 				expect(progress).toMatchObject({ state: 'done', rowsDone: c.rows, rowsTotal: c.rows });
 				const sums = await digests(c);
@@ -266,6 +278,9 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				);
 			}
 			expect(fired.length).toBeGreaterThan(0);
+			expect(await status(scheduled, 'e2e-schedule')).toMatchObject({ state: 'done', rowsDone: ROWS });
+			const sums = await digests(scheduled);
+			expect(sums.destination).toBe(sums.source);
 			console.log(
 				`n8n line ${n8n.line}: peak RSS of n8n ${server.peakRssMb()} MB; 4 webhooks + a schedule within ${Math.round((Date.now() - started) / 1000)} s`,
 			);
