@@ -42,6 +42,7 @@ export function valueProblem(value: Value | undefined, column: Column): string |
 			return n < min || n > max ? `${s} is outside the ${column.logical} range ${min}..${max}` : undefined;
 		}
 		case 'decimal': {
+			if (text !== undefined && plainDecimal(column).test(text)) return undefined;
 			const s = typeof value === 'number' ? String(value) : text?.trim();
 			if (s === undefined || !DECIMAL.test(s)) return `not a decimal number: ${short(value)}`;
 			return decimalProblem(canonicalDecimal(s), column);
@@ -96,6 +97,22 @@ function decimalProblem(canonical: string, column: Column): string | undefined {
 	return undefined;
 }
 
+const PLAIN_DECIMALS = new WeakMap<Column, RegExp>();
+
+/** The column's decimals written plainly (no exponent, sign only '-', no leading zero) that fit it: no further check. */
+function plainDecimal(column: Column): RegExp {
+	let pattern = PLAIN_DECIMALS.get(column);
+	if (!pattern) {
+		const scale = column.scale ?? 0;
+		const whole = column.precision === undefined ? '\\d*' : `\\d{0,${Math.max(0, column.precision - scale - 1)}}`;
+		const fraction = column.scale === undefined ? '\\d*' : `\\d{0,${scale}}`;
+		const wholePart = column.precision !== undefined && column.precision - scale <= 0 ? '0' : `(?:0|[1-9]${whole})`;
+		pattern = new RegExp(`^-?${wholePart}(?:\\.${fraction})?$`);
+		PLAIN_DECIMALS.set(column, pattern);
+	}
+	return pattern;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** 'YYYY-MM-DD' names a real day (Gregorian leap years), without building a Date per value. */
@@ -126,9 +143,11 @@ export function checkRows(
 	const good: Row[] = [];
 	const rejected: Rejection[] = [];
 	const columns = new Map(table.columns.map((c) => [c.name, c]));
+	const required = table.columns.filter((c) => !c.nullable && !c.autoIncrement && !c.defaultExpression);
 	for (const row of rows) {
 		let problem: Rejection | undefined;
-		for (const [name, value] of Object.entries(row)) {
+		for (const name in row) {
+			const value = row[name];
 			const column = columns.get(name);
 			const reason = column
 				? valueProblem(value, column)
@@ -147,9 +166,7 @@ export function checkRows(
 			}
 		}
 		if (!problem) {
-			const missing = table.columns.find(
-				(c) => !c.nullable && !(c.name in row) && !c.autoIncrement && !c.defaultExpression,
-			);
+			const missing = required.find((c) => !(c.name in row));
 			if (missing)
 				problem = {
 					table: table.name,

@@ -262,7 +262,10 @@ export class PostgresConnector implements DestinationConnector {
 		return Number(result.rows[0].n);
 	}
 
-	/** Bulk write through COPY; upserts go through a staging table. One transaction with the checkpoint. */
+	/**
+	 * Bulk write through COPY; upserts go through a staging table unless none of their keys is stored
+	 * yet (a chunk's first load). One transaction with the checkpoint.
+	 */
 	async write(tableName: string, rows: Row[], options: WriteOptions): Promise<WriteResult> {
 		const table = await this.table(tableName);
 		const columns = table.columns.filter((c) => rows.some((r) => r[c.name] !== undefined));
@@ -291,7 +294,7 @@ export class PostgresConnector implements DestinationConnector {
 						}
 						if (block) yield block;
 					};
-					if (options.mode === 'insert') {
+					if (options.mode === 'insert' || (await noneStored(client, this.schema, table, key, rows))) {
 						await pipeline(
 							Readable.from(lines()),
 							client.query(copyFromStream(sql.copyFrom(this.schema, table.name, names))),
@@ -515,4 +518,24 @@ class PostgresStateStore implements StateStore {
 			);
 		});
 	}
+}
+
+/** Key types whose JSON form is the stored value's text exactly, so `= ANY` finds what would conflict. */
+const PROBED_KEY_TYPES = new Set(['int16', 'int32', 'int64', 'string', 'text', 'uuid']);
+
+/**
+ * True when no row with one of these keys is stored: the upsert is then a plain COPY. Checked in the
+ * write's transaction through the key's unique index; a row that lands meanwhile makes the COPY fail
+ * loudly on that index, never overwrite silently.
+ */
+async function noneStored(client: PoolClient, schema: string, table: TableSchema, key: string[], rows: Row[]) {
+	const column = key.length === 1 ? table.columns.find((c) => c.name === key[0]) : undefined;
+	if (!column || !PROBED_KEY_TYPES.has(column.logical)) return false;
+	const keys = rows.map((row) => row[column.name]);
+	if (keys.some((value) => typeof value !== 'string' && typeof value !== 'number')) return false;
+	const result = await client.query(
+		`SELECT EXISTS (SELECT 1 FROM ${sql.qualified(schema, table.name)} WHERE ${sql.q(column.name)} = ANY($1)) AS found`,
+		[keys],
+	);
+	return !result.rows[0].found;
 }

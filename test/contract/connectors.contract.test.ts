@@ -190,6 +190,16 @@ describe.each(targets)('$name connector', (target) => {
 			expect(await connector.count(bulkTable_.name)).toBe(1_000);
 			const read = await readAll(bulkTable_.name);
 			expect(read.every((r) => r.name === 'updated')).toBe(true);
+			// A batch where only some keys are stored (PostgreSQL COPYs directly only when none is).
+			const more = bulk(1_500).rows.slice(500);
+			await connector.write(
+				bulkTable_.name,
+				more.map((r) => ({ ...r, name: 'again' })),
+				{ mode: 'upsert' },
+			);
+			const after = await readAll(bulkTable_.name);
+			expect(after).toHaveLength(1_500);
+			expect(after.filter((r) => r.name === 'again')).toHaveLength(1_000);
 		});
 
 		it('refuses a duplicate key in insert mode with a typed constraint error', async () => {
