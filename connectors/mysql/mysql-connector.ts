@@ -122,11 +122,9 @@ export class MysqlConnector implements DestinationConnector {
 		const pages = keysetPages(range, table.primaryKey, options.batchSize, async (page, limit) => {
 			const { sql: text, values } = sql.selectPage(table, selected, this.keyParams(table, page), limit);
 			const raw = await this.run(() => this.query<RowDataPacket[]>(text, values), { table: tableName });
-			return raw.map((r) => {
-				const row: Row = {};
-				for (const c of selectedColumns) row[c.name] = fromMysql(r[c.name], c);
-				return row;
-			});
+			// Converted in place: a second object per row is garbage the n8n process collects at 1M rows.
+			for (const r of raw) for (const c of selectedColumns) r[c.name] = fromMysql(r[c.name], c);
+			return raw as Row[];
 		});
 		for await (const rows of pages) {
 			yield selected.length === columns.length ? rows : rows.map((r) => pickColumns(r, columns));

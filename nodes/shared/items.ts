@@ -1,11 +1,16 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { Row } from '../../core/schema';
 
-/** A row as an n8n item: binary values become base64 text (core/schema.ts), everything else is JSON already. */
+/**
+ * A row as an n8n item: binary values become base64 text (core/schema.ts), everything else is JSON
+ * already. The row is the item's json, changed in place: the reader hands it over and keeps no copy.
+ */
 export function rowToItem(row: Row, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = {};
-	for (const [key, value] of Object.entries(row)) json[key] = Buffer.isBuffer(value) ? value.toString('base64') : value;
-	return { json, pairedItem: { item: itemIndex } };
+	for (const key in row) {
+		const value = row[key];
+		if (Buffer.isBuffer(value)) row[key] = value.toString('base64');
+	}
+	return { json: row as IDataObject, pairedItem: { item: itemIndex } };
 }
 
 export function itemToRow(item: INodeExecutionData): Row {
