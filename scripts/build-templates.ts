@@ -350,6 +350,15 @@ function main(pair: Pair) {
 				// The rollback period: this run's snapshot stays restorable (workflows/rollback-*.json) for that many days.
 				{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 			),
+			// The last node answers the Webhook and the calling workflow: the migration report (JSON, its Markdown inside).
+			node(
+				'Answer with Report',
+				'n8n-nodes-base.set',
+				3.4,
+				[2880, 400],
+				{ mode: 'raw', jsonOutput: "={{ JSON.stringify($('Migration Report').first().json) }}", options: {} },
+				{ executeOnce: true },
+			),
 		],
 		connections: {
 			'Manual Trigger': link('Settings'),
@@ -388,6 +397,7 @@ function main(pair: Pair) {
 				],
 			},
 			'Migration Report': link('Discard Old Snapshots'),
+			'Discard Old Snapshots': link('Answer with Report'),
 			'Restore After Validation': link('Validation Rollback Report'),
 			'Validation Rollback Report': link('Validation Failed'),
 		},

@@ -6,6 +6,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_NAME=services
+# shellcheck source=lib/install-cache.sh
+source "$ROOT/scripts/lib/install-cache.sh"
 CACHE="${DM_CACHE_DIR:-$HOME/.cache/n8n-nodes-data-migration}"
 RUN="$CACHE/run"
 mkdir -p "$RUN"
@@ -16,10 +19,8 @@ MONGO_HOST="${MONGO_HOST:-127.0.0.1}"; MONGO_PORT="${MONGO_PORT:-27017}"
 S3_HOST="${S3_HOST:-127.0.0.1}"; S3_PORT="${S3_PORT:-9000}"
 S3_ACCESS_KEY="${S3_ACCESS_KEY:-minioadmin}"; S3_SECRET_KEY="${S3_SECRET_KEY:-minioadmin}"
 FERRETDB_VERSION="v1.24.2"
-FERRETDB_BUILD="2" # bump when scripts/ferretdb/main.go changes
 FERRETDB_PGDATABASE="${FERRETDB_PGDATABASE:-ferretdb}"
 
-log() { printf '[services] %s\n' "$*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 wait_port() { # host port name seconds
 	local i
@@ -77,39 +78,77 @@ go_bin() { # ensures Go is on PATH
 	command -v go >/dev/null || { log "installing Go (Debian package golang)"; apt_install golang; }
 }
 
+free_port() { node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"; }
+
+# Starts BIN ARGS… on a spare port (the word PORT in ARGS), checks that it listens, and stops it.
+starts_and_listens() {
+	local port; port="$(free_port)"
+	local args=("${@//PORT/$port}")
+	"${args[@]}" &
+	local pid=$! ok=1 i
+	for ((i = 0; i < 120; i++)); do
+		if port_open 127.0.0.1 "$port"; then ok=0; break; fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.25
+	done
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+	[ "$ok" = 0 ] && echo "listened on port $port" || echo "did not listen on port $port"
+	return "$ok"
+}
+
+ferretdb_install() {
+	go_bin
+	log "building FerretDB $FERRETDB_VERSION (embedded, see scripts/ferretdb/main.go; a minute or two once)"
+	local build="$1/build"
+	mkdir -p "$build"
+	cp "$ROOT/scripts/ferretdb/main.go" "$ROOT/scripts/ferretdb/go.mod" "$ROOT/scripts/ferretdb/go.sum" "$build/"
+	(cd "$build" && go build -o "$1/ferretdb-server" .) && rm -rf "$build"
+}
+# The binary starts and takes connections (SQLite backend in a scratch folder: no PostgreSQL needed).
+ferretdb_verify() {
+	local data; data="$(mktemp -d)"
+	starts_and_listens "$1/ferretdb-server" --listen 127.0.0.1:PORT --dir "$data"
+	local rc=$?
+	rm -rf "$data"
+	return "$rc"
+}
+
 ferretdb_up() {
 	if port_open "$MONGO_HOST" "$MONGO_PORT"; then return; fi
-	local bin="$CACHE/bin/ferretdb-server-$FERRETDB_VERSION-$FERRETDB_BUILD"
-	if [ ! -x "$bin" ]; then
-		go_bin
-		log "building FerretDB $FERRETDB_VERSION (embedded, see scripts/ferretdb/main.go)"
-		local build="$CACHE/ferretdb-build"
-		rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
-		cp "$ROOT/scripts/ferretdb/main.go" "$ROOT/scripts/ferretdb/go.mod" "$ROOT/scripts/ferretdb/go.sum" "$build/"
-		(cd "$build" && go build -o "$bin" .)
-	fi
+	local dir="$CACHE/ferretdb-$FERRETDB_VERSION"
+	local sources; sources="$(cat "$ROOT"/scripts/ferretdb/{main.go,go.mod,go.sum} | sha256sum | cut -c1-16)"
+	cached_install "FerretDB $FERRETDB_VERSION" "$dir" "$(install_fingerprint "$FERRETDB_VERSION" "$sources" -- ferretdb_install ferretdb_verify starts_and_listens)" ferretdb_install ferretdb_verify
 	# FerretDB stores its data in PostgreSQL (its primary backend; the SQLite one stalls under concurrent clients).
 	PGDATABASE="$FERRETDB_PGDATABASE" ensure_pg_database
 	log "starting FerretDB on $MONGO_HOST:$MONGO_PORT (data in PostgreSQL database $FERRETDB_PGDATABASE)"
-	nohup "$bin" --listen "$MONGO_HOST:$MONGO_PORT" \
+	nohup "$dir/ferretdb-server" --listen "$MONGO_HOST:$MONGO_PORT" \
 		--postgresql-url "postgres://$PGUSER@$PGHOST:$PGPORT/$FERRETDB_PGDATABASE" >"$RUN/ferretdb.log" 2>&1 &
 	echo $! >"$RUN/ferretdb.pid"
 	wait_port "$MONGO_HOST" "$MONGO_PORT" ferretdb 60
 }
 
+minio_install() {
+	go_bin
+	log "installing MinIO from the Go module proxy (about 3 minutes once)"
+	GOBIN="$1" go install github.com/minio/minio@latest
+}
+minio_verify() {
+	"$1/minio" --version | grep -q 'minio version' || return 1
+	local data; data="$(mktemp -d)"
+	MINIO_ROOT_USER=verify MINIO_ROOT_PASSWORD=verify-secret MINIO_BROWSER=off starts_and_listens "$1/minio" server "$data" --address 127.0.0.1:PORT --quiet
+	local rc=$?
+	rm -rf "$data"
+	return "$rc"
+}
+
 minio_up() {
 	if port_open "$S3_HOST" "$S3_PORT"; then return; fi
-	local bin="$CACHE/bin/minio"
-	if [ ! -x "$bin" ]; then
-		go_bin
-		log "installing MinIO from the Go module proxy (takes a few minutes once)"
-		mkdir -p "$CACHE/bin"
-		GOBIN="$CACHE/bin" go install github.com/minio/minio@latest
-	fi
+	local dir="$CACHE/minio"
+	cached_install MinIO "$dir" "$(install_fingerprint minio@latest -- minio_install minio_verify starts_and_listens)" minio_install minio_verify
 	log "starting MinIO on $S3_HOST:$S3_PORT"
 	mkdir -p "$CACHE/minio-data"
 	MINIO_ROOT_USER="$S3_ACCESS_KEY" MINIO_ROOT_PASSWORD="$S3_SECRET_KEY" MINIO_BROWSER=off \
-		nohup "$bin" server "$CACHE/minio-data" --address "$S3_HOST:$S3_PORT" --quiet >"$RUN/minio.log" 2>&1 &
+		nohup "$dir/minio" server "$CACHE/minio-data" --address "$S3_HOST:$S3_PORT" --quiet >"$RUN/minio.log" 2>&1 &
 	echo $! >"$RUN/minio.pid"
 	wait_port "$S3_HOST" "$S3_PORT" minio 120
 }

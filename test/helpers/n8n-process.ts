@@ -5,13 +5,23 @@
  * scripts/n8n-install.sh; the line (1 or 2) comes from N8N_LINE.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+	importN8nJson,
+	installN8n,
+	installPackage,
+	n8nEnv,
+	packPackage,
+	runN8nCli,
+	waitForN8n,
+	type CliResult,
+} from '../../scripts/lib/n8n';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '../..');
+export type { CliResult };
 
 export interface N8nInstance {
 	line: string;
@@ -21,82 +31,25 @@ export interface N8nInstance {
 	env: NodeJS.ProcessEnv;
 }
 
-export interface CliResult {
-	code: number;
-	stdout: string;
-	stderr: string;
-}
-
 /** Installs (once) the n8n line, packs this package and installs the tarball into a fresh user folder. */
 export async function prepareN8n(line = process.env.N8N_LINE ?? '1'): Promise<N8nInstance> {
-	const { stdout: dir } = await run('bash', [join(ROOT, 'scripts/n8n-install.sh'), line], {
-		cwd: ROOT,
-		maxBuffer: 1 << 24,
-	});
-	const installDir = dir.trim().split('\n').at(-1)!;
-	const node = readFileSync(join(installDir, '.node'), 'utf8').trim();
-	// What a user installs is the built package, built from this checkout's sources.
-	await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 1 << 24 });
-	const packDir = mkdtempSync(join(tmpdir(), 'dm-pack-'));
-	const { stdout: packed } = await run('npm', ['pack', '--pack-destination', packDir], {
-		cwd: ROOT,
-		maxBuffer: 1 << 24,
-	});
-	const tarball = join(packDir, packed.trim().split('\n').at(-1)!);
+	const install = await installN8n(line);
+	const tarball = await packPackage();
 	const userFolder = mkdtempSync(join(tmpdir(), 'dm-n8n-'));
-	const nodesDir = join(userFolder, '.n8n/nodes');
-	mkdirSync(nodesDir, { recursive: true });
-	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-	const path = `${dirname(node)}:${process.env.PATH}`;
-	await run('npm', ['install', tarball, '--install-links', '--legacy-peer-deps', '--no-audit', '--no-fund'], {
-		cwd: nodesDir,
-		env: { ...process.env, PATH: path },
-		maxBuffer: 1 << 24,
-	});
-	// Not jest's environment: n8n keeps its database in memory when NODE_ENV is "test".
-	const { NODE_ENV: _test, JEST_WORKER_ID: _worker, ...inherited } = process.env;
-	const env: NodeJS.ProcessEnv = {
-		...inherited,
-		NODE_ENV: 'production',
-		PATH: path,
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: 'dm-e2e-encryption-key',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_RUNNERS_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		DB_SQLITE_POOL_SIZE: '2',
-		EXECUTIONS_MODE: 'regular',
-		// n8n 2.x resolves a published sub-workflow through a publication outbox that only a running
-		// instance processes; `n8n execute` has none, so it reads the published version directly.
-		...(line === '2' ? { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } : {}),
-	};
-	return { line, userFolder, node, bin: join(installDir, 'node_modules/n8n/bin/n8n'), env };
+	await installPackage(install, userFolder, tarball);
+	const env = n8nEnv(install, userFolder, 'dm-e2e-encryption-key');
+	return { line, userFolder, node: install.node, bin: install.bin, env };
 }
+
+const asInstall = (n8n: N8nInstance) => ({ line: n8n.line, dir: '', node: n8n.node, bin: n8n.bin });
 
 /** Runs an n8n CLI command to its end. */
 export function n8nCli(n8n: N8nInstance, args: string[], timeoutMs = 300_000): Promise<CliResult> {
-	return new Promise((resolve) => {
-		const child = spawn(n8n.node, [n8n.bin, ...args], { env: n8n.env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		child.on('exit', (code) => {
-			clearTimeout(timer);
-			resolve({ code: code ?? -1, stdout, stderr });
-		});
-	});
+	return runN8nCli(asInstall(n8n), n8n.env, args, timeoutMs);
 }
 
-export async function importJson(n8n: N8nInstance, kind: 'workflow' | 'credentials', json: unknown): Promise<void> {
-	const file = join(n8n.userFolder, `import-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-	writeFileSync(file, JSON.stringify(json));
-	const result = await n8nCli(n8n, [`import:${kind}`, `--input=${file}`]);
-	if (result.code !== 0) throw new Error(`n8n import:${kind} failed: ${result.stdout}\n${result.stderr}`);
+export function importJson(n8n: N8nInstance, kind: 'workflow' | 'credentials', json: unknown): Promise<void> {
+	return importN8nJson(asInstall(n8n), n8n.env, n8n.userFolder, kind, json);
 }
 
 export interface Started {
@@ -127,16 +80,16 @@ export async function startN8n(n8n: N8nInstance, port: number): Promise<Started>
 			/* exited */
 		}
 	}, 500);
-	const deadline = Date.now() + 180_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited: ${output.slice(-3000)}`);
-		const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-			(r) => r.ok,
-			() => false,
+	try {
+		await waitForN8n(
+			port,
+			() => output,
+			() => child.exitCode !== null,
 		);
-		if (up && /Editor is now accessible/.test(output)) break;
-		if (Date.now() > deadline) throw new Error(`n8n start did not answer in time: ${output.slice(-3000)}`);
-		await new Promise((r) => setTimeout(r, 500));
+	} catch (error) {
+		clearInterval(sampler);
+		child.kill('SIGKILL');
+		throw error;
 	}
 	return {
 		process: child,

@@ -276,6 +276,8 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 
 		// The report: the sections of a migration report, and the verdict.
 		const [report] = result.output('Migration Report') as Array<IDataObject & { markdown: string }>;
+		// The last node answers the Webhook (and a calling workflow) with that report.
+		expect(result.output('Answer with Report')).toEqual([report]);
 		expect(report).toMatchObject({ migration, status: 'SUCCESS', records: { planned: c.rows, migrated: c.rows, rejected: 0 }, cutover: { ready: true } });
 		for (const section of ['# Migration Report: ', '## Summary', '**Date:**', '**Duration:**', '**Records:**', '**Size:**', '**Average speed:**', '**Status:** SUCCESS', '## Errors', '## Validation Results', '| ' + c.table + ' | rows | PASS |', '## Schema Mapping', '**Objects:** 1', '**Fields mapped:**', '**Transformations:** 0', '**Indexes created:**', '## Duration per Phase', '| Load Chunk |', '| Snapshot |', '**Ready for production cutover: YES**'])
 			expect(report.markdown).toContain(section);

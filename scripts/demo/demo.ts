@@ -1,0 +1,148 @@
+/**
+ * `npm run demo`: the product as a user runs it. The pinned n8n (installed once, checked every
+ * time), this package packed and installed into it, the MySQL → PostgreSQL templates imported;
+ * a generated MariaDB table migrated by the template's Webhook in that n8n, its progress on one
+ * updating line, then the migration report the template answers with. n8n keeps running so the
+ * executed workflow can be opened in the editor.
+ *   npm run demo                 seed afresh and migrate
+ *   npm run demo -- --resume     migrate the last run again (every chunk is already done: all skipped)
+ *   npm run demo -- --stop       stop the demo's n8n
+ * Environment: DEMO_ROWS (50000), DEMO_PORT (5678), and the services' PG… and MYSQL_… variables.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
+import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
+import { auditLog, runProgress, type Progress } from '../../core/progress';
+import { ROOT, type N8nInstall } from '../lib/n8n';
+import { DemoN8n, OWNER } from './demo-n8n';
+import { DEMO_TABLE, seedDemoTable } from './seed';
+
+const env = process.env;
+const CACHE = env.DM_CACHE_DIR ?? join(homedir(), '.cache/n8n-nodes-data-migration');
+const ROWS = Number(env.DEMO_ROWS ?? 50_000);
+const PORT = Number(env.DEMO_PORT ?? 5678);
+const WORKFLOW_ID = 'dmMysqlToPgMain1';
+
+const mysqlSettings = {
+	host: env.MYSQL_HOST ?? '127.0.0.1',
+	port: Number(env.MYSQL_PORT ?? 3306),
+	database: env.MYSQL_DATABASE ?? 'test',
+	user: env.MYSQL_USER ?? 'root',
+	password: env.MYSQL_PASSWORD ?? '',
+};
+const postgresSettings = {
+	host: env.PGHOST ?? '127.0.0.1',
+	port: Number(env.PGPORT ?? 5432),
+	database: env.PGDATABASE ?? 'test',
+	user: env.PGUSER ?? 'postgres',
+	password: env.PGPASSWORD ?? '',
+	schema: 'public',
+};
+// The credentials the templates reference, set as a user sets them in n8n.
+const CREDENTIALS = [
+	{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: mysqlSettings },
+	{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: postgresSettings },
+];
+
+const tty = process.stderr.isTTY;
+const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+
+/** The n8n line the templates are tested on, installed once by scripts/n8n-install.sh (its log on the terminal). */
+function installN8n(): Promise<N8nInstall> {
+	return new Promise((resolve, reject) => {
+		const child = spawn('bash', [join(ROOT, 'scripts/n8n-install.sh'), '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		child.on('exit', (code) => {
+			if (code !== 0) return reject(new Error(`scripts/n8n-install.sh 1 failed (exit ${code})`));
+			const dir = out.trim().split('\n').at(-1)!;
+			const node = readFileSync(join(dir, '.node'), 'utf8').trim();
+			resolve({ line: '1', dir, node, bin: join(dir, 'node_modules/n8n/bin/n8n') });
+		});
+	});
+}
+
+function progressLine(p: Progress, lastStep: string): string {
+	const rows = `${p.rowsDone.toLocaleString('en')}/${(p.rowsTotal ?? 0).toLocaleString('en')} rows`;
+	const speed = p.rowsPerSecond ? ` · ${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s` : '';
+	return `Migrating in n8n: chunk ${p.chunksDone}/${p.chunksTotal} · ${rows}${speed} · step: ${lastStep}`;
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	const unknown = args.filter((a) => !['--stop', '--resume'].includes(a));
+	if (unknown.length) throw new Error(`unknown option ${unknown.join(' ')} (use --resume or --stop)`);
+
+	const install = await installN8n();
+	const n8n = new DemoN8n(install, CACHE, PORT);
+	if (args.includes('--stop')) {
+		say((await n8n.stop()) ? 'Stopped the demo n8n.' : 'The demo n8n is not running.');
+		return;
+	}
+	say('Building and packing the package…');
+	await n8n.setUp(CREDENTIALS, say);
+	if (!(await n8n.running())) {
+		say(`Starting ${install.dir.split('/').at(-1)} on ${n8n.url}…`);
+		await n8n.start();
+	} else say(`Reusing the demo n8n running on ${n8n.url}`);
+
+	const mysql = createMysqlConnector(mysqlSettings);
+	const postgres = createPostgresConnector(postgresSettings);
+	try {
+		const resume = args.includes('--resume');
+		const run = resume ? n8n.state().lastRun : `demo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+		if (!run) throw new Error('no earlier demo run to resume: run `npm run demo` first');
+		if (!resume) {
+			say(`Seeding MariaDB ${DEMO_TABLE} with ${ROWS.toLocaleString('en')} rows…`);
+			await seedDemoTable(mysql, postgres, ROWS);
+			n8n.save({ lastRun: run });
+		}
+		say(`POST ${n8n.url}/webhook/data-migration/mysql-to-postgres  (run "${run}")`);
+		const answer = fetch(`${n8n.url}/webhook/data-migration/mysql-to-postgres`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ migration: run, tables: [DEMO_TABLE], rowsPerChunk: 10_000, batchSize: 2_000 }),
+		}).then(async (r) => ({ status: r.status, body: await r.text() }));
+		let settled = false;
+		void answer.finally(() => (settled = true));
+		let shown = '';
+		while (!settled) {
+			const progress = await runProgress(postgres, run).catch(() => null);
+			if (progress?.startedAt) {
+				const steps = await auditLog(postgres, run);
+				const line = progressLine(progress, steps.at(-1)?.step ?? 'starting');
+				// On a terminal one line updates in place; in a log, a line per change.
+				if (tty) process.stderr.write(`\r\x1b[K${line}`);
+				else if (line !== shown) process.stderr.write(`${line}\n`);
+				shown = line;
+			}
+			await Promise.race([answer, new Promise((r) => setTimeout(r, 400))]);
+		}
+		if (tty) process.stderr.write('\r\x1b[K');
+		const { status, body } = await answer;
+		let report: { status?: string; markdown?: string } = {};
+		try {
+			report = JSON.parse(body);
+		} catch {
+			/* not JSON: shown as it is below */
+		}
+		if (status === 200 && report.markdown) console.log(report.markdown);
+		else console.log(`The webhook answered HTTP ${status}: ${body}`);
+		say('');
+		say(`n8n keeps running: ${n8n.url}  (log in as ${OWNER.email} / ${OWNER.password})`);
+		say(`This run's execution: ${n8n.url}/workflow/${WORKFLOW_ID}/executions`);
+		say('Stop it with: npm run demo -- --stop    Run it again without reseeding: npm run demo -- --resume');
+		if (status !== 200 || report.status !== 'SUCCESS') process.exitCode = 1;
+	} finally {
+		await Promise.all([mysql.close(), postgres.close()]);
+	}
+}
+
+main().catch((error) => {
+	if (tty) process.stderr.write('\n');
+	console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+});
