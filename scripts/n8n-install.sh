@@ -6,7 +6,9 @@
 # tests (the n8n CLI) and `npm run demo`.
 #   bash scripts/n8n-install.sh 1    → n8n 1.123.81 on the machine's Node 20
 #   bash scripts/n8n-install.sh 2    → n8n 2.41.1 on Node 24 (npm's node@24, also cached)
+#   bash scripts/n8n-install.sh --check 1   only checks: exits 1 when the install is missing or broken
 set -euo pipefail
+if [ "${1:-}" = --check ]; then export INSTALL_CHECK_ONLY=1; shift; fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LOG_NAME=n8n-install
 # shellcheck source=lib/install-cache.sh
@@ -50,7 +52,7 @@ NODE_DIR="$(dirname "$NODE")"
 
 n8n_install() {
 	local dir="$1"
-	log "installing n8n $VERSION into $dir (first time only: about 5 minutes, native modules are compiled)"
+	log "n8n $VERSION: npm install, then sqlite3 and isolated-vm compiled (first time only: about 3 minutes)"
 	# n8n's own dependency tree needs these pins to install and start on this Node line.
 	cat >"$dir/package.json" <<JSON
 {

@@ -113,11 +113,16 @@ ferretdb_verify() {
 	return "$rc"
 }
 
+FERRETDB_DIR="$CACHE/ferretdb-$FERRETDB_VERSION"
+ferretdb_ensure() {
+	local sources; sources="$(cat "$ROOT"/scripts/ferretdb/{main.go,go.mod,go.sum} | sha256sum | cut -c1-16)"
+	cached_install "FerretDB $FERRETDB_VERSION" "$FERRETDB_DIR" "$(install_fingerprint "$FERRETDB_VERSION" "$sources" -- ferretdb_install ferretdb_verify starts_and_listens)" ferretdb_install ferretdb_verify
+}
+
 ferretdb_up() {
 	if port_open "$MONGO_HOST" "$MONGO_PORT"; then return; fi
-	local dir="$CACHE/ferretdb-$FERRETDB_VERSION"
-	local sources; sources="$(cat "$ROOT"/scripts/ferretdb/{main.go,go.mod,go.sum} | sha256sum | cut -c1-16)"
-	cached_install "FerretDB $FERRETDB_VERSION" "$dir" "$(install_fingerprint "$FERRETDB_VERSION" "$sources" -- ferretdb_install ferretdb_verify starts_and_listens)" ferretdb_install ferretdb_verify
+	ferretdb_ensure
+	local dir="$FERRETDB_DIR"
 	# FerretDB stores its data in PostgreSQL (its primary backend; the SQLite one stalls under concurrent clients).
 	PGDATABASE="$FERRETDB_PGDATABASE" ensure_pg_database
 	log "starting FerretDB on $MONGO_HOST:$MONGO_PORT (data in PostgreSQL database $FERRETDB_PGDATABASE)"
@@ -141,10 +146,15 @@ minio_verify() {
 	return "$rc"
 }
 
+MINIO_DIR="$CACHE/minio"
+minio_ensure() {
+	cached_install MinIO "$MINIO_DIR" "$(install_fingerprint minio@latest -- minio_install minio_verify starts_and_listens)" minio_install minio_verify
+}
+
 minio_up() {
 	if port_open "$S3_HOST" "$S3_PORT"; then return; fi
-	local dir="$CACHE/minio"
-	cached_install MinIO "$dir" "$(install_fingerprint minio@latest -- minio_install minio_verify starts_and_listens)" minio_install minio_verify
+	minio_ensure
+	local dir="$MINIO_DIR"
 	log "starting MinIO on $S3_HOST:$S3_PORT"
 	mkdir -p "$CACHE/minio-data"
 	MINIO_ROOT_USER="$S3_ACCESS_KEY" MINIO_ROOT_PASSWORD="$S3_SECRET_KEY" MINIO_BROWSER=off \
@@ -174,6 +184,11 @@ up)
 	done
 	log "up: $wanted"
 	;;
+check)
+	# Checks (and reinstalls where broken) the cached builds, whether or not their servers run now.
+	ferretdb_ensure && log "FerretDB $FERRETDB_VERSION: $(tail -1 "$FERRETDB_DIR.check.log")"
+	minio_ensure && log "MinIO: $(tail -1 "$MINIO_DIR.check.log")"
+	;;
 down)
 	stop_pid ferretdb
 	stop_pid minio
@@ -187,7 +202,7 @@ status)
 	status_line minio "$S3_HOST" "$S3_PORT"
 	;;
 *)
-	echo "usage: $0 up [service…]|down|status" >&2
+	echo "usage: $0 up [service…]|check|down|status" >&2
 	exit 2
 	;;
 esac

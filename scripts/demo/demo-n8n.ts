@@ -34,17 +34,15 @@ interface DemoState {
 }
 
 export class DemoN8n {
-	readonly userFolder: string;
 	private readonly stateFile: string;
 	private readonly logFile: string;
 	private readonly env: NodeJS.ProcessEnv;
 
 	constructor(
 		private readonly install: N8nInstall,
-		cacheDir: string,
+		readonly userFolder: string,
 		readonly port: number,
 	) {
-		this.userFolder = join(cacheDir, 'demo-n8n');
 		mkdirSync(this.userFolder, { recursive: true });
 		this.stateFile = join(this.userFolder, 'demo.json');
 		this.logFile = join(this.userFolder, 'n8n.log');
@@ -96,7 +94,8 @@ export class DemoN8n {
 			await importN8nJson(this.install, this.env, this.userFolder, 'workflow', JSON.parse(json));
 		for (const id of ACTIVE) {
 			const result = await runN8nCli(this.install, this.env, ['update:workflow', `--id=${id}`, '--active=true']);
-			if (result.code !== 0) throw new Error(`n8n could not activate workflow ${id}: ${result.stderr || result.stdout}`);
+			if (result.code !== 0)
+				throw new Error(`n8n could not activate workflow ${id}: ${result.stderr || result.stdout}`);
 		}
 		this.save({ setupHash });
 	}
@@ -135,19 +134,26 @@ export class DemoN8n {
 		}
 	}
 
-	async stop(): Promise<boolean> {
-		const { pid } = this.state();
-		if (!pid || !alive(pid)) return false;
-		process.kill(pid, 'SIGTERM');
-		for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 200));
-		if (alive(pid)) process.kill(pid, 'SIGKILL');
-		this.save({ pid: undefined });
-		return true;
+	stop(): Promise<boolean> {
+		return stopDemoN8n(this.userFolder);
 	}
 
 	logTail(): string {
 		return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-3000) : '';
 	}
+}
+
+/** Stops the demo's n8n (SIGTERM, then SIGKILL after 20 s); false when it was not running. Needs no n8n install. */
+export async function stopDemoN8n(userFolder: string): Promise<boolean> {
+	const stateFile = join(userFolder, 'demo.json');
+	if (!existsSync(stateFile)) return false;
+	const state = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState;
+	if (!state.pid || !alive(state.pid)) return false;
+	process.kill(state.pid, 'SIGTERM');
+	for (let i = 0; i < 100 && alive(state.pid); i++) await new Promise((r) => setTimeout(r, 200));
+	if (alive(state.pid)) process.kill(state.pid, 'SIGKILL');
+	writeFileSync(stateFile, JSON.stringify({ ...state, pid: undefined }, null, 2));
+	return true;
 }
 
 function alive(pid: number): boolean {

@@ -7,7 +7,7 @@
  *   npm run demo                 seed afresh and migrate
  *   npm run demo -- --resume     migrate the last run again (every chunk is already done: all skipped)
  *   npm run demo -- --stop       stop the demo's n8n
- * Environment: DEMO_ROWS (50000), DEMO_PORT (5678), and the services' PG… and MYSQL_… variables.
+ * Environment: DEMO_ROWS (50000), DEMO_PORT (5678), DEMO_N8N_FOLDER (the demo n8n's user folder), and the services' PG… and MYSQL_… variables.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { auditLog, runProgress, type Progress } from '../../core/progress';
 import { ROOT, type N8nInstall } from '../lib/n8n';
-import { DemoN8n, OWNER } from './demo-n8n';
+import { DemoN8n, OWNER, stopDemoN8n } from './demo-n8n';
 import { DEMO_TABLE, seedDemoTable } from './seed';
 
 const env = process.env;
@@ -76,16 +76,16 @@ async function main(): Promise<void> {
 	const unknown = args.filter((a) => !['--stop', '--resume'].includes(a));
 	if (unknown.length) throw new Error(`unknown option ${unknown.join(' ')} (use --resume or --stop)`);
 
-	const install = await installN8n();
-	const n8n = new DemoN8n(install, CACHE, PORT);
+	const folder = env.DEMO_N8N_FOLDER ?? join(CACHE, 'demo-n8n');
 	if (args.includes('--stop')) {
-		say((await n8n.stop()) ? 'Stopped the demo n8n.' : 'The demo n8n is not running.');
+		say((await stopDemoN8n(folder)) ? 'Stopped the demo n8n.' : 'The demo n8n is not running.');
 		return;
 	}
+	const n8n = new DemoN8n(await installN8n(), folder, PORT);
 	say('Building and packing the package…');
 	await n8n.setUp(CREDENTIALS, say);
 	if (!(await n8n.running())) {
-		say(`Starting ${install.dir.split('/').at(-1)} on ${n8n.url}…`);
+		say(`Starting n8n on ${n8n.url}…`);
 		await n8n.start();
 	} else say(`Reusing the demo n8n running on ${n8n.url}`);
 

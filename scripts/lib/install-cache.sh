@@ -9,6 +9,7 @@
 # be cheap. Anything else reinstalls from scratch: INSTALL_FN DIR, then VERIFY_FN DIR again, and
 # only then is the marker written. A failed check after an install is an error, never a warning.
 # One lock per DIR, so parallel test workers neither race an install nor check a half-made one.
+# With INSTALL_CHECK_ONLY=1 nothing is installed: a missing or failing install is an error.
 
 log() { printf '[%s] %s\n' "${LOG_NAME:-install}" "$*" >&2; }
 
@@ -33,10 +34,17 @@ cached_install() {
 			exec {lock}>&-
 			return 0
 		fi
-		log "$name in $dir failed its check (see $dir.check.log); reinstalling"
+		log "$name in $dir failed its check (see $dir.check.log)"
 	elif [ -e "$dir" ]; then
-		log "$name in $dir is incomplete or from another install script; reinstalling"
+		log "$name in $dir is incomplete or from another install script"
+	else
+		log "$name is not installed in $dir"
 	fi
+	if [ "${INSTALL_CHECK_ONLY:-0}" = 1 ]; then
+		exec {lock}>&-
+		return 1
+	fi
+	log "installing $name into $dir"
 	rm -rf "$dir" && mkdir -p "$dir"
 	if ! "$install" "$dir"; then
 		log "installing $name failed"
