@@ -85,6 +85,31 @@ export const node = (
 	parameters,
 	...extra,
 });
+/**
+ * The credential every template webhook checks (n8n's Header Auth): a caller without its header
+ * and value gets 403 and starts nothing. The user sets it once; see the README's Security section.
+ */
+export const WEBHOOK_KEY = { httpHeaderAuth: { id: 'dmWebhookKey0001', name: 'Data migration webhook key' } };
+
+/** A Webhook trigger that only answers callers with the webhook key. */
+export const webhook = (
+	name: string,
+	position: [number, number],
+	parameters: { httpMethod: string; path: string; responseMode: string; options: object },
+	extra: { webhookId: string },
+) =>
+	node(
+		name,
+		'n8n-nodes-base.webhook',
+		2,
+		position,
+		{ authentication: 'headerAuth', ...parameters },
+		{
+			...extra,
+			credentials: WEBHOOK_KEY,
+		},
+	);
+
 export const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 
 function main(pair: Pair) {
@@ -96,10 +121,8 @@ function main(pair: Pair) {
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 		nodes: [
 			node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-			node(
+			webhook(
 				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
 				[0, 200],
 				{ httpMethod: 'POST', path: `data-migration/${pair.slug}`, responseMode: 'lastNode', options: {} },
 				{ webhookId: `${pair.mainId}-hook` },
@@ -469,10 +492,8 @@ function rollback() {
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 		nodes: [
 			node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-			node(
+			webhook(
 				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
 				[0, 200],
 				{ httpMethod: 'POST', path: 'data-migration/rollback', responseMode: 'lastNode', options: {} },
 				{ webhookId: 'dmRollbackRun001-hook' },
@@ -523,10 +544,8 @@ function status() {
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveManualExecutions: false },
 		nodes: [
 			node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-			node(
+			webhook(
 				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
 				[0, 200],
 				{ httpMethod: 'GET', path: 'data-migration/status', responseMode: 'lastNode', options: {} },
 				{ webhookId: 'dmStatusOfRun001-hook' },

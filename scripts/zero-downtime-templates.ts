@@ -4,7 +4,7 @@
  * (one table: lease → read changes → load → key-set deletes → commit, looping while more), and the
  * dual-write workflow (old database first, new one second, failures queued for replay).
  */
-import { credential, link, node, type Pair } from './build-templates';
+import { credential, link, node, webhook, type Pair } from './build-templates';
 
 const IS = 'n8n-nodes-data-migration.incrementalSync';
 const TRIGGER = 'When Executed by Another Workflow';
@@ -49,10 +49,8 @@ function zeroDowntime(pair: Pair) {
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 		nodes: [
 			node('Start Backfill', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-			node(
+			webhook(
 				'Backfill Webhook',
-				'n8n-nodes-base.webhook',
-				2,
 				[0, 200],
 				{
 					httpMethod: 'POST',
@@ -119,10 +117,8 @@ function zeroDowntime(pair: Pair) {
 			node('Every Minute', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 500], {
 				rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] },
 			}),
-			node(
+			webhook(
 				'Sync Webhook',
-				'n8n-nodes-base.webhook',
-				2,
 				[0, 700],
 				{
 					httpMethod: 'POST',
@@ -372,10 +368,8 @@ function dualWrite(pair: Pair) {
 		active: false,
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveDataErrorExecution: 'all' },
 		nodes: [
-			node(
+			webhook(
 				'Write Request',
-				'n8n-nodes-base.webhook',
-				2,
 				[0, 0],
 				{
 					httpMethod: 'POST',

@@ -31,6 +31,8 @@ interface DemoState {
 	setupHash?: string;
 	owner?: boolean;
 	lastRun?: string;
+	/** The value of this demo's webhook key (Header Auth), made once. */
+	webhookKey?: string;
 }
 
 export class DemoN8n {

@@ -10,6 +10,7 @@
  * Environment: DEMO_ROWS (50000), DEMO_PORT (5678), DEMO_N8N_FOLDER (the demo n8n's user folder), and the services' PG… and MYSQL_… variables.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -41,10 +42,17 @@ const postgresSettings = {
 	password: env.PGPASSWORD ?? '',
 	schema: 'public',
 };
-// The credentials the templates reference, set as a user sets them in n8n.
-const CREDENTIALS = [
+const KEY_HEADER = 'X-Migration-Key';
+// The credentials the templates reference, set as a user sets them in n8n; the webhook key is the demo folder's own.
+const credentials = (webhookKey: string) => [
 	{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: mysqlSettings },
 	{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: postgresSettings },
+	{
+		id: 'dmWebhookKey0001',
+		name: 'Data migration webhook key',
+		type: 'httpHeaderAuth',
+		data: { name: KEY_HEADER, value: webhookKey },
+	},
 ];
 
 const tty = process.stderr.isTTY;
@@ -83,7 +91,9 @@ async function main(): Promise<void> {
 	}
 	const n8n = new DemoN8n(await installN8n(), folder, PORT);
 	say('Building and packing the package…');
-	await n8n.setUp(CREDENTIALS, say);
+	const webhookKey = n8n.state().webhookKey ?? randomBytes(18).toString('base64url');
+	n8n.save({ webhookKey });
+	await n8n.setUp(credentials(webhookKey), say);
 	if (!(await n8n.running())) {
 		say(`Starting n8n on ${n8n.url}…`);
 		await n8n.start();
@@ -100,11 +110,12 @@ async function main(): Promise<void> {
 			await seedDemoTable(mysql, postgres, ROWS);
 			n8n.save({ lastRun: run });
 		}
-		say(`POST ${n8n.url}/webhook/data-migration/mysql-to-postgres  (run "${run}")`);
+		const request = { migration: run, tables: [DEMO_TABLE], rowsPerChunk: 10_000, batchSize: 2_000 };
+		say(`POST ${n8n.url}/webhook/data-migration/mysql-to-postgres  (run "${run}", with the webhook key)`);
 		const answer = fetch(`${n8n.url}/webhook/data-migration/mysql-to-postgres`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ migration: run, tables: [DEMO_TABLE], rowsPerChunk: 10_000, batchSize: 2_000 }),
+			headers: { 'content-type': 'application/json', [KEY_HEADER]: webhookKey },
+			body: JSON.stringify(request),
 		}).then(async (r) => ({ status: r.status, body: await r.text() }));
 		let settled = false;
 		void answer.finally(() => (settled = true));
@@ -134,6 +145,9 @@ async function main(): Promise<void> {
 		say('');
 		say(`n8n keeps running: ${n8n.url}  (log in as ${OWNER.email} / ${OWNER.password})`);
 		say(`This run's execution: ${n8n.url}/workflow/${WORKFLOW_ID}/executions`);
+		say(
+			`The same call by hand: curl -X POST ${n8n.url}/webhook/data-migration/mysql-to-postgres -H '${KEY_HEADER}: ${webhookKey}' -H 'content-type: application/json' -d '${JSON.stringify({ ...request, migration: `${run}-again` })}'`,
+		);
 		say('Stop it with: npm run demo -- --stop    Run it again without reseeding: npm run demo -- --resume');
 		if (status !== 200 || report.status !== 'SUCCESS') process.exitCode = 1;
 	} finally {

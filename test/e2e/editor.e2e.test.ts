@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { webhookKeyCredential } from '../helpers/webhook-key';
 import { importJson, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import { withMysql } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService } from '../helpers/services';
@@ -44,6 +45,7 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 		});
 		n8n = await prepareN8n(LINE);
 		await importJson(n8n, 'credentials', [
+			webhookKeyCredential,
 			{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
 			{
 				id: 'dmDestinationmysql',

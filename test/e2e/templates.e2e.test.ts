@@ -9,6 +9,7 @@ import { runProgress } from '../../core/progress';
 import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance } from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
+import { WEBHOOK_KEY, webhookKeyCredential, withKey } from '../helpers/webhook-key';
 
 /**
  * Every DB→DB template in a real n8n process: packed, installed, imported, run by `n8n execute` and
@@ -156,6 +157,49 @@ async function status(c: Case, migration: string) {
 	}
 }
 
+/** Callers without the webhook key: none, a wrong value, the right value in another header. */
+const INTRUDERS: Array<Record<string, string>> = [
+	{},
+	{ [WEBHOOK_KEY.header]: 'not-the-key' },
+	{ authorization: `Bearer ${WEBHOOK_KEY.value}` },
+];
+
+/** Each intruder is refused (403, n8n's own message) by the webhook at this path. */
+async function expectRefused(path: string, method: 'GET' | 'POST', body?: object): Promise<void> {
+	for (const headers of INTRUDERS) {
+		const response = await fetch(`http://127.0.0.1:${PORT}/webhook/${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...headers },
+			body: body ? JSON.stringify(body) : undefined,
+		});
+		expect(`${path} ${Object.keys(headers)} ${response.status} ${await response.text()}`).toBe(
+			`${path} ${Object.keys(headers)} 403 Authorization data is wrong!`,
+		);
+	}
+}
+
+async function destinationHas(c: Case, table: string): Promise<boolean> {
+	const destination = c.destination();
+	try {
+		return (await destination.introspect()).some((t) => t.name === table);
+	} finally {
+		await destination.close();
+	}
+}
+
+/** State entries (checkpoints, plans, audit) a migration run of this name left in the case's destination. */
+async function stateOf(c: Case, migration: string): Promise<number> {
+	const destination = c.destination();
+	try {
+		let n = 0;
+		for (const namespace of [CHUNK_NAMESPACE, 'plans', 'audit'])
+			n += (await destination.state.list(namespace)).filter((e) => e.key.startsWith(`${migration}`)).length;
+		return n;
+	} finally {
+		await destination.close();
+	}
+}
+
 describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1})`, () => {
 	let n8n: N8nInstance;
 
@@ -167,6 +211,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		}
 		n8n = await prepareN8n();
 		await importJson(n8n, 'credentials', [
+			webhookKeyCredential,
 			{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
 			{
 				id: 'dmDestinationmysql',
@@ -249,16 +294,26 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		await importJson(n8n, 'workflow', scheduledCopy);
 		const activate = (id: string) =>
 			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
-		for (const c of cases) expect((await n8nCli(n8n, activate(template(c.slug).id))).code).toBe(0);
+		await importJson(n8n, 'workflow', template('rollback'));
+		await importJson(n8n, 'workflow', template('migration-status'));
+		const hooked = [...cases.map((c) => template(c.slug).id), template('rollback').id, template('migration-status').id];
+		for (const id of hooked) expect((await n8nCli(n8n, activate(id))).code).toBe(0);
 		const started = Date.now();
 		const server = await startN8n(n8n, PORT);
 		try {
+			// Without the webhook key nothing starts: no table, no checkpoint, plan or audit entry.
+			for (const c of cases) {
+				await c.dropDestination();
+				await expectRefused(`data-migration/${c.slug}`, 'POST', { migration: 'e2e-intruder', tables: [c.table] });
+				expect(await destinationHas(c, c.table)).toBe(false);
+				expect(await stateOf(c, 'e2e-intruder')).toBe(0);
+			}
 			for (const c of cases) {
 				await c.dropDestination();
 				const migration = `e2e-webhook-${c.slug}`;
 				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${c.slug}`, {
 					method: 'POST',
-					headers: { 'content-type': 'application/json' },
+					headers: withKey({ 'content-type': 'application/json' }),
 					body: JSON.stringify({ migration, tables: [c.table], rowsPerChunk: 5000 }),
 				});
 				const failure = response.status === 200 ? '' : `${await response.text()}\n${server.log().slice(-3000)}`;
@@ -268,6 +323,19 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				const sums = await digests(c);
 				expect(sums.destination).toBe(sums.source);
 			}
+			// Rollback and status refuse callers without the key too: the migrated table stays as it is.
+			await expectRefused('data-migration/rollback', 'POST', { migration: 'e2e-webhook-mysql-to-postgres' });
+			const kept = await digests(cases[0]);
+			expect(kept.destination).toBe(kept.source);
+			await expectRefused('data-migration/status?migration=e2e-webhook-mysql-to-postgres', 'GET');
+			const progress = await fetch(
+				`http://127.0.0.1:${PORT}/webhook/data-migration/status?migration=e2e-webhook-mysql-to-postgres`,
+				{
+					headers: withKey(),
+				},
+			);
+			expect(progress.status).toBe(200);
+			expect(await progress.json()).toMatchObject({ state: 'done', rowsDone: ROWS });
 			const main = template('mysql-to-postgres');
 			let fired: Array<Record<string, unknown>> = [];
 			for (let waited = 0; waited < 120_000 && !fired.length; waited += 2000) {
@@ -286,12 +354,10 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			);
 		} finally {
 			await server.stop();
-			for (const c of cases)
+			for (const id of hooked)
 				await n8nCli(
 					n8n,
-					n8n.line === '2'
-						? ['unpublish:workflow', `--id=${template(c.slug).id}`]
-						: ['update:workflow', `--id=${template(c.slug).id}`, '--active=false'],
+					n8n.line === '2' ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false'],
 				);
 		}
 	});
@@ -324,7 +390,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				`http://127.0.0.1:${PORT}/webhook/data-migration/zero-downtime-mysql-to-postgres/${path}`,
 				{
 					method: 'POST',
-					headers: { 'content-type': 'application/json' },
+					headers: withKey({ 'content-type': 'application/json' }),
 					body: JSON.stringify(body),
 				},
 			);
@@ -336,6 +402,17 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		};
 		try {
 			const settings = { sync: 'e2e-zd', tables: [table], lagSeconds: 1 };
+			// Without the webhook key: no backfill, no sync, and no row written to either database.
+			const zd = 'data-migration/zero-downtime-mysql-to-postgres';
+			await expectRefused(`${zd}/backfill`, 'POST', settings);
+			await expectRefused(`${zd}/sync`, 'POST', settings);
+			await expectRefused(`${zd}/write`, 'POST', {
+				table,
+				sync: 'e2e-zd',
+				rows: [{ id: 9002, name: 'intruder', updated_at: '2024-06-01T00:00:00' }],
+			});
+			expect(await withPostgres((q) => q(`SELECT to_regclass('public.${table}') AS t`))).toEqual([{ t: null }]);
+			expect(await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${table} WHERE id = 9002`))).toEqual([{ n: 0 }]);
 			await post('backfill', settings);
 			// The application's writes during the migration: to the old database, and to the new one.
 			const written = await post('write', {
