@@ -16,6 +16,7 @@ export type ErrorCode =
 	| 'CHECKSUM_MISMATCH'
 	| 'STATE_ERROR'
 	| 'UNSUPPORTED'
+	| 'REQUEST_REFUSED'
 	| 'QUERY_FAILED';
 
 export interface ErrorContext {
@@ -77,6 +78,13 @@ export class ChecksumError extends MigrationError {
 export class StateError extends MigrationError {
 	constructor(message: string, context: ErrorContext = {}) {
 		super('STATE_ERROR', message, context, false);
+	}
+}
+
+/** A caller's request refused before anything was written (a webhook answers it with 400). */
+export class RequestError extends MigrationError {
+	constructor(message: string, context: ErrorContext = {}) {
+		super('REQUEST_REFUSED', message, context, false);
 	}
 }
 

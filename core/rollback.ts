@@ -87,7 +87,10 @@ export async function restoreRun(
 ): Promise<RestoreOutcome[]> {
 	const taken = await records(destination, run);
 	if (!taken.length)
-		throw new StateError(`No snapshot is recorded for migration run "${run}": nothing to restore`, { run });
+		throw new StateError(
+			`No snapshot is recorded for migration run "${run}": nothing to restore (no run of that name wrote here, or its rollback period ended and its snapshots were discarded)`,
+			{ run },
+		);
 	for (const record of taken) if (record.snapshot.copyName) await verifyCopy(destination, record.snapshot, 'restoring');
 	const outcomes: RestoreOutcome[] = [];
 	// Read once: restoring a table changes no other table's existence.

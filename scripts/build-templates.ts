@@ -110,6 +110,24 @@ export const webhook = (
 		},
 	);
 
+/** An If node on one boolean expression: true on output 0, false on output 1. */
+export const boolIf = (name: string, position: [number, number], expression: string) =>
+	node(name, 'n8n-nodes-base.if', 2.2, position, {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+			conditions: [
+				{
+					id: `${name}-condition`,
+					leftValue: expression,
+					rightValue: '',
+					operator: { type: 'boolean', operation: 'true', singleValue: true },
+				},
+			],
+			combinator: 'and',
+		},
+		options: {},
+	});
+
 export const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 
 function main(pair: Pair) {
@@ -482,9 +500,13 @@ function worker(pair: Pair) {
 	};
 }
 
-/** Restores a named migration run to its snapshot, by hand or by Webhook ({"migration": "…"}). */
+/**
+ * Restores a named migration run to its snapshot, by hand (the run named in Settings) or by Webhook
+ * ({"migration": "…"}, required). The caller learns what happened: 200 and what was restored, 400
+ * without a run name, 404 when no snapshot of that run is kept (unknown run, or its rollback period
+ * ended and the snapshot was discarded).
+ */
 function rollback() {
-	const settings = '$json.body ?? {}';
 	return {
 		id: 'dmRollbackRun001',
 		name: 'Data migration: roll back a run',
@@ -495,28 +517,43 @@ function rollback() {
 			webhook(
 				'Webhook',
 				[0, 200],
-				{ httpMethod: 'POST', path: 'data-migration/rollback', responseMode: 'lastNode', options: {} },
+				{ httpMethod: 'POST', path: 'data-migration/rollback', responseMode: 'responseNode', options: {} },
 				{ webhookId: 'dmRollbackRun001-hook' },
 			),
 			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 100], {
 				mode: 'raw',
-				jsonOutput: `={{ JSON.stringify({ migration: (${settings}).migration ?? 'mysql-to-postgres' }) }}`,
+				// By hand: the run named here. By Webhook: the body must name it; there is no default.
+				jsonOutput:
+					"={{ JSON.stringify({ migration: $json.body ? $json.body.migration ?? null : 'mysql-to-postgres' }) }}",
 				options: {},
+			}),
+			boolIf('Run Named?', [480, 100], "={{ typeof $json.migration === 'string' && $json.migration.trim() !== '' }}"),
+			node('No Run Named', 'n8n-nodes-base.respondToWebhook', 1.1, [720, 300], {
+				respondWith: 'json',
+				responseBody:
+					'={{ JSON.stringify({ status: \'REFUSED\', error: \'Name the run to roll back: {"migration": "<run name>"} (the Migration Name of its chunks)\' }) }}',
+				options: { responseCode: 400 },
 			}),
 			node(
 				'Restore Destination',
 				'n8n-nodes-data-migration.rollback',
 				1,
-				[480, 100],
+				[720, 100],
 				// Switch Database (and its credential) to the destination the migration wrote to.
 				{ operation: 'restore', system: 'postgres', migration: '={{ $json.migration }}' },
-				{ credentials: credential('postgres', 'Destination'), executeOnce: true },
+				{ credentials: credential('postgres', 'Destination'), executeOnce: true, onError: 'continueErrorOutput' },
 			),
+			node('Nothing to Restore', 'n8n-nodes-base.respondToWebhook', 1.1, [960, 300], {
+				respondWith: 'json',
+				responseBody:
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'NOT ROLLED BACK', error: $json.error }) }}",
+				options: { responseCode: 404 },
+			}),
 			node(
 				'Rollback Report',
 				'n8n-nodes-base.set',
 				3.4,
-				[720, 100],
+				[960, 100],
 				{
 					mode: 'raw',
 					jsonOutput:
@@ -525,12 +562,28 @@ function rollback() {
 				},
 				{ executeOnce: true },
 			),
+			node('Rolled Back', 'n8n-nodes-base.respondToWebhook', 1.1, [1200, 100], {
+				respondWith: 'firstIncomingItem',
+				options: {},
+			}),
 		],
 		connections: {
 			'Manual Trigger': link('Settings'),
 			Webhook: link('Settings'),
-			Settings: link('Restore Destination'),
-			'Restore Destination': link('Rollback Report'),
+			Settings: link('Run Named?'),
+			'Run Named?': {
+				main: [
+					[{ node: 'Restore Destination', type: 'main', index: 0 }],
+					[{ node: 'No Run Named', type: 'main', index: 0 }],
+				],
+			},
+			'Restore Destination': {
+				main: [
+					[{ node: 'Rollback Report', type: 'main', index: 0 }],
+					[{ node: 'Nothing to Restore', type: 'main', index: 0 }],
+				],
+			},
+			'Rollback Report': link('Rolled Back'),
 		},
 	};
 }

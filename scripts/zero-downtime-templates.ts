@@ -4,28 +4,11 @@
  * (one table: lease → read changes → load → key-set deletes → commit, looping while more), and the
  * dual-write workflow (old database first, new one second, failures queued for replay).
  */
-import { credential, link, node, webhook, type Pair } from './build-templates';
+import { boolIf, credential, link, node, webhook, type Pair } from './build-templates';
 
 const IS = 'n8n-nodes-data-migration.incrementalSync';
 const TRIGGER = 'When Executed by Another Workflow';
 const fromTrigger = (field: string) => `={{ $('${TRIGGER}').first().json.${field} }}`;
-
-const boolIf = (name: string, position: [number, number], expression: string) =>
-	node(name, 'n8n-nodes-base.if', 2.2, position, {
-		conditions: {
-			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-			conditions: [
-				{
-					id: `${name}-condition`,
-					leftValue: expression,
-					rightValue: '',
-					operator: { type: 'boolean', operation: 'true', singleValue: true },
-				},
-			],
-			combinator: 'and',
-		},
-		options: {},
-	});
 
 const ids = (pair: Pair) => ({
 	main: `${pair.mainId.slice(0, 12)}ZdM`,
@@ -361,7 +344,8 @@ function syncWorker(pair: Pair) {
 
 function dualWrite(pair: Pair) {
 	const { source, destination } = pair;
-	const request = "$('Write Request').first().json.body";
+	// The request as Check Write let it through: its table, sync and rows only.
+	const request = "$('Check Write').first().json";
 	return {
 		id: ids(pair).dual,
 		name: `Zero-downtime migration: ${pair.title} (dual write)`,
@@ -379,39 +363,61 @@ function dualWrite(pair: Pair) {
 				},
 				{ webhookId: `${ids(pair).dual}-write` },
 			),
-			node('Rows', 'n8n-nodes-base.set', 3.4, [240, 0], {
+			node(
+				'Check Write',
+				IS,
+				1,
+				[240, 0],
+				{
+					operation: 'checkWrite',
+					system: source,
+					request: '={{ $json.body }}',
+					// List what the application may write: {"customers": ["id", "name", "updated_at"]}. Empty: all refused.
+					allowedWrites: '{}',
+					maxRows: 1000,
+					maxBodyBytes: 1048576,
+				},
+				{ credentials: credential(source, 'Source'), onError: 'continueErrorOutput' },
+			),
+			node('Refused Request', 'n8n-nodes-base.respondToWebhook', 1.1, [480, 200], {
+				respondWith: 'json',
+				responseBody: "={{ JSON.stringify({ old: 'not written', new: 'not written', error: $json.error }) }}",
+				options: { responseCode: 400 },
+			}),
+			node('Rows', 'n8n-nodes-base.set', 3.4, [480, 0], {
 				mode: 'raw',
-				jsonOutput: `={{ JSON.stringify({ rows: [].concat(${request}.rows ?? ${request}.row ?? []) }) }}`,
+				jsonOutput: `={{ JSON.stringify({ rows: ${request}.rows }) }}`,
 				options: {},
 			}),
-			node('Each Row', 'n8n-nodes-base.splitOut', 1, [480, 0], { fieldToSplitOut: 'rows', options: {} }),
+			node('Each Row', 'n8n-nodes-base.splitOut', 1, [720, 0], { fieldToSplitOut: 'rows', options: {} }),
 			node(
 				'Write Old Database',
 				'n8n-nodes-data-migration.batchLoad',
 				1,
-				[720, 0],
+				[960, 0],
 				{ operation: 'load', system: source, table: `={{ ${request}.table }}`, mode: 'upsert', recordChunk: false },
 				// Must succeed: a failure here fails the request (HTTP 500) and nothing goes to the new database.
 				{ credentials: credential(source, 'Source') },
 			),
-			boolIf('Old Database Took All?', [960, 0], '={{ $json.rejected === 0 }}'),
-			node('Refused by Old Database', 'n8n-nodes-base.respondToWebhook', 1.1, [1200, 200], {
+			boolIf('Old Database Took All?', [1200, 0], '={{ $json.rejected === 0 }}'),
+			node('Refused by Old Database', 'n8n-nodes-base.respondToWebhook', 1.1, [1440, 200], {
 				respondWith: 'json',
 				responseBody:
-					"={{ JSON.stringify({ old: 'refused', new: 'not written', written: $json.written, rejected: $('Write Old Database').all(1).map((item) => item.json) }) }}",
+					// Refused values are shown as a short excerpt only (40 characters here): the answer is no copy of the data.
+					"={{ JSON.stringify({ old: 'refused', new: 'not written', written: $json.written, rejected: $('Write Old Database').all(1).map((item) => ({ ...item.json, value: item.json.value == null ? item.json.value : String(item.json.value).slice(0, 40) })) }) }}",
 				options: { responseCode: 422 },
 			}),
-			node('Rows Again', 'n8n-nodes-base.set', 3.4, [1200, 0], {
+			node('Rows Again', 'n8n-nodes-base.set', 3.4, [1440, 0], {
 				mode: 'raw',
 				jsonOutput: "={{ JSON.stringify({ rows: $('Rows').first().json.rows }) }}",
 				options: {},
 			}),
-			node('Each Row Again', 'n8n-nodes-base.splitOut', 1, [1440, 0], { fieldToSplitOut: 'rows', options: {} }),
+			node('Each Row Again', 'n8n-nodes-base.splitOut', 1, [1680, 0], { fieldToSplitOut: 'rows', options: {} }),
 			node(
 				'Write New Database',
 				'n8n-nodes-data-migration.batchLoad',
 				1,
-				[1680, 0],
+				[1920, 0],
 				{
 					operation: 'load',
 					system: destination,
@@ -422,7 +428,7 @@ function dualWrite(pair: Pair) {
 				// A failure here is not the caller's: the rows go to the replay queue and the next sync writes them.
 				{ credentials: credential(destination, 'Destination'), onError: 'continueErrorOutput' },
 			),
-			node('Written to Both', 'n8n-nodes-base.respondToWebhook', 1.1, [1920, -100], {
+			node('Written to Both', 'n8n-nodes-base.respondToWebhook', 1.1, [2160, -100], {
 				respondWith: 'json',
 				responseBody: "={{ JSON.stringify({ old: 'written', new: 'written', rows: $json.written }) }}",
 				options: {},
@@ -431,7 +437,7 @@ function dualWrite(pair: Pair) {
 				'Queue Replay',
 				IS,
 				1,
-				[1920, 200],
+				[2160, 200],
 				{
 					operation: 'queueReplay',
 					system: source,
@@ -440,14 +446,17 @@ function dualWrite(pair: Pair) {
 				},
 				{ credentials: credential(source, 'Source') },
 			),
-			node('Queued for Replay', 'n8n-nodes-base.respondToWebhook', 1.1, [2160, 200], {
+			node('Queued for Replay', 'n8n-nodes-base.respondToWebhook', 1.1, [2400, 200], {
 				respondWith: 'json',
 				responseBody: "={{ JSON.stringify({ old: 'written', new: 'queued for replay', queued: $json.queued }) }}",
 				options: {},
 			}),
 		],
 		connections: {
-			'Write Request': link('Rows'),
+			'Write Request': link('Check Write'),
+			'Check Write': {
+				main: [[{ node: 'Rows', type: 'main', index: 0 }], [{ node: 'Refused Request', type: 'main', index: 0 }]],
+			},
 			Rows: link('Each Row'),
 			'Each Row': link('Write Old Database'),
 			'Write Old Database': link('Old Database Took All?'),

@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { DestinationConnector } from '../../core/connector';
 import { cutoverReadiness } from '../../core/cutover';
+import { checkDualWrite, checkRulesAgainst } from '../../core/dual-write';
 import { SchemaError, StateError } from '../../core/errors';
 import type { KeyTuple } from '../../core/schema';
 import { keyOf } from '../../core/schema';
@@ -147,6 +148,19 @@ const emit = (outputs: Output[], index: number, value: unknown, i: number) =>
 	outputs[index].push({ json: value as IDataObject, pairedItem: { item: i } });
 
 const STEPS: Record<string, Step> = {
+	/** Old database: the dual-write request checked against its settings and the live table, before anything is written. */
+	async checkWrite(node, source, i, outputs) {
+		const allowed = json(param(node, 'allowedWrites', i, '{}')) as unknown as Record<string, string[]>;
+		const request = checkDualWrite(json(param(node, 'request', i)), {
+			allowed,
+			maxRows: param(node, 'maxRows', i, 1000),
+			maxBodyBytes: param(node, 'maxBodyBytes', i, 1048576),
+		});
+		const [table] = await source.introspect([request.table]);
+		checkRulesAgainst(table, allowed[request.table]);
+		emit(outputs, 0, request, i);
+	},
+
 	/** Destination: takes the sync's lease and reads its committed watermark. */
 	async begin(node, destination, i, outputs) {
 		const sync = param<string>(node, 'sync', i);

@@ -40,6 +40,13 @@ const operation: INodeProperties = {
 			description: 'Stores the Mark Start position unless the sync already has a watermark',
 		},
 		{
+			name: 'Check Dual Write (Old Database)',
+			value: 'checkWrite',
+			action: 'Check a dual write against its settings',
+			description:
+				'Before any write: only the listed tables and columns, at most so many rows and bytes; the rows on output, or the reason it is refused',
+		},
+		{
 			name: 'Queue Replay (Old Database)',
 			value: 'queueReplay',
 			action: 'Queue failed dual writes for replay',
@@ -179,6 +186,39 @@ const rest: INodeProperties[] = [
 		default: 600,
 		description: 'How long a run may hold the sync before another may take over (a killed run frees it after this)',
 		displayOptions: show('begin', 'commit'),
+	},
+	{
+		displayName: 'Request',
+		name: 'request',
+		type: 'json',
+		default: '={{ $json.body }}',
+		description: 'The dual-write request: {"table": …, "rows": [{…}], "sync": …}',
+		displayOptions: show('checkWrite'),
+	},
+	{
+		displayName: 'Allowed Writes',
+		name: 'allowedWrites',
+		type: 'json',
+		default: '{}',
+		description:
+			'The tables and columns a caller may write, e.g. {"customers": ["id", "name", "updated_at"]}; anything else is refused. Empty: every request is refused.',
+		displayOptions: show('checkWrite'),
+	},
+	{
+		displayName: 'Max Rows per Request',
+		name: 'maxRows',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1000,
+		displayOptions: show('checkWrite'),
+	},
+	{
+		displayName: 'Max Body Size (Bytes)',
+		name: 'maxBodyBytes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1048576,
+		displayOptions: show('checkWrite'),
 	},
 	{
 		displayName: 'Rows per Segment',

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { auditLog, runProgress, type Progress } from '../../core/progress';
+import { mysqlSettings, postgresSettings } from '../lib/local-services';
 import { ROOT, type N8nInstall } from '../lib/n8n';
 import { DemoN8n, OWNER, stopDemoN8n } from './demo-n8n';
 import { DEMO_TABLE, seedDemoTable } from './seed';
@@ -27,26 +28,18 @@ const ROWS = Number(env.DEMO_ROWS ?? 50_000);
 const PORT = Number(env.DEMO_PORT ?? 5678);
 const WORKFLOW_ID = 'dmMysqlToPgMain1';
 
-const mysqlSettings = {
-	host: env.MYSQL_HOST ?? '127.0.0.1',
-	port: Number(env.MYSQL_PORT ?? 3306),
-	database: env.MYSQL_DATABASE ?? 'test',
-	user: env.MYSQL_USER ?? 'root',
-	password: env.MYSQL_PASSWORD ?? '',
-};
-const postgresSettings = {
-	host: env.PGHOST ?? '127.0.0.1',
-	port: Number(env.PGPORT ?? 5432),
-	database: env.PGDATABASE ?? 'test',
-	user: env.PGUSER ?? 'postgres',
-	password: env.PGPASSWORD ?? '',
-	schema: 'public',
-};
+const postgresDestination = { ...postgresSettings, schema: 'public' };
+
 const KEY_HEADER = 'X-Migration-Key';
 // The credentials the templates reference, set as a user sets them in n8n; the webhook key is the demo folder's own.
 const credentials = (webhookKey: string) => [
 	{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: mysqlSettings },
-	{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: postgresSettings },
+	{
+		id: 'dmDestinationpostgres',
+		name: 'Destination PostgreSQL',
+		type: 'migrationPostgresApi',
+		data: postgresDestination,
+	},
 	{
 		id: 'dmWebhookKey0001',
 		name: 'Data migration webhook key',
@@ -100,7 +93,7 @@ async function main(): Promise<void> {
 	} else say(`Reusing the demo n8n running on ${n8n.url}`);
 
 	const mysql = createMysqlConnector(mysqlSettings);
-	const postgres = createPostgresConnector(postgresSettings);
+	const postgres = createPostgresConnector(postgresDestination);
 	try {
 		const resume = args.includes('--resume');
 		const run = resume ? n8n.state().lastRun : `demo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
@@ -120,19 +113,22 @@ async function main(): Promise<void> {
 		let settled = false;
 		void answer.finally(() => (settled = true));
 		let shown = '';
-		while (!settled) {
+		const show = async (last: boolean) => {
 			const progress = await runProgress(postgres, run).catch(() => null);
-			if (progress?.startedAt) {
-				const steps = await auditLog(postgres, run);
-				const line = progressLine(progress, steps.at(-1)?.step ?? 'starting');
-				// On a terminal one line updates in place; in a log, a line per change.
-				if (tty) process.stderr.write(`\r\x1b[K${line}`);
-				else if (line !== shown) process.stderr.write(`${line}\n`);
-				shown = line;
-			}
+			if (!progress?.startedAt) return;
+			const steps = await auditLog(postgres, run);
+			const line = progressLine(progress, steps.at(-1)?.step ?? 'starting');
+			// On a terminal one line updates in place; in a log, a line per change.
+			if (tty) process.stderr.write(`\r\x1b[K${line}${last ? '\n' : ''}`);
+			else if (line !== shown) process.stderr.write(`${line}\n`);
+			shown = line;
+		};
+		while (!settled) {
+			await show(false);
 			await Promise.race([answer, new Promise((r) => setTimeout(r, 400))]);
 		}
-		if (tty) process.stderr.write('\r\x1b[K');
+		// The line as the run ended, however short the run was.
+		await show(true);
 		const { status, body } = await answer;
 		let report: { status?: string; markdown?: string } = {};
 		try {

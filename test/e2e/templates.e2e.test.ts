@@ -9,6 +9,7 @@ import { runProgress } from '../../core/progress';
 import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance } from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
+import { allowDualWrites } from '../helpers/templates';
 import { WEBHOOK_KEY, webhookKeyCredential, withKey } from '../helpers/webhook-key';
 
 /**
@@ -336,6 +337,34 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			);
 			expect(progress.status).toBe(200);
 			expect(await progress.json()).toMatchObject({ state: 'done', rowsDone: ROWS });
+			// With the key: a rollback must name a run that has a snapshot, and says what it did.
+			const rollback = async (body: object) => {
+				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/rollback`, {
+					method: 'POST',
+					headers: withKey({ 'content-type': 'application/json' }),
+					body: JSON.stringify(body),
+				});
+				return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+			};
+			expect(await rollback({})).toEqual({
+				status: 400,
+				body: { status: 'REFUSED', error: expect.stringContaining('Name the run to roll back') },
+			});
+			expect(await rollback({ migration: 'e2e-no-such-run' })).toEqual({
+				status: 404,
+				body: {
+					migration: 'e2e-no-such-run',
+					status: 'NOT ROLLED BACK',
+					error: expect.stringContaining('No snapshot is recorded for migration run "e2e-no-such-run"'),
+				},
+			});
+			const kept2 = await digests(cases[0]);
+			expect(kept2.destination).toBe(kept.source);
+			expect(await rollback({ migration: 'e2e-webhook-mysql-to-postgres' })).toMatchObject({
+				status: 200,
+				body: { status: 'ROLLED BACK', rolledBack: [{ table: cases[0].table, action: 'dropped' }] },
+			});
+			expect(await destinationHas(cases[0], cases[0].table)).toBe(false);
 			const main = template('mysql-to-postgres');
 			let fired: Array<Record<string, unknown>> = [];
 			for (let waited = 0; waited < 120_000 && !fired.length; waited += 2000) {
@@ -376,7 +405,14 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			'zero-downtime-mysql-to-postgres-sync-worker',
 			'zero-downtime-mysql-to-postgres-dual-write',
 		];
-		for (const name of ids) await importJson(n8n, 'workflow', template(name));
+		// As a user sets it up: the dual write accepts this table's columns and nothing else.
+		const allowed = { [table]: ['id', 'name', 'amount', 'updated_at'] };
+		for (const name of ids)
+			await importJson(
+				n8n,
+				'workflow',
+				name.endsWith('dual-write') ? allowDualWrites(template(name), allowed) : template(name),
+			);
 		const activate = (id: string) =>
 			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
 		// n8n 2.x calls only published sub-workflows: the sync worker and the backfill's migration.
@@ -421,6 +457,35 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				rows: [{ id: 9001, name: 'dual ✓', amount: '1.50', updated_at: '2024-06-01T00:00:00.000000' }],
 			});
 			expect(written).toEqual({ old: 'written', new: 'written', rows: 1 });
+			// With the key, but outside the settings: refused with 400 and the reason, nothing written anywhere.
+			const refusedWrites: Array<[object, RegExp]> = [
+				[
+					{ table: `${table}\`; DROP TABLE ${table}; --`, rows: [{ id: 9003, name: 'x' }] },
+					/is not one this dual write accepts/,
+				],
+				[
+					{ table, rows: [{ id: 9003, 'name`) VALUES (1); DROP TABLE x; --': 'x' }] },
+					/not among the columns this dual write accepts/,
+				],
+				[{ table, rows: [{ id: 9003, name: 'x'.repeat(1_100_000) }] }, /accepts at most 1048576/],
+			];
+			for (const [body, reason] of refusedWrites) {
+				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/${zd}/write`, {
+					method: 'POST',
+					headers: withKey({ 'content-type': 'application/json' }),
+					body: JSON.stringify(body),
+				});
+				expect(response.status).toBe(400);
+				expect((await response.json()) as object).toMatchObject({
+					old: 'not written',
+					new: 'not written',
+					error: expect.stringMatching(reason),
+				});
+			}
+			expect(await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${table} WHERE id = 9003`))).toEqual([{ n: 0 }]);
+			expect(await withPostgres((q) => q(`SELECT COUNT(*)::int AS n FROM public.${table} WHERE id = 9003`))).toEqual([
+				{ n: 0 },
+			]);
 			await withMysql((q) => q(`UPDATE ${table} SET name = 'changed', updated_at = UTC_TIMESTAMP(6) WHERE id <= 100`));
 			await withMysql((q) => q(`DELETE FROM ${table} WHERE id BETWEEN 200 AND 209`));
 			await new Promise((r) => setTimeout(r, 1500));

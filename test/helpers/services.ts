@@ -1,30 +1,9 @@
 import { Socket } from 'node:net';
-import type { MysqlSettings } from '../../connectors/mysql/mysql-client';
-import type { PostgresSettings } from '../../connectors/postgres/postgres-client';
 
-/** Connection settings of the test services; the same variables and defaults as scripts/services.sh. */
+import { mongoSettings, mysqlSettings, postgresSettings } from '../../scripts/lib/local-services';
+
+export { mongoSettings, mysqlSettings, postgresSettings };
 const env = process.env;
-
-export const postgresSettings: PostgresSettings = {
-	host: env.PGHOST ?? '127.0.0.1',
-	port: Number(env.PGPORT ?? 5432),
-	database: env.PGDATABASE ?? 'test',
-	user: env.PGUSER ?? 'postgres',
-	password: env.PGPASSWORD ?? '',
-};
-
-export const mysqlSettings: MysqlSettings = {
-	host: env.MYSQL_HOST ?? '127.0.0.1',
-	port: Number(env.MYSQL_PORT ?? 3306),
-	database: env.MYSQL_DATABASE ?? 'test',
-	user: env.MYSQL_USER ?? 'root',
-	password: env.MYSQL_PASSWORD ?? '',
-};
-
-export const mongoSettings = {
-	url: env.MONGO_URL ?? `mongodb://${env.MONGO_HOST ?? '127.0.0.1'}:${env.MONGO_PORT ?? 27017}/`,
-	database: env.MONGO_DATABASE ?? 'test',
-};
 
 export const s3Settings = {
 	endpoint: `http://${env.S3_HOST ?? '127.0.0.1'}:${env.S3_PORT ?? 9000}`,

@@ -10,6 +10,7 @@ import type { DestinationConnector } from '../../core/connector';
 import type { Row } from '../../core/schema';
 import { REPLAY_NAMESPACE, WATERMARK_NAMESPACE, type SyncState } from '../../core/sync';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
+import { allowDualWrites } from '../helpers/templates';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 
@@ -25,7 +26,8 @@ const template = (name: string) =>
 	JSON.parse(readFileSync(join(__dirname, '../../workflows', `${name}.json`), 'utf8')) as WorkflowJson;
 const main = template('zero-downtime-mysql-to-postgres');
 const worker = template('zero-downtime-mysql-to-postgres-sync-worker');
-const dualWrite = template('zero-downtime-mysql-to-postgres-dual-write');
+const COLUMNS = ['id', 'name', 'amount', 'note', 'updated_at'];
+const dualWrite = allowDualWrites(template('zero-downtime-mysql-to-postgres-dual-write'), { [TABLE]: COLUMNS });
 const library = [worker, template('mysql-to-postgres'), template('mysql-to-postgres-chunk-worker')];
 const credentials = { migrationMySqlApi: { ...mysqlSettings }, migrationPostgresApi: pg };
 const settings = { sync: SYNC, tables: [TABLE], lagSeconds: 1, batchSize: 700, rowsPerChunk: 4000, leaseSeconds: 3 };
@@ -278,6 +280,39 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 			await source.close();
 		}
 		await proxy.close();
+	}, 300_000);
+
+	it('dual write: only the listed tables and columns, in bounded requests; a refused request writes nothing anywhere', async () => {
+		await seed();
+		const write = (body: IDataObject | string, workflow = dualWrite) =>
+			runWorkflow(workflow, { credentials, startNode: 'Write Request', input: [{ body }] });
+		const row = { id: '950001', name: 'intruder', amount: '1.00', note: null, updated_at: '2001-01-01T00:00:00.000000' };
+		const refusals: Array<[IDataObject | string, RegExp]> = [
+			[{ table: 'dm_zd_other', rows: [row] }, /Table "dm_zd_other" is not one this dual write accepts \("dm_zd_orders"\)/],
+			[{ table: `${TABLE}; DROP TABLE ${TABLE}; --`, rows: [row] }, /is not one this dual write accepts/],
+			[{ table: TABLE, rows: [{ ...row, 'name` = 1; DROP TABLE x; --': 'x' }] }, /Row 0 writes "name` = 1; DROP TABLE x; --", not among the columns/],
+			[{ table: TABLE, rows: [{ ...row, secret_flag: 1 }] }, /Row 0 writes "secret_flag"/],
+			[{ table: TABLE, rows: Array.from({ length: 1001 }, (_, i) => ({ ...row, id: String(960000 + i) })) }, /1001 rows; this dual write accepts at most 1000/],
+			[{ table: TABLE, rows: [{ ...row, note: 'x'.repeat(1_100_000) }] }, /bytes; this dual write accepts at most 1048576/],
+			[{ table: TABLE, rows: [] }, /no rows/],
+			[{ table: TABLE, rows: [row], extra: true }, /Unknown field "extra"/],
+			['not an object', /must be a JSON object/],
+		];
+		for (const [body, reason] of refusals) {
+			const run = await write(body);
+			expect(run.error).toBeUndefined();
+			const [answer] = run.output('Refused Request');
+			expect(answer?.error).toMatch(reason);
+			expect(run.output('Rows')).toEqual([]);
+		}
+		// Settings that were never filled in refuse everything; settings naming a column the table lacks are refused too.
+		const unset = await write({ table: TABLE, rows: [row] }, template('zero-downtime-mysql-to-postgres-dual-write'));
+		expect(unset.output('Refused Request')[0]?.error).toMatch(/accepts no table yet/);
+		const wrong = allowDualWrites(template('zero-downtime-mysql-to-postgres-dual-write'), { [TABLE]: [...COLUMNS, 'nosuch'] });
+		expect((await write({ table: TABLE, rows: [row] }, wrong)).output('Refused Request')[0]?.error).toMatch(/allow "nosuch" in dm_zd_orders, which has no such column/);
+		const written = await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${TABLE} WHERE id >= 950000`));
+		expect(written).toEqual([{ n: 0 }]);
+		expect(await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${TABLE}`))).toEqual([{ n: SEED }]);
 	}, 300_000);
 
 	it('refuses bad input with a clear node error naming the table and column', async () => {

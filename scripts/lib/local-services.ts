@@ -1,0 +1,26 @@
+/** Connection settings of the local services scripts/services.sh starts (the same variables and defaults), for the tests and the demo. */
+import type { MysqlSettings } from '../../connectors/mysql/mysql-client';
+import type { PostgresSettings } from '../../connectors/postgres/postgres-client';
+
+const env = process.env;
+
+export const postgresSettings: PostgresSettings = {
+	host: env.PGHOST ?? '127.0.0.1',
+	port: Number(env.PGPORT ?? 5432),
+	database: env.PGDATABASE ?? 'test',
+	user: env.PGUSER ?? 'postgres',
+	password: env.PGPASSWORD ?? '',
+};
+
+export const mysqlSettings: MysqlSettings = {
+	host: env.MYSQL_HOST ?? '127.0.0.1',
+	port: Number(env.MYSQL_PORT ?? 3306),
+	database: env.MYSQL_DATABASE ?? 'test',
+	user: env.MYSQL_USER ?? 'root',
+	password: env.MYSQL_PASSWORD ?? '',
+};
+
+export const mongoSettings = {
+	url: env.MONGO_URL ?? `mongodb://${env.MONGO_HOST ?? '127.0.0.1'}:${env.MONGO_PORT ?? 27017}/`,
+	database: env.MONGO_DATABASE ?? 'test',
+};
