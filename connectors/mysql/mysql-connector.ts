@@ -67,6 +67,11 @@ export class MysqlConnector implements DestinationConnector {
 		}
 	}
 
+	/** A pooled connection of its own, for work that must stay on one connection (named locks). */
+	connection(): Promise<PoolConnection> {
+		return this.pool.getConnection();
+	}
+
 	async query<T extends RowDataPacket[] | ResultSetHeader>(
 		statement: string,
 		values: unknown[] = [],
@@ -435,14 +440,36 @@ export function snapshotName(runId: string, table: string): string {
 	return `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table}`).digest('hex').slice(0, 16)}`;
 }
 
-async function ensureStateTable(connector: MysqlConnector, on?: Queryable): Promise<void> {
-	await connector.query(
-		`CREATE TABLE IF NOT EXISTS ${sql.q(STATE_TABLE)} (namespace VARCHAR(190) NOT NULL, \`key\` VARCHAR(190) NOT NULL, ` +
-			`value LONGTEXT, updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (namespace, \`key\`)) ` +
-			`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
-		[],
-		on,
-	);
+/** Connectors that have seen or made `_dm_state`: the table is created once, not before every call. */
+const stateReady = new WeakSet<MysqlConnector>();
+
+/**
+ * Creates `_dm_state` once, race-free (under a named lock, so concurrent first uses take turns) and
+ * on a pooled connection of its own: a CREATE TABLE inside the caller's transaction would commit it
+ * implicitly, splitting a chunk's last write from its checkpoint.
+ */
+async function ensureStateTable(connector: MysqlConnector): Promise<void> {
+	if (stateReady.has(connector)) return;
+	const connection = await connector.connection();
+	try {
+		// A named lock is held by one connection: taken and given back on this one.
+		const [[{ db }]] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
+		const lock = `dm_state:${String(db)}`.slice(0, 64);
+		const [[{ got }]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [lock]);
+		if (Number(got) !== 1) throw new Error(`Could not take the lock ${lock} to create ${STATE_TABLE} within 30 s`);
+		try {
+			await connection.query(
+				`CREATE TABLE IF NOT EXISTS ${sql.q(STATE_TABLE)} (namespace VARCHAR(190) NOT NULL, \`key\` VARCHAR(190) NOT NULL, ` +
+					`value LONGTEXT, updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (namespace, \`key\`)) ` +
+					`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			);
+		} finally {
+			await connection.query('SELECT RELEASE_LOCK(?)', [lock]);
+		}
+	} finally {
+		connection.release();
+	}
+	stateReady.add(connector);
 }
 
 async function setState(
@@ -452,7 +479,7 @@ async function setState(
 	key: string,
 	value: unknown,
 ): Promise<void> {
-	await ensureStateTable(connector, on);
+	await ensureStateTable(connector);
 	await connector.query(
 		`INSERT INTO ${sql.q(STATE_TABLE)} (namespace, \`key\`, value) VALUES (?, ?, ?) ` +
 			`ON DUPLICATE KEY UPDATE value = VALUES(value), updated_at = CURRENT_TIMESTAMP(6)`,

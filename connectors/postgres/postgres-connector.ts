@@ -179,7 +179,7 @@ export class PostgresConnector implements DestinationConnector {
 					);
 					deleted += (await client.query(statement)).rowCount ?? 0;
 				}
-				if (checkpoint) await setState(client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);
+				if (checkpoint) await setState(this.pool, client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);
 				return deleted;
 			},
 			{ table: tableName },
@@ -314,6 +314,7 @@ export class PostgresConnector implements DestinationConnector {
 				}
 				if (options.checkpoint)
 					await setState(
+						this.pool,
 						client,
 						this.schema,
 						options.checkpoint.namespace,
@@ -427,21 +428,44 @@ export function snapshotName(runId: string, table: string): string {
 	return `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table}`).digest('hex').slice(0, 16)}`;
 }
 
-async function ensureStateTable(client: Pick<Pool, 'query'>, schema: string): Promise<void> {
-	await client.query(
-		`CREATE TABLE IF NOT EXISTS ${sql.qualified(schema, STATE_TABLE)} (namespace text NOT NULL, key text NOT NULL, ` +
-			`value jsonb, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (namespace, key))`,
-	);
+/** Schemas whose `_dm_state` this pool has seen or made: the table is created once, not before every call. */
+const stateReady = new WeakMap<Pool, Set<string>>();
+
+/**
+ * Creates `_dm_state` once, race-free: concurrent first uses (parallel chunks, two migrations, n8n
+ * workers) would otherwise collide in the catalog (`pg_type_typname_nsp_index`). Creation runs on a
+ * connection of its own under a transaction-scoped advisory lock, never inside a caller's transaction.
+ */
+async function ensureStateTable(pool: Pool, schema: string): Promise<void> {
+	if (stateReady.get(pool)?.has(schema)) return;
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN');
+		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dm_state:${schema}`]);
+		await client.query(
+			`CREATE TABLE IF NOT EXISTS ${sql.qualified(schema, STATE_TABLE)} (namespace text NOT NULL, key text NOT NULL, ` +
+				`value jsonb, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (namespace, key))`,
+		);
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		throw error;
+	} finally {
+		client.release();
+	}
+	if (!stateReady.has(pool)) stateReady.set(pool, new Set());
+	stateReady.get(pool)!.add(schema);
 }
 
 async function setState(
+	pool: Pool,
 	client: Pick<Pool, 'query'>,
 	schema: string,
 	namespace: string,
 	key: string,
 	value: unknown,
 ): Promise<void> {
-	await ensureStateTable(client, schema);
+	await ensureStateTable(pool, schema);
 	await client.query(
 		`INSERT INTO ${sql.qualified(schema, STATE_TABLE)} (namespace, key, value) VALUES ($1, $2, $3) ` +
 			`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
@@ -469,7 +493,7 @@ class PostgresStateStore implements StateStore {
 	}
 
 	async set(namespace: string, key: string, value: unknown): Promise<void> {
-		await this.connector.run(() => setState(this.pool, this.connector.schema, namespace, key, value));
+		await this.connector.run(() => setState(this.pool, this.pool, this.connector.schema, namespace, key, value));
 	}
 
 	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {

@@ -151,7 +151,8 @@ const STEPS: Record<string, Step> = {
 	/** Old database: the dual-write request checked against its settings and the live table, before anything is written. */
 	async checkWrite(node, source, i, outputs) {
 		const allowed = json(param(node, 'allowedWrites', i, '{}')) as unknown as Record<string, string[]>;
-		const request = checkDualWrite(json(param(node, 'request', i)), {
+		// The body as it came: a string is no request object, and is refused as one.
+		const request = checkDualWrite(param(node, 'request', i), {
 			allowed,
 			maxRows: param(node, 'maxRows', i, 1000),
 			maxBodyBytes: param(node, 'maxBodyBytes', i, 1048576),
