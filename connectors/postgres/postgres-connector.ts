@@ -179,7 +179,8 @@ export class PostgresConnector implements DestinationConnector {
 					);
 					deleted += (await client.query(statement)).rowCount ?? 0;
 				}
-				if (checkpoint) await setState(this.pool, client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);
+				if (checkpoint)
+					await setState(this.pool, client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);
 				return deleted;
 			},
 			{ table: tableName },
@@ -439,6 +440,7 @@ const stateReady = new WeakMap<Pool, Set<string>>();
 async function ensureStateTable(pool: Pool, schema: string): Promise<void> {
 	if (stateReady.get(pool)?.has(schema)) return;
 	const client = await pool.connect();
+	let committed = false;
 	try {
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dm_state:${schema}`]);
@@ -447,10 +449,9 @@ async function ensureStateTable(pool: Pool, schema: string): Promise<void> {
 				`value jsonb, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (namespace, key))`,
 		);
 		await client.query('COMMIT');
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
+		committed = true;
 	} finally {
+		if (!committed) await client.query('ROLLBACK').catch(() => undefined);
 		client.release();
 	}
 	if (!stateReady.has(pool)) stateReady.set(pool, new Set());
