@@ -37,7 +37,7 @@ export async function ourTemplate(
 			for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, { id: string }>))
 				if (credentialIds[ref.id]) node.credentials[type] = { id: credentialIds[ref.id], name: credentialIds[ref.id] };
 			if (node.name === 'Settings')
-				node.parameters.jsonOutput = JSON.stringify({ ...settings, keepSnapshotDays: 7, onValidationFailure: 'keep' });
+				node.parameters.defaults = JSON.stringify({ ...settings, keepSnapshotDays: 7, onValidationFailure: 'keep' });
 		}
 	await importJson(n8n, 'workflow', worker);
 	await importJson(n8n, 'workflow', main);

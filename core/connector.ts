@@ -12,6 +12,8 @@ export interface Capabilities {
 	hasSchema: boolean;
 	/** Checksums are computed by the database itself rather than by streaming rows. */
 	checksumInDatabase: boolean;
+	/** The longest table name the database keeps as given (longer ones it truncates or refuses). */
+	maxIdentifier: { length: number; unit: 'bytes' | 'characters' };
 }
 
 export interface ReadOptions {

@@ -130,8 +130,59 @@ export const boolIf = (name: string, position: [number, number], expression: str
 
 export const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 
+/** The defaults of a template's run (Manual, Schedule), and what a caller leaves out except the tables. */
+const runDefaults = (pair: Pair) => ({
+	migration: pair.slug,
+	tables: pair.tables,
+	rowsPerChunk: 10000,
+	batchSize: 5000,
+	keepSnapshotDays: 7,
+	onValidationFailure: 'rollback',
+});
+
+/** Answers the Webhook caller (a no-op for Manual, Schedule and calling workflows). */
+const respond = (name: string, position: [number, number], responseCode: number, body?: string) =>
+	node(
+		name,
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		position,
+		body
+			? { respondWith: 'json', responseBody: body, options: { responseCode } }
+			: { respondWith: 'firstIncomingItem', options: { responseCode } },
+	);
+
+/** Steps whose failure is answered with the step and the reason (their error output goes to Step Failed). */
+const ANSWERED_STEPS = [
+	'Map Schema',
+	'Snapshot Destination',
+	'Create Tables',
+	'Plan Chunks',
+	'Skip Done Chunks',
+	'Restore Destination',
+	'Add Foreign Keys',
+	'Fingerprint Source',
+	'Compare Destination',
+	'Restore After Validation',
+	'Migration Report',
+	'Discard Old Snapshots',
+];
+
 function main(pair: Pair) {
-	const settings = '={{ $json.body ?? {} }}';
+	const workflow = mainWorkflow(pair);
+	// Every step that can fail answers the caller with its reason instead of n8n's bare "Error in workflow".
+	for (const step of ANSWERED_STEPS) {
+		const found = workflow.nodes.find((n) => n.name === step) as { onError?: string } | undefined;
+		if (!found) throw new Error(`template ${pair.slug} has no step ${step}`);
+		found.onError = 'continueErrorOutput';
+		const connections = workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
+		const outputs = connections[step]?.main ?? [[]];
+		connections[step] = { main: [...outputs, [{ node: 'Step Failed', type: 'main', index: 0 } as { node: string }]] };
+	}
+	return workflow;
+}
+
+function mainWorkflow(pair: Pair) {
 	return {
 		id: pair.mainId,
 		name: `Data migration: ${pair.title}`,
@@ -142,7 +193,7 @@ function main(pair: Pair) {
 			webhook(
 				'Webhook',
 				[0, 200],
-				{ httpMethod: 'POST', path: `data-migration/${pair.slug}`, responseMode: 'lastNode', options: {} },
+				{ httpMethod: 'POST', path: `data-migration/${pair.slug}`, responseMode: 'responseNode', options: {} },
 				{ webhookId: `${pair.mainId}-hook` },
 			),
 			node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 400], {
@@ -150,14 +201,54 @@ function main(pair: Pair) {
 			}),
 			// The backfill of the zero-downtime templates calls this workflow with its settings as the item.
 			node('When Called by Another Workflow', 'n8n-nodes-base.executeWorkflowTrigger', 1, [0, 600], {}),
-			node('Settings', 'n8n-nodes-base.set', 3.4, [240, 200], {
+			// What a caller asked for: the Webhook's body, a calling workflow's item. Manual and Schedule ask nothing.
+			node('From Webhook', 'n8n-nodes-base.set', 3.4, [120, 300], {
 				mode: 'raw',
-				jsonOutput:
-					`={{ JSON.stringify({ migration: (${settings}).migration ?? '${pair.slug}', tables: (${settings}).tables ?? ${JSON.stringify(pair.tables)}, rowsPerChunk: Number((${settings}).rowsPerChunk ?? 10000), batchSize: Number((${settings}).batchSize ?? 5000), keepSnapshotDays: Number((${settings}).keepSnapshotDays ?? 7), onValidationFailure: (${settings}).onValidationFailure ?? 'rollback' }) }}`.replace(
-						/=\{\{ \$json\.body \?\? \{\} \}\}/g,
-						'$json.body ?? $json',
-					),
+				jsonOutput: '={{ JSON.stringify({ request: $json.body ?? {} }) }}',
 				options: {},
+			}),
+			node('From Caller', 'n8n-nodes-base.set', 3.4, [120, 600], {
+				mode: 'raw',
+				jsonOutput: '={{ JSON.stringify({ request: $json }) }}',
+				options: {},
+			}),
+			node(
+				'Settings',
+				'n8n-nodes-data-migration.schemaMapper',
+				1,
+				[240, 200],
+				{
+					operation: 'checkSettings',
+					system: pair.destination,
+					request: '={{ $json.request ?? null }}',
+					// Edit these for runs by Manual or Schedule; a Webhook caller names its tables.
+					defaults: JSON.stringify(runDefaults(pair)),
+				},
+				{ credentials: credential(pair.destination, 'Destination'), onError: 'continueErrorOutput' },
+			),
+			respond(
+				'Refused Settings',
+				[480, 0],
+				400,
+				"={{ JSON.stringify({ status: 'REFUSED', error: $json.error, nothingWritten: true }) }}",
+			),
+			node('Settings Refused', 'n8n-nodes-base.stopAndError', 1, [720, 0], { errorMessage: '={{ $json.error }}' }),
+			node(
+				'Step Failed',
+				'n8n-nodes-base.set',
+				3.4,
+				[2640, 1000],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'FAILED', step: $prevNode.name, error: $json.error }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			respond('Answer Failure', [2880, 1000], 500),
+			node('Failed at Step', 'n8n-nodes-base.stopAndError', 1, [3120, 1000], {
+				errorMessage: "={{ 'Migration ' + $json.migration + ' failed at ' + $json.step + ': ' + $json.error }}",
 			}),
 			node(
 				'Map Schema',
@@ -256,6 +347,10 @@ function main(pair: Pair) {
 				errorMessage:
 					"={{ 'Migration ' + $json.migration + ' failed (' + $json.failedChunks.length + ' chunk(s); first: ' + $json.failedChunks[0].table + ' chunk ' + $json.failedChunks[0].chunk + ': ' + $json.failedChunks[0].error + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
 			}),
+			respond('Answer Rolled Back', [2400, -200], 500),
+			respond('Answer Validation Rolled Back', [3120, 400], 422),
+			respond('Answer Data Kept', [2880, 800], 422),
+			respond('Respond with Report', [3120, 200], 200),
 			node(
 				'Add Foreign Keys',
 				'n8n-nodes-data-migration.schemaMapper',
@@ -403,10 +498,20 @@ function main(pair: Pair) {
 		],
 		connections: {
 			'Manual Trigger': link('Settings'),
-			Webhook: link('Settings'),
+			Webhook: link('From Webhook'),
+			'From Webhook': link('Settings'),
 			Schedule: link('Settings'),
-			'When Called by Another Workflow': link('Settings'),
-			Settings: link('Map Schema'),
+			'When Called by Another Workflow': link('From Caller'),
+			'From Caller': link('Settings'),
+			Settings: {
+				main: [
+					[{ node: 'Map Schema', type: 'main', index: 0 }],
+					[{ node: 'Refused Settings', type: 'main', index: 0 }],
+				],
+			},
+			'Refused Settings': link('Settings Refused'),
+			'Step Failed': link('Answer Failure'),
+			'Answer Failure': link('Failed at Step'),
 			'Map Schema': link('Snapshot Destination'),
 			'Snapshot Destination': link('Create Tables'),
 			'Create Tables': link('Plan Chunks'),
@@ -421,7 +526,8 @@ function main(pair: Pair) {
 			'Skip Done Chunks': link('Copy Chunk'),
 			'Copy Chunk': { main: [[], [{ node: 'Restore Destination', type: 'main', index: 0 }]] },
 			'Restore Destination': link('Rollback Report'),
-			'Rollback Report': link('Migration Failed'),
+			'Rollback Report': link('Answer Rolled Back'),
+			'Answer Rolled Back': link('Migration Failed'),
 			'Add Foreign Keys': link('Fingerprint Source'),
 			'Fingerprint Source': link('Compare Destination'),
 			'Compare Destination': link('Verify Rows'),
@@ -440,7 +546,10 @@ function main(pair: Pair) {
 			'Migration Report': link('Discard Old Snapshots'),
 			'Discard Old Snapshots': link('Answer with Report'),
 			'Restore After Validation': link('Validation Rollback Report'),
-			'Validation Rollback Report': link('Validation Failed'),
+			'Validation Rollback Report': link('Answer Validation Rolled Back'),
+			'Answer Validation Rolled Back': link('Validation Failed'),
+			'Validation Failed, Data Kept': link('Answer Data Kept'),
+			'Answer with Report': link('Respond with Report'),
 		},
 	};
 }

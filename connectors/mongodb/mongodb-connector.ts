@@ -40,6 +40,7 @@ export class MongoConnector implements DestinationConnector {
 		supportsUpsert: true,
 		hasSchema: false,
 		checksumInDatabase: false,
+		maxIdentifier: { length: 120, unit: 'bytes' },
 	};
 	readonly state: StateStore;
 	private readonly catalog: TableCatalog;

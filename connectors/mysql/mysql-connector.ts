@@ -44,6 +44,7 @@ export class MysqlConnector implements DestinationConnector {
 		supportsUpsert: true,
 		hasSchema: true,
 		checksumInDatabase: true,
+		maxIdentifier: { length: 64, unit: 'characters' },
 	};
 	readonly state: StateStore;
 	private readonly catalog: TableCatalog;

@@ -45,6 +45,7 @@ export class PostgresConnector implements DestinationConnector {
 		supportsUpsert: true,
 		hasSchema: true,
 		checksumInDatabase: true,
+		maxIdentifier: { length: 63, unit: 'bytes' },
 	};
 	readonly schema: string;
 	readonly state: StateStore;

@@ -10,6 +10,7 @@ import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { auditMigrationParameter } from '../shared/database-properties';
 import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
+import { checkRunSettings } from '../../core/run-settings';
 import { toNodeError } from '../shared/node-errors';
 
 export class SchemaMapper implements INodeType {
@@ -54,6 +55,13 @@ export class SchemaMapper implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Check Run Settings',
+						value: 'checkSettings',
+						action: 'Check the settings of a run',
+						description:
+							"Before anything is written: the caller's settings over the defaults, known names, types and ranges, named tables within this database's name limit",
+					},
+					{
 						name: 'Assess',
 						value: 'assess',
 						action: 'Assess a database',
@@ -81,6 +89,23 @@ export class SchemaMapper implements INodeType {
 				default: 'assess',
 			},
 			systemParameter('system', 'Database'),
+			{
+				displayName: 'Request',
+				name: 'request',
+				type: 'json',
+				default: '={{ $json.request ?? null }}',
+				description:
+					'The settings a caller gave (a webhook body, a calling workflow\'s item); null: a run nobody configured (Manual, Schedule), which takes the defaults',
+				displayOptions: { show: { operation: ['checkSettings'] } },
+			},
+			{
+				displayName: 'Defaults',
+				name: 'defaults',
+				type: 'json',
+				default: '{"migration": "migration", "tables": [], "rowsPerChunk": 10000, "batchSize": 5000}',
+				description: 'The settings of a run nobody configured, and what a caller leaves out (except tables)',
+				displayOptions: { show: { operation: ['checkSettings'] } },
+			},
 			{
 				displayName: 'Table Names or IDs',
 				name: 'tables',
@@ -170,6 +195,15 @@ export class SchemaMapper implements INodeType {
 			try {
 				const system = this.getNodeParameter('system', i) as DatabaseSystem;
 				const operation = this.getNodeParameter('operation', i) as string;
+				if (operation === 'checkSettings') {
+					const request = this.getNodeParameter('request', i, null) as unknown;
+					const defaults = parseJsonObject(this.getNodeParameter('defaults', i, '{}'));
+					const settings = await withConnector(this, system, async (connector) =>
+						checkRunSettings(request, defaults, connector.capabilities.maxIdentifier),
+					);
+					out.push({ json: settings as unknown as IDataObject, pairedItem: { item: i } });
+					continue;
+				}
 				if (operation === 'applyForeignKeys' || operation === 'applyDdl') {
 					const given = this.getNodeParameter('mappings', i, '') as unknown;
 					const documents = given

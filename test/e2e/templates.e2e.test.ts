@@ -132,9 +132,11 @@ function configured(c: Case, name: string) {
 	for (const node of workflow.nodes) {
 		c.credentials?.(node);
 		if (node.name === 'Settings')
-			node.parameters.jsonOutput = node.parameters.jsonOutput
-				.replace(`'${c.slug}'`, `'e2e-${c.slug}'`)
-				.replace('["customers"]', `["${c.table}"]`);
+			node.parameters.defaults = JSON.stringify({
+				...JSON.parse(node.parameters.defaults),
+				migration: `e2e-${c.slug}`,
+				tables: [c.table],
+			});
 	}
 	return workflow;
 }
@@ -284,10 +286,10 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		await scheduled.dropDestination();
 		const scheduledCopy = configured(scheduled, scheduled.slug);
 		const settings = scheduledCopy.nodes.find((n: { name: string }) => n.name === 'Settings');
-		settings.parameters.jsonOutput = settings.parameters.jsonOutput.replace(
-			"'e2e-mysql-to-postgres'",
-			"'e2e-schedule'",
-		);
+		settings.parameters.defaults = JSON.stringify({
+			...JSON.parse(settings.parameters.defaults),
+			migration: 'e2e-schedule',
+		});
 		// It fires every 20 seconds (02:00 daily in the template) so the test sees it fire.
 		scheduledCopy.nodes.find((n: { name: string }) => n.name === 'Schedule').parameters.rule = {
 			interval: [{ field: 'seconds', secondsInterval: 20 }],
@@ -309,6 +311,49 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				expect(await destinationHas(c, c.table)).toBe(false);
 				expect(await stateOf(c, 'e2e-intruder')).toBe(0);
 			}
+			// With the key but bad settings: 400 and the reason before anything is written; a table that
+			// does not exist is found by Map Schema, still before any write, and answered with its step.
+			const long = (c: Case) => 'x'.repeat(c.slug.endsWith('mysql') ? 65 : 64);
+			const badInputs: Array<[Case, object, number, RegExp]> = [
+				[cases[0], {}, 400, /Name the tables to migrate/],
+				[cases[0], { tables: [] }, 400, /Name the tables to migrate/],
+				[cases[0], { tables: cases[0].table }, 400, /"tables" must be a list of names/],
+				[cases[0], { tables: [cases[0].table], rowsPerChunk: 0 }, 400, /"rowsPerChunk" must be between 1 and/],
+				[cases[0], { tables: [cases[0].table], rowsPerChunk: 'abc' }, 400, /"rowsPerChunk" must be a whole number/],
+				[
+					cases[0],
+					{ tables: [cases[0].table], rowsPerChunks: 10 },
+					400,
+					/Unknown setting "rowsPerChunks"\. Accepted settings: /,
+				],
+				[
+					cases[0],
+					{ tables: [long(cases[0])] },
+					400,
+					/is 64 bytes long; the destination keeps names of at most 63 bytes/,
+				],
+				[
+					cases[1],
+					{ tables: [long(cases[1])] },
+					400,
+					/is 65 characters long; the destination keeps names of at most 64 characters/,
+				],
+				[cases[0], { tables: ['dm_e2e_nosuch'] }, 500, /dm_e2e_nosuch/],
+			];
+			for (const [c, body, code, reason] of badInputs) {
+				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${c.slug}`, {
+					method: 'POST',
+					headers: withKey({ 'content-type': 'application/json' }),
+					body: JSON.stringify({ migration: 'e2e-badinput', ...body }),
+				});
+				const answer = (await response.json()) as { error?: string; step?: string };
+				expect(`${JSON.stringify(body)} ${response.status} ${reason.test(answer.error ?? '')}`).toBe(
+					`${JSON.stringify(body)} ${code} true`,
+				);
+				if (code === 500) expect(answer).toMatchObject({ status: 'FAILED', step: 'Map Schema' });
+				expect(await destinationHas(c, c.table)).toBe(false);
+				expect(await stateOf(c, 'e2e-badinput')).toBe(0);
+			}
 			for (const c of cases) {
 				await c.dropDestination();
 				const migration = `e2e-webhook-${c.slug}`;
@@ -317,8 +362,16 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 					headers: withKey({ 'content-type': 'application/json' }),
 					body: JSON.stringify({ migration, tables: [c.table], rowsPerChunk: 5000 }),
 				});
-				const failure = response.status === 200 ? '' : `${await response.text()}\n${server.log().slice(-3000)}`;
+				const answer = await response.text();
+				const failure = response.status === 200 ? '' : `${answer}\n${server.log().slice(-3000)}`;
 				expect(`${c.slug} ${response.status} ${failure}`).toBe(`${c.slug} 200 `);
+				// The caller's answer is the migration report.
+				expect(JSON.parse(answer)).toMatchObject({
+					migration,
+					status: 'SUCCESS',
+					records: { migrated: c.rows, rejected: 0 },
+					markdown: expect.stringContaining(`# Migration Report: ${migration}`),
+				});
 				const progress = await status(c, migration);
 				expect(progress).toMatchObject({ state: 'done', rowsDone: c.rows, rowsTotal: c.rows });
 				const sums = await digests(c);
@@ -522,7 +575,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		for (const node of bad.nodes)
 			if (node.credentials?.migrationMySqlApi)
 				node.credentials.migrationMySqlApi = { id: 'dmSourcemysqlBad', name: 'Source MySQL (wrong password)' };
-		bad.nodes.find((n: { name: string }) => n.name === 'Settings').parameters.jsonOutput = JSON.stringify({
+		bad.nodes.find((n: { name: string }) => n.name === 'Settings').parameters.defaults = JSON.stringify({
 			migration: 'e2e-bad',
 			tables: ['dm_e2e_never'],
 		});

@@ -22,6 +22,7 @@ export class MemoryConnector implements DestinationConnector {
 		supportsUpsert: true,
 		hasSchema: true,
 		checksumInDatabase: false,
+		maxIdentifier: { length: 63, unit: 'bytes' },
 	};
 	readonly tables = new Map<string, { schema: TableSchema; rows: Map<string, Row> }>();
 	readonly stateEntries = new Map<string, unknown>();

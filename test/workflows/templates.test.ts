@@ -210,7 +210,7 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 	const options = (extra: object = {}) => ({ credentials: credentialsFor(), workflows: [withTarget(worker)], credentialsById: { target: { ...postgresSettings, schema: TARGET_SCHEMA } }, ...extra });
 	const settings = (migration: string) => {
 		const workflow = withTarget(structuredClone(main));
-		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: [c.table], rowsPerChunk: c.rowsPerChunk, batchSize: 5000 });
+		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration, tables: [c.table], rowsPerChunk: c.rowsPerChunk, batchSize: 5000 });
 		return workflow;
 	};
 
@@ -447,7 +447,7 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		});
 		const migration = `${run}-reject`;
 		const workflow = withTarget(structuredClone(main));
-		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: [table], rowsPerChunk: 400, onValidationFailure: 'keep' });
+		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration, tables: [table], rowsPerChunk: 400, onValidationFailure: 'keep' });
 		const result = await runWorkflow(workflow, options());
 		expect(result.error).toBeUndefined();
 		// Validation names what did not arrive; asked to keep the data, the run keeps it.
@@ -487,7 +487,7 @@ describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () =>
 	it('keys rows by the ObjectId hex, keeps arrays and subdocuments as JSON', async () => {
 		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_oid'));
 		const main = template('mongodb-to-postgres');
-		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration: `oid-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration: `oid-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
 		const result = await runWorkflow(main, {
 			credentials: { migrationMongoDbApi: { connectionString: mongoSettings.url, database: mongoSettings.database }, migrationPostgresApi: { ...postgresSettings, schema: 'public' } },
 			workflows: [template('mongodb-to-postgres-chunk-worker')],
@@ -503,7 +503,7 @@ describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () =>
 		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_oid'));
 		const main = template('mongodb-to-postgres');
 		const worker = template('mongodb-to-postgres-chunk-worker');
-		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration: `flat-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration: `flat-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
 		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { flatten: true, separator: '_' });
 		Object.assign(worker.nodes.find((n) => n.name === 'Read Chunk')!.parameters, { flatten: true, separator: '_' });
 		const result = await runWorkflow(main, {
@@ -529,7 +529,7 @@ describe('template mongodb-to-postgres with arrays as child tables', () => {
 	const withChildTables = (migration: string) => {
 		const main = template('mongodb-to-postgres');
 		const worker = template('mongodb-to-postgres-chunk-worker');
-		main.nodes.find((n) => n.name === 'Settings')!.parameters.jsonOutput = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000, onValidationFailure: 'keep' });
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000, onValidationFailure: 'keep' });
 		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { arrays: 'childTables' });
 		Object.assign(worker.nodes.find((n) => n.name === 'Load Chunk')!.parameters, { arrays: 'childTables' });
 		return { main, worker };
