@@ -23,6 +23,14 @@ export interface MigrationReport {
 	phases: Array<{ phase: string; durationSeconds: number; runs: number; failed: number }>;
 	tables: Array<{ table: string; destinationTable: string; rows: number; chunks: string }>;
 	cutover: { ready: boolean; reason: string };
+	/** Every attempt of the run (a rerun after a crash or a failure is one more); duration and speed above are the last one's. */
+	attempts: {
+		count: number;
+		totalSeconds: number;
+		/** Time between attempts: from the last step of one to the start of the next. */
+		downtimeSeconds: number;
+		list: Array<{ startedAt: string; seconds: number; rowsLoaded: number }>;
+	};
 }
 
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
@@ -54,8 +62,11 @@ export function buildReport(input: {
 }): MigrationReport {
 	const { progress, audit, mappings, checks } = input;
 	const now = input.now ?? new Date();
-	const started = progress.startedAt ? Date.parse(progress.startedAt) : now.getTime();
-	const durationMs = now.getTime() - started;
+	const firstStart = progress.startedAt ? Date.parse(progress.startedAt) : now.getTime();
+	const attempts = attemptsOf(audit, firstStart, now.getTime());
+	const last = attempts.at(-1)!;
+	const durationMs = now.getTime() - last.start;
+	const rowsThisAttempt = attempts.length > 1 ? last.rowsLoaded : progress.rowsDone;
 	const failedSteps = audit.filter((e) => e.outcome === 'failed');
 	const errors = failedSteps.map(
 		(e) => `${e.step}${e.table ? ` ${e.table}` : ''}${e.chunk ? ` chunk ${e.chunk}` : ''}: ${e.error}`,
@@ -95,7 +106,7 @@ export function buildReport(input: {
 		sizeBytes: mappings.every((m) => m.source.sizeBytes !== undefined)
 			? mappings.reduce((n, m) => n + (m.source.sizeBytes ?? 0), 0)
 			: null,
-		averageRowsPerSecond: durationMs > 0 ? Math.round(progress.rowsDone / (durationMs / 1000)) : null,
+		averageRowsPerSecond: durationMs > 0 ? Math.round(rowsThisAttempt / (durationMs / 1000)) : null,
 		errors,
 		validation: checks.map((c) => ({ table: c.table, check: c.check, pass: c.pass, summary: summarize(c) })),
 		schemaMapping: {
@@ -118,7 +129,51 @@ export function buildReport(input: {
 			chunks: `${t.chunksDone}/${t.chunksTotal}`,
 		})),
 		cutover: { ready, reason },
+		attempts: {
+			count: attempts.length,
+			totalSeconds: seconds(now.getTime() - attempts[0].start),
+			downtimeSeconds: seconds(attempts.slice(1).reduce((n, a, i) => n + Math.max(0, a.start - attempts[i].end), 0)),
+			list: attempts.map((a, i) => ({
+				startedAt: new Date(a.start).toISOString(),
+				seconds: seconds((i + 1 < attempts.length ? a.end : now.getTime()) - a.start),
+				rowsLoaded: a.rowsLoaded,
+			})),
+		},
 	};
+}
+
+interface Attempt {
+	start: number;
+	/** Its last recorded step (the next attempt's downtime starts here). */
+	end: number;
+	rowsLoaded: number;
+}
+
+/**
+ * The attempts of a run from its audit log: each starts with a Snapshot step (every attempt takes or
+ * keeps its snapshot first). A log without one (a run not started by a template) is one attempt.
+ */
+function attemptsOf(audit: AuditEntry[], firstStart: number, now: number): Attempt[] {
+	const began = (e: AuditEntry) => Date.parse(e.at) - e.durationMs;
+	const starts = audit.filter((e) => e.step === 'Snapshot').map(began);
+	const distinct = starts.filter((t, i) => i === 0 || t - starts[i - 1] > 1000);
+	if (distinct.length <= 1) {
+		const rows = audit
+			.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success')
+			.reduce((n, e) => n + (e.rows ?? 0), 0);
+		return [{ start: Math.min(firstStart, distinct[0] ?? firstStart), end: now, rowsLoaded: rows }];
+	}
+	return distinct.map((start, i) => {
+		const until = distinct[i + 1] ?? Infinity;
+		const within = audit.filter((e) => Date.parse(e.at) >= start && Date.parse(e.at) < until);
+		return {
+			start: i === 0 ? Math.min(firstStart, start) : start,
+			end: within.length ? Math.max(...within.map((e) => Date.parse(e.at))) : start,
+			rowsLoaded: within
+				.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success')
+				.reduce((n, e) => n + (e.rows ?? 0), 0),
+		};
+	});
 }
 
 const number = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US'));
@@ -140,7 +195,7 @@ export function reportMarkdown(report: MigrationReport): string {
 		'## Summary',
 		'',
 		`- **Date:** ${report.date}`,
-		`- **Duration:** ${report.durationSeconds} s`,
+		`- **Duration:** ${report.durationSeconds} s${report.attempts.count > 1 ? ` (the last of ${report.attempts.count} attempts; ${report.attempts.totalSeconds} s in all, ${report.attempts.downtimeSeconds} s between attempts)` : ''}`,
 		`- **Records:** ${number(report.records.migrated)} migrated of ${number(report.records.planned)} planned, ${number(report.records.rejected)} rejected`,
 		`- **Size:** ${bytes(report.sizeBytes)}`,
 		`- **Average speed:** ${number(report.averageRowsPerSecond)} rows/s`,

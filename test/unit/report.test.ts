@@ -63,6 +63,49 @@ describe('the migration report', () => {
 		);
 	});
 
+	it("after a crash and a rerun, duration and speed are the last attempt's; the total and the downtime between are told", () => {
+		const entry = (at: string, step: string, durationMs: number, rows?: number) => ({
+			migration: 'm1',
+			at,
+			step,
+			durationMs,
+			outcome: 'success' as const,
+			...(rows === undefined ? {} : { rows }),
+		});
+		const audit = [
+			entry('2026-01-01T00:00:00.500Z', 'Snapshot', 500),
+			entry('2026-01-01T00:01:00.000Z', 'Load Chunk', 2000, 400),
+			// n8n was killed here; the rerun starts 279 s later.
+			entry('2026-01-01T00:05:40.000Z', 'Snapshot', 1000),
+			entry('2026-01-01T00:05:50.000Z', 'Load Chunk', 2000, 600),
+		];
+		const later = new Date('2026-01-01T00:06:09.000Z');
+		const report = buildReport({ progress: progress(), audit, mappings: [], checks: [pass], now: later });
+		expect(report).toMatchObject({
+			durationSeconds: 30,
+			averageRowsPerSecond: 20,
+			attempts: {
+				count: 2,
+				totalSeconds: 369,
+				downtimeSeconds: 279,
+				list: [
+					{ startedAt: '2026-01-01T00:00:00.000Z', seconds: 60, rowsLoaded: 400 },
+					{ startedAt: '2026-01-01T00:05:39.000Z', seconds: 30, rowsLoaded: 600 },
+				],
+			},
+		});
+		expect(reportMarkdown(report)).toContain(
+			'**Duration:** 30 s (the last of 2 attempts; 369 s in all, 279 s between attempts)',
+		);
+		// One attempt: as before, from the plan's start.
+		expect(
+			buildReport({ progress: progress(), audit: audit.slice(0, 2), mappings: [], checks: [pass], now }),
+		).toMatchObject({
+			durationSeconds: 10,
+			attempts: { count: 1, downtimeSeconds: 0 },
+		});
+	});
+
 	it('renders Markdown and a self-contained HTML page with the same sections, escaping values', () => {
 		const report = buildReport({
 			progress: progress({ migration: 'm<1>' }),
