@@ -170,11 +170,12 @@ const ANSWERED_STEPS = [
 
 function main(pair: Pair) {
 	const workflow = mainWorkflow(pair);
-	// Every step that can fail answers the caller with its reason instead of n8n's bare "Error in workflow".
+	// Every step that can fail is retried twice (a dropped connection is reopened; each step is safe to
+	// repeat), then answers the caller with its reason instead of n8n's bare "Error in workflow".
 	for (const step of ANSWERED_STEPS) {
-		const found = workflow.nodes.find((n) => n.name === step) as { onError?: string } | undefined;
+		const found = workflow.nodes.find((n) => n.name === step);
 		if (!found) throw new Error(`template ${pair.slug} has no step ${step}`);
-		found.onError = 'continueErrorOutput';
+		Object.assign(found, { onError: 'continueErrorOutput', retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 });
 		const connections = workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
 		const outputs = connections[step]?.main ?? [[]];
 		connections[step] = { main: [...outputs, [{ node: 'Step Failed', type: 'main', index: 0 } as { node: string }]] };
@@ -580,7 +581,14 @@ function worker(pair: Pair) {
 					range: '={{ $json.range }}',
 					batchSize: 5000,
 				},
-				{ credentials: credential(pair.source, 'Source'), alwaysOutputData: true },
+				// A dropped connection, a restart or a failover is ridden out: the read is retried on a fresh connection.
+				{
+					credentials: credential(pair.source, 'Source'),
+					alwaysOutputData: true,
+					retryOnFail: true,
+					maxTries: 5,
+					waitBetweenTries: 2000,
+				},
 			),
 			node(
 				'Load Chunk',
@@ -596,12 +604,13 @@ function worker(pair: Pair) {
 					recordChunk: true,
 					chunk: "={{ $('When Executed by Another Workflow').first().json }}",
 				},
-				// A transient failure is retried (upserts and the checkpoint make a retry exact); a lasting one fails the chunk.
+				// A transient failure is retried on a fresh connection (upserts and the checkpoint make a retry exact);
+				// a lasting one fails the chunk after 5 tries, 2 s apart (the node's Settings: Retry On Fail).
 				{
 					credentials: credential(pair.destination, 'Destination'),
 					retryOnFail: true,
-					maxTries: 2,
-					waitBetweenTries: 1000,
+					maxTries: 5,
+					waitBetweenTries: 2000,
 				},
 			),
 		],

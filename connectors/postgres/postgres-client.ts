@@ -15,7 +15,7 @@ export interface PostgresSettings {
 
 /** The one place a pg client is created; everything else receives it. */
 export function createPostgresPool(settings: PostgresSettings): Pool {
-	return new Pool({
+	const pool = new Pool({
 		host: settings.host,
 		port: settings.port,
 		database: settings.database,
@@ -32,6 +32,10 @@ export function createPostgresPool(settings: PostgresSettings): Pool {
 			}) as never,
 		},
 	});
+	// An idle connection the server ended (restart, pg_terminate_backend, failover) leaves the pool;
+	// unheard, pg's 'error' event would end the whole n8n process. The next query connects afresh.
+	pool.on('error', () => undefined);
+	return pool;
 }
 
 export function createPostgresConnector(settings: PostgresSettings): PostgresConnector {

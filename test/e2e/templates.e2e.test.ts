@@ -418,6 +418,64 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				body: { status: 'ROLLED BACK', rolledBack: [{ table: cases[0].table, action: 'dropped' }] },
 			});
 			expect(await destinationHas(cases[0], cases[0].table)).toBe(false);
+			// Transient faults: the run's connections are killed on both sides while chunks copy (MariaDB KILL,
+			// PostgreSQL pg_terminate_backend); each chunk rides them out, and the copy ends exact.
+			const faults: Case = { ...cases[0], table: 'dm_e2e_faults', rows: 60_000 };
+			await withMysql(async (q) => {
+				await q('DROP TABLE IF EXISTS dm_e2e_faults');
+				await q('CREATE TABLE dm_e2e_faults LIKE dm_e2e_my_pg');
+				await q(
+					`INSERT INTO dm_e2e_faults SELECT seq, CONCAT('fault ', seq), NULL, seq * 1.5, seq / 7, seq % 2, NULL, NULL, NULL FROM seq_1_to_60000`,
+				);
+			});
+			await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_faults'));
+			const killed = { mysql: 0, postgres: 0 };
+			let copying = true;
+			const killer = (async () => {
+				// While chunks copy: the chunk retries are what this proves.
+				for (;;) {
+					const progress = await status(faults, 'e2e-faults').catch(() => null);
+					if (!copying || (progress && progress.chunksTotal > 0 && progress.chunksDone >= progress.chunksTotal)) break;
+					await new Promise((r) => setTimeout(r, 400));
+					const ids = await withMysql((q) =>
+						q(
+							`SELECT id FROM information_schema.processlist WHERE info LIKE '%dm_e2e_faults%' AND id <> CONNECTION_ID() AND info NOT LIKE '%processlist%'`,
+						),
+					);
+					for (const { id } of ids)
+						await withMysql((q) => q(`KILL ${Number(id)}`)).then(
+							() => killed.mysql++,
+							() => undefined,
+						);
+					const ended = await withPostgres((q) =>
+						q(
+							`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE '%dm_e2e_faults%' AND query NOT ILIKE '%pg_stat_activity%'`,
+						),
+					);
+					killed.postgres += ended.length;
+					await new Promise((r) => setTimeout(r, 1200));
+				}
+			})();
+			const faulted = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/mysql-to-postgres`, {
+				method: 'POST',
+				headers: withKey({ 'content-type': 'application/json' }),
+				body: JSON.stringify({
+					migration: 'e2e-faults',
+					tables: ['dm_e2e_faults'],
+					rowsPerChunk: 5000,
+					batchSize: 1000,
+				}),
+			}).finally(() => (copying = false));
+			await killer;
+			const faultAnswer = await faulted.text();
+			expect(`${faulted.status} ${faulted.status === 200 ? '' : faultAnswer}`).toBe('200 ');
+			console.log(
+				`transient faults: ${killed.mysql} MariaDB and ${killed.postgres} PostgreSQL connections killed mid-run`,
+			);
+			expect(killed.mysql + killed.postgres).toBeGreaterThan(0);
+			const faultSums = await digests(faults);
+			expect(faultSums.source.startsWith('60000:')).toBe(true);
+			expect(faultSums.destination).toBe(faultSums.source);
 			const main = template('mysql-to-postgres');
 			let fired: Array<Record<string, unknown>> = [];
 			for (let waited = 0; waited < 120_000 && !fired.length; waited += 2000) {
