@@ -129,6 +129,10 @@ export const boolIf = (name: string, position: [number, number], expression: str
 	});
 
 export const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+/** One target per output, e.g. Valid and Invalid, or a step's success and error outputs. */
+export const branches = (...targets: string[]) => ({
+	main: targets.map((to) => [{ node: to, type: 'main', index: 0 }]),
+});
 
 /** The defaults of a template's run (Manual, Schedule), and what a caller leaves out except the tables. */
 const runDefaults = (pair: Pair) => ({
@@ -141,7 +145,7 @@ const runDefaults = (pair: Pair) => ({
 });
 
 /** Answers the Webhook caller (a no-op for Manual, Schedule and calling workflows). */
-const respond = (name: string, position: [number, number], responseCode: number, body?: string) =>
+export const respond = (name: string, position: [number, number], responseCode: number, body?: string) =>
 	node(
 		name,
 		'n8n-nodes-base.respondToWebhook',
@@ -504,12 +508,7 @@ function mainWorkflow(pair: Pair) {
 			Schedule: link('Settings'),
 			'When Called by Another Workflow': link('From Caller'),
 			'From Caller': link('Settings'),
-			Settings: {
-				main: [
-					[{ node: 'Map Schema', type: 'main', index: 0 }],
-					[{ node: 'Refused Settings', type: 'main', index: 0 }],
-				],
-			},
+			Settings: branches('Map Schema', 'Refused Settings'),
 			'Refused Settings': link('Settings Refused'),
 			'Step Failed': link('Answer Failure'),
 			'Answer Failure': link('Failed at Step'),
@@ -532,18 +531,8 @@ function mainWorkflow(pair: Pair) {
 			'Add Foreign Keys': link('Fingerprint Source'),
 			'Fingerprint Source': link('Compare Destination'),
 			'Compare Destination': link('Verify Rows'),
-			'Verify Rows': {
-				main: [
-					[{ node: 'Migration Report', type: 'main', index: 0 }],
-					[{ node: 'Roll Back?', type: 'main', index: 0 }],
-				],
-			},
-			'Roll Back?': {
-				main: [
-					[{ node: 'Restore After Validation', type: 'main', index: 0 }],
-					[{ node: 'Validation Failed, Data Kept', type: 'main', index: 0 }],
-				],
-			},
+			'Verify Rows': branches('Migration Report', 'Roll Back?'),
+			'Roll Back?': branches('Restore After Validation', 'Validation Failed, Data Kept'),
 			'Migration Report': link('Discard Old Snapshots'),
 			'Discard Old Snapshots': link('Answer with Report'),
 			'Restore After Validation': link('Validation Rollback Report'),
@@ -646,12 +635,12 @@ function rollback() {
 				options: {},
 			}),
 			boolIf('Run Named?', [480, 100], "={{ typeof $json.migration === 'string' && $json.migration.trim() !== '' }}"),
-			node('No Run Named', 'n8n-nodes-base.respondToWebhook', 1.1, [720, 300], {
-				respondWith: 'json',
-				responseBody:
-					'={{ JSON.stringify({ status: \'REFUSED\', error: \'Name the run to roll back: {"migration": "<run name>"} (the Migration Name of its chunks)\' }) }}',
-				options: { responseCode: 400 },
-			}),
+			respond(
+				'No Run Named',
+				[720, 300],
+				400,
+				'={{ JSON.stringify({ status: \'REFUSED\', error: \'Name the run to roll back: {"migration": "<run name>"} (the Migration Name of its chunks)\' }) }}',
+			),
 			node(
 				'Restore Destination',
 				'n8n-nodes-data-migration.rollback',
@@ -661,12 +650,12 @@ function rollback() {
 				{ operation: 'restore', system: 'postgres', migration: '={{ $json.migration }}' },
 				{ credentials: credential('postgres', 'Destination'), executeOnce: true, onError: 'continueErrorOutput' },
 			),
-			node('Nothing to Restore', 'n8n-nodes-base.respondToWebhook', 1.1, [960, 300], {
-				respondWith: 'json',
-				responseBody:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'NOT ROLLED BACK', error: $json.error }) }}",
-				options: { responseCode: 404 },
-			}),
+			respond(
+				'Nothing to Restore',
+				[960, 300],
+				404,
+				"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'NOT ROLLED BACK', error: $json.error }) }}",
+			),
 			node(
 				'Rollback Report',
 				'n8n-nodes-base.set',
@@ -689,18 +678,8 @@ function rollback() {
 			'Manual Trigger': link('Settings'),
 			Webhook: link('Settings'),
 			Settings: link('Run Named?'),
-			'Run Named?': {
-				main: [
-					[{ node: 'Restore Destination', type: 'main', index: 0 }],
-					[{ node: 'No Run Named', type: 'main', index: 0 }],
-				],
-			},
-			'Restore Destination': {
-				main: [
-					[{ node: 'Rollback Report', type: 'main', index: 0 }],
-					[{ node: 'Nothing to Restore', type: 'main', index: 0 }],
-				],
-			},
+			'Run Named?': branches('Restore Destination', 'No Run Named'),
+			'Restore Destination': branches('Rollback Report', 'Nothing to Restore'),
 			'Rollback Report': link('Rolled Back'),
 		},
 	};

@@ -4,7 +4,7 @@
  * (one table: lease → read changes → load → key-set deletes → commit, looping while more), and the
  * dual-write workflow (old database first, new one second, failures queued for replay).
  */
-import { boolIf, credential, link, node, webhook, type Pair } from './build-templates';
+import { boolIf, branches, credential, link, node, respond, webhook, type Pair } from './build-templates';
 
 const IS = 'n8n-nodes-data-migration.incrementalSync';
 const TRIGGER = 'When Executed by Another Workflow';
@@ -319,25 +319,16 @@ function syncWorker(pair: Pair) {
 		],
 		connections: {
 			[TRIGGER]: link('Begin Sync'),
-			'Begin Sync': {
-				main: [[{ node: 'Read Changes', type: 'main', index: 0 }], [{ node: 'Sync Busy', type: 'main', index: 0 }]],
-			},
+			'Begin Sync': branches('Read Changes', 'Sync Busy'),
 			'Read Changes': link('Load Changes'),
 			'Load Changes': link('Key-Set Deletes?'),
-			'Key-Set Deletes?': {
-				main: [
-					[{ node: 'Key Segments', type: 'main', index: 0 }],
-					[{ node: 'Commit Watermark', type: 'main', index: 0 }],
-				],
-			},
+			'Key-Set Deletes?': branches('Key Segments', 'Commit Watermark'),
 			'Key Segments': link('Changed Key Segments'),
 			'Changed Key Segments': link('Delete Missing Keys'),
 			'Delete Missing Keys': link('Commit Watermark'),
 			'Commit Watermark': link('Clear Replayed'),
 			'Clear Replayed': link('More?'),
-			'More?': {
-				main: [[{ node: 'Begin Sync', type: 'main', index: 0 }], [{ node: 'Sync Done', type: 'main', index: 0 }]],
-			},
+			'More?': branches('Begin Sync', 'Sync Done'),
 		},
 	};
 }
@@ -379,11 +370,12 @@ function dualWrite(pair: Pair) {
 				},
 				{ credentials: credential(source, 'Source'), onError: 'continueErrorOutput' },
 			),
-			node('Refused Request', 'n8n-nodes-base.respondToWebhook', 1.1, [480, 200], {
-				respondWith: 'json',
-				responseBody: "={{ JSON.stringify({ old: 'not written', new: 'not written', error: $json.error }) }}",
-				options: { responseCode: 400 },
-			}),
+			respond(
+				'Refused Request',
+				[480, 200],
+				400,
+				"={{ JSON.stringify({ old: 'not written', new: 'not written', error: $json.error }) }}",
+			),
 			node('Rows', 'n8n-nodes-base.set', 3.4, [480, 0], {
 				mode: 'raw',
 				jsonOutput: `={{ JSON.stringify({ rows: ${request}.rows }) }}`,
@@ -400,13 +392,13 @@ function dualWrite(pair: Pair) {
 				{ credentials: credential(source, 'Source') },
 			),
 			boolIf('Old Database Took All?', [1200, 0], '={{ $json.rejected === 0 }}'),
-			node('Refused by Old Database', 'n8n-nodes-base.respondToWebhook', 1.1, [1440, 200], {
-				respondWith: 'json',
-				responseBody:
-					// Refused values are shown as a short excerpt only (40 characters here): the answer is no copy of the data.
-					"={{ JSON.stringify({ old: 'refused', new: 'not written', written: $json.written, rejected: $('Write Old Database').all(1).map((item) => ({ ...item.json, value: item.json.value == null ? item.json.value : String(item.json.value).slice(0, 40) })) }) }}",
-				options: { responseCode: 422 },
-			}),
+			// Refused values are shown as a short excerpt only (40 characters here): the answer is no copy of the data.
+			respond(
+				'Refused by Old Database',
+				[1440, 200],
+				422,
+				"={{ JSON.stringify({ old: 'refused', new: 'not written', written: $json.written, rejected: $('Write Old Database').all(1).map((item) => ({ ...item.json, value: item.json.value == null ? item.json.value : String(item.json.value).slice(0, 40) })) }) }}",
+			),
 			node('Rows Again', 'n8n-nodes-base.set', 3.4, [1440, 0], {
 				mode: 'raw',
 				jsonOutput: "={{ JSON.stringify({ rows: $('Rows').first().json.rows }) }}",
@@ -428,11 +420,12 @@ function dualWrite(pair: Pair) {
 				// A failure here is not the caller's: the rows go to the replay queue and the next sync writes them.
 				{ credentials: credential(destination, 'Destination'), onError: 'continueErrorOutput' },
 			),
-			node('Written to Both', 'n8n-nodes-base.respondToWebhook', 1.1, [2160, -100], {
-				respondWith: 'json',
-				responseBody: "={{ JSON.stringify({ old: 'written', new: 'written', rows: $json.written }) }}",
-				options: {},
-			}),
+			respond(
+				'Written to Both',
+				[2160, -100],
+				200,
+				"={{ JSON.stringify({ old: 'written', new: 'written', rows: $json.written }) }}",
+			),
 			node(
 				'Queue Replay',
 				IS,
@@ -446,26 +439,20 @@ function dualWrite(pair: Pair) {
 				},
 				{ credentials: credential(source, 'Source') },
 			),
-			node('Queued for Replay', 'n8n-nodes-base.respondToWebhook', 1.1, [2400, 200], {
-				respondWith: 'json',
-				responseBody: "={{ JSON.stringify({ old: 'written', new: 'queued for replay', queued: $json.queued }) }}",
-				options: {},
-			}),
+			respond(
+				'Queued for Replay',
+				[2400, 200],
+				200,
+				"={{ JSON.stringify({ old: 'written', new: 'queued for replay', queued: $json.queued }) }}",
+			),
 		],
 		connections: {
 			'Write Request': link('Check Write'),
-			'Check Write': {
-				main: [[{ node: 'Rows', type: 'main', index: 0 }], [{ node: 'Refused Request', type: 'main', index: 0 }]],
-			},
+			'Check Write': branches('Rows', 'Refused Request'),
 			Rows: link('Each Row'),
 			'Each Row': link('Write Old Database'),
 			'Write Old Database': link('Old Database Took All?'),
-			'Old Database Took All?': {
-				main: [
-					[{ node: 'Rows Again', type: 'main', index: 0 }],
-					[{ node: 'Refused by Old Database', type: 'main', index: 0 }],
-				],
-			},
+			'Old Database Took All?': branches('Rows Again', 'Refused by Old Database'),
 			'Rows Again': link('Each Row Again'),
 			'Each Row Again': link('Write New Database'),
 			'Write New Database': {
