@@ -88,6 +88,28 @@ export class RequestError extends MigrationError {
 	}
 }
 
+/** Why a server could not be reached, in words, from the socket error code or the driver's message. */
+export function connectionCause(code: string | undefined, message: string): string | undefined {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return 'connection refused: nothing listens there (server down, or a wrong port)';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'host name not found (DNS)';
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+			return 'host unreachable (network)';
+		case 'ETIMEDOUT':
+			return 'no answer in time (timeout: a firewall, or a wrong host)';
+		case 'ECONNRESET':
+			return 'connection reset by the server or the network';
+	}
+	if (/timeout|timed out/i.test(message)) return 'no answer in time (timeout: a firewall, or a wrong host)';
+	if (/terminated unexpectedly|connection lost|closed the connection/i.test(message))
+		return 'the server closed the connection (restart, failover, or not this kind of server)';
+	return undefined;
+}
+
 export function isMigrationError(error: unknown): error is MigrationError {
 	return error instanceof MigrationError;
 }

@@ -48,5 +48,8 @@ export function createMysqlPool(settings: MysqlSettings): Pool {
 }
 
 export function createMysqlConnector(settings: MysqlSettings): MysqlConnector {
-	return new MysqlConnector(createMysqlPool(settings), { secrets: settings.password ? [settings.password] : [] });
+	return new MysqlConnector(createMysqlPool(settings), {
+		secrets: settings.password ? [settings.password] : [],
+		endpoint: `${settings.host}:${settings.port}`,
+	});
 }

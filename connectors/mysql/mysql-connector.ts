@@ -28,6 +28,8 @@ import { fromMysql, toMysql } from './mysql-types';
 
 export interface MysqlConnectorOptions {
 	secrets?: string[];
+	/** host:port, named in messages about a server that cannot be reached. */
+	endpoint?: string;
 }
 
 const STATE_TABLE = `${INTERNAL_PREFIX}state`;
@@ -49,6 +51,7 @@ export class MysqlConnector implements DestinationConnector {
 	readonly state: StateStore;
 	private readonly catalog: TableCatalog;
 	private readonly secrets: string[];
+	private readonly endpoint?: string;
 	private maxPacket?: number;
 
 	constructor(
@@ -56,6 +59,7 @@ export class MysqlConnector implements DestinationConnector {
 		options: MysqlConnectorOptions = {},
 	) {
 		this.secrets = options.secrets ?? [];
+		this.endpoint = options.endpoint;
 		this.catalog = new TableCatalog(this.system, () => this.run(() => introspectMysql(this.pool)));
 		this.state = new MysqlStateStore(this);
 	}
@@ -64,7 +68,7 @@ export class MysqlConnector implements DestinationConnector {
 		try {
 			return await work();
 		} catch (error) {
-			throw translateMysqlError(error, this.secrets, context);
+			throw translateMysqlError(error, this.secrets, { endpoint: this.endpoint, ...context });
 		}
 	}
 
@@ -318,7 +322,7 @@ export class MysqlConnector implements DestinationConnector {
 			return result;
 		} catch (error) {
 			await connection.rollback().catch(() => undefined);
-			throw translateMysqlError(error, this.secrets, context);
+			throw translateMysqlError(error, this.secrets, { endpoint: this.endpoint, ...context });
 		} finally {
 			connection.release();
 		}

@@ -1,4 +1,12 @@
-import { ConnectionError, ConstraintError, MigrationError, SchemaError, ValueError, redact } from '../../core/errors';
+import {
+	ConnectionError,
+	ConstraintError,
+	MigrationError,
+	SchemaError,
+	ValueError,
+	connectionCause,
+	redact,
+} from '../../core/errors';
 
 /** mysql2 driver errors → core's typed errors. Secrets are removed from every message. */
 export function translateMysqlError(
@@ -8,7 +16,13 @@ export function translateMysqlError(
 ): MigrationError {
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; errno?: number; message?: string; sqlMessage?: string };
-	const message = redact(`MySQL/MariaDB: ${e.sqlMessage ?? e.message ?? String(error)}`, secrets);
+	const original = e.sqlMessage ?? e.message ?? String(error);
+	// A server that cannot be reached is named (host:port) with the cause in words.
+	const cause = context.endpoint ? connectionCause(e.code, original) : undefined;
+	const message = redact(
+		cause ? `MySQL/MariaDB at ${String(context.endpoint)}: ${cause} (${original})` : `MySQL/MariaDB: ${original}`,
+		secrets,
+	);
 	const ctx = { system: 'mysql', ...context };
 	switch (e.code) {
 		case 'ER_ACCESS_DENIED_ERROR':

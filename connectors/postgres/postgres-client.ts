@@ -42,5 +42,6 @@ export function createPostgresConnector(settings: PostgresSettings): PostgresCon
 	return new PostgresConnector(createPostgresPool(settings), {
 		schema: settings.schema,
 		secrets: settings.password ? [settings.password] : [],
+		endpoint: `${settings.host}:${settings.port}`,
 	});
 }

@@ -33,6 +33,8 @@ export interface PostgresConnectorOptions {
 	schema?: string;
 	/** Removed from every error message (the password). */
 	secrets?: string[];
+	/** host:port, named in messages about a server that cannot be reached. */
+	endpoint?: string;
 }
 
 const STATE_TABLE = `${INTERNAL_PREFIX}state`;
@@ -50,6 +52,7 @@ export class PostgresConnector implements DestinationConnector {
 	readonly schema: string;
 	readonly state: StateStore;
 	private readonly secrets: string[];
+	private readonly endpoint?: string;
 	private readonly catalog: TableCatalog;
 
 	constructor(
@@ -58,6 +61,7 @@ export class PostgresConnector implements DestinationConnector {
 	) {
 		this.schema = options.schema ?? 'public';
 		this.secrets = options.secrets ?? [];
+		this.endpoint = options.endpoint;
 		this.state = new PostgresStateStore(this);
 		this.catalog = new TableCatalog(this.system, () => this.run(() => introspectPostgres(this.pool, this.schema)));
 	}
@@ -67,7 +71,7 @@ export class PostgresConnector implements DestinationConnector {
 		try {
 			return await work();
 		} catch (error) {
-			throw translatePostgresError(error, this.secrets, context);
+			throw translatePostgresError(error, this.secrets, { endpoint: this.endpoint, ...context });
 		}
 	}
 
@@ -338,7 +342,7 @@ export class PostgresConnector implements DestinationConnector {
 			return result;
 		} catch (error) {
 			await client.query('ROLLBACK').catch(() => undefined);
-			throw translatePostgresError(error, this.secrets, context);
+			throw translatePostgresError(error, this.secrets, { endpoint: this.endpoint, ...context });
 		} finally {
 			client.release();
 		}

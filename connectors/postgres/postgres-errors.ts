@@ -1,4 +1,12 @@
-import { ConnectionError, ConstraintError, MigrationError, SchemaError, ValueError, redact } from '../../core/errors';
+import {
+	ConnectionError,
+	ConstraintError,
+	MigrationError,
+	SchemaError,
+	ValueError,
+	connectionCause,
+	redact,
+} from '../../core/errors';
 
 /** pg driver errors → core's typed errors. Secrets are removed from every message. */
 export function translatePostgresError(
@@ -8,7 +16,13 @@ export function translatePostgresError(
 ): MigrationError {
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; message?: string; column?: string; table?: string; constraint?: string };
-	const message = redact(`PostgreSQL: ${e.message ?? String(error)}`, secrets);
+	const original = e.message ?? String(error);
+	// A server that cannot be reached is named (host:port) with the cause in words.
+	const cause = context.endpoint ? connectionCause(e.code, original) : undefined;
+	const message = redact(
+		cause ? `PostgreSQL at ${String(context.endpoint)}: ${cause} (${original})` : `PostgreSQL: ${original}`,
+		secrets,
+	);
 	const ctx = {
 		system: 'postgres',
 		...context,
@@ -54,6 +68,7 @@ export function translatePostgresError(
 			return new MigrationError('QUERY_FAILED', message, ctx, true);
 		default:
 			if (/timeout/i.test(e.message ?? '')) return new ConnectionError('TIMEOUT', message, ctx);
+			if (/Connection terminated/i.test(e.message ?? '')) return new ConnectionError('CONNECTION_FAILED', message, ctx);
 			return new MigrationError('QUERY_FAILED', message, ctx, false);
 	}
 }
