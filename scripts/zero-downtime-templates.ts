@@ -367,6 +367,7 @@ function dualWrite(pair: Pair) {
 					allowedWrites: '{}',
 					maxRows: 1000,
 					maxBodyBytes: 1048576,
+					valueExcerpt: 40,
 				},
 				{ credentials: credential(source, 'Source'), onError: 'continueErrorOutput' },
 			),
@@ -392,12 +393,12 @@ function dualWrite(pair: Pair) {
 				{ credentials: credential(source, 'Source') },
 			),
 			boolIf('Old Database Took All?', [1200, 0], '={{ $json.rejected === 0 }}'),
-			// Refused values are shown as a short excerpt only (40 characters here): the answer is no copy of the data.
+			// Refused values are shown as a short excerpt only (Check Write's setting): the answer is no copy of the data.
 			respond(
 				'Refused by Old Database',
 				[1440, 200],
 				422,
-				"={{ JSON.stringify({ old: 'refused', new: 'not written', written: $json.written, rejected: $('Write Old Database').all(1).map((item) => ({ ...item.json, value: item.json.value == null ? item.json.value : String(item.json.value).slice(0, 40) })) }) }}",
+				"={{ JSON.stringify({ old: 'refused', new: 'not written', written: $json.written, rejected: $('Write Old Database').all(1).map((item) => ({ ...item.json, value: item.json.value == null ? item.json.value : String(item.json.value).slice(0, $('Check Write').first().json.valueExcerpt) })) }) }}",
 			),
 			node('Rows Again', 'n8n-nodes-base.set', 3.4, [1440, 0], {
 				mode: 'raw',

@@ -159,7 +159,7 @@ const STEPS: Record<string, Step> = {
 		});
 		const [table] = await source.introspect([request.table]);
 		checkRulesAgainst(table, allowed[request.table]);
-		emit(outputs, 0, request, i);
+		emit(outputs, 0, { ...request, valueExcerpt: param(node, 'valueExcerpt', i, 40) }, i);
 	},
 
 	/** Destination: takes the sync's lease and reads its committed watermark. */

@@ -213,6 +213,16 @@ const rest: INodeProperties[] = [
 		displayOptions: show('checkWrite'),
 	},
 	{
+		displayName: 'Excerpt of Refused Values (Characters)',
+		name: 'valueExcerpt',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 40,
+		description:
+			'How much of a value the old database refused is shown in the answer; the answer is no copy of the data',
+		displayOptions: show('checkWrite'),
+	},
+	{
 		displayName: 'Max Body Size (Bytes)',
 		name: 'maxBodyBytes',
 		type: 'number',

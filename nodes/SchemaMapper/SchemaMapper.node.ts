@@ -95,7 +95,7 @@ export class SchemaMapper implements INodeType {
 				type: 'json',
 				default: '={{ $json.request ?? null }}',
 				description:
-					'The settings a caller gave (a webhook body, a calling workflow\'s item); null: a run nobody configured (Manual, Schedule), which takes the defaults',
+					"The settings a caller gave (a webhook body, a calling workflow's item); null: a run nobody configured (Manual, Schedule), which takes the defaults",
 				displayOptions: { show: { operation: ['checkSettings'] } },
 			},
 			{

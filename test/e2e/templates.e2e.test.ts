@@ -593,6 +593,19 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 					error: expect.stringMatching(reason),
 				});
 			}
+			// A row the old database refuses is answered with the reason and an excerpt of the value only.
+			const tooLong = await fetch(`http://127.0.0.1:${PORT}/webhook/${zd}/write`, {
+				method: 'POST',
+				headers: withKey({ 'content-type': 'application/json' }),
+				body: JSON.stringify({
+					table,
+					rows: [{ id: 9003, name: `secret-${'x'.repeat(200)}`, updated_at: '2024-06-01T00:00:00' }],
+				}),
+			});
+			expect(tooLong.status).toBe(422);
+			const refusal = (await tooLong.json()) as { old: string; rejected: Array<{ column: string; value: string }> };
+			expect(refusal).toMatchObject({ old: 'refused', new: 'not written', rejected: [{ column: 'name' }] });
+			expect(refusal.rejected[0].value).toBe(`secret-${'x'.repeat(33)}`);
 			expect(await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${table} WHERE id = 9003`))).toEqual([{ n: 0 }]);
 			expect(await withPostgres((q) => q(`SELECT COUNT(*)::int AS n FROM public.${table} WHERE id = 9003`))).toEqual([
 				{ n: 0 },
