@@ -12,7 +12,7 @@ if [ "${1:-}" != --stop ]; then
 		npm ci --no-audit --no-fund >/dev/null
 	fi
 	if [ ! -f "$CACHE/n8n-1.123.81/.complete" ]; then
-		echo "[demo] first run: n8n 1.123.81 is installed once into $CACHE (about 6 minutes; later runs reuse it)" >&2
+		echo "[demo] first run: n8n 1.123.81 is installed once into $CACHE (about 4 minutes; later runs reuse it)" >&2
 	fi
 	bash scripts/services.sh up postgres mariadb
 fi

@@ -213,7 +213,9 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const executeSub = async (info: IExecuteWorkflowInfo, opts: ExecuteWorkflowOptions) => {
 		const json = info.code ?? library.get(String(info.id));
 		if (!json) throw new Error(`Sub-workflow ${info.id} was not given to the runner`);
-		const run = await execute(json as WorkflowJson, opts.inputData ?? [{ json: {} }], 'integrated');
+		// As n8n does: a called workflow starts at its Execute Workflow Trigger.
+		const trigger = (json as WorkflowJson).nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
+		const run = await execute(json as WorkflowJson, opts.inputData ?? [{ json: {} }], 'integrated', trigger?.name);
 		if (run.status !== 'success' || run.data.resultData.error) {
 			throw run.data.resultData.error ?? new Error(`Sub-workflow ${info.id} ended with status ${run.status}`);
 		}
