@@ -431,13 +431,15 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_faults'));
 			// Up to 3 kills a side, of connections caught working on this table (polled every 50 ms).
 			const killed = { mysql: 0, postgres: 0 };
+			// A name of its own each time: checkpoints of an earlier test run would make every chunk a skip.
+			const faultRun = `e2e-faults-${Date.now()}`;
 			let copying = true;
 			const killer = (async () => {
 				for (let polls = 0; copying && (killed.mysql < 3 || killed.postgres < 3); polls++) {
 					await new Promise((r) => setTimeout(r, 50));
 					if (polls % 20 === 0) {
 						// While chunks copy: the chunk retries are what this proves.
-						const progress = await status(faults, 'e2e-faults').catch(() => null);
+						const progress = await status(faults, faultRun).catch(() => null);
 						if (progress && progress.chunksTotal > 0 && progress.chunksDone >= progress.chunksTotal) break;
 					}
 					if (killed.mysql < 3) {
@@ -466,7 +468,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				method: 'POST',
 				headers: withKey({ 'content-type': 'application/json' }),
 				body: JSON.stringify({
-					migration: 'e2e-faults',
+					migration: faultRun,
 					tables: ['dm_e2e_faults'],
 					rowsPerChunk: 10000,
 					batchSize: 1000,
