@@ -27,6 +27,11 @@ export const DB_MIGRATION_SETTINGS: Record<string, SettingSpec> = {
 	batchSize: { kind: 'integer', min: 1, max: 100_000, description: 'rows per read and write batch' },
 	keepSnapshotDays: { kind: 'integer', min: 0, max: 3650, description: 'days a run stays restorable' },
 	onValidationFailure: { kind: 'choice', choices: ['rollback', 'keep'], description: 'what a failed validation does' },
+	answerAtOnce: {
+		kind: 'boolean',
+		description:
+			'true to have the Webhook answer 202 with the run name and its status URL at once, while the run goes on',
+	},
 };
 
 export interface DbMigrationSettings {
@@ -38,6 +43,7 @@ export interface DbMigrationSettings {
 	batchSize: number;
 	keepSnapshotDays: number;
 	onValidationFailure: 'rollback' | 'keep';
+	answerAtOnce: boolean;
 }
 
 export interface IdentifierLimit {
@@ -141,5 +147,6 @@ export function checkRunSettings(
 		batchSize: (out.batchSize as number) ?? 5000,
 		keepSnapshotDays: (out.keepSnapshotDays as number) ?? 7,
 		onValidationFailure: (out.onValidationFailure as 'rollback' | 'keep') ?? 'rollback',
+		answerAtOnce: out.answerAtOnce === true,
 	};
 }

@@ -231,6 +231,14 @@ function mainWorkflow(pair: Pair) {
 				},
 				{ credentials: credential(pair.destination, 'Destination'), onError: 'continueErrorOutput' },
 			),
+			boolIf('Answer at Once?', [360, 100], '={{ $json.answerAtOnce === true }}'),
+			// A long run's caller is answered now and follows the run on the status webhook.
+			respond(
+				'Accepted',
+				[480, -100],
+				202,
+				"={{ JSON.stringify({ migration: $json.migration, status: 'RUNNING', statusUrl: '/webhook/data-migration/status?migration=' + encodeURIComponent($json.migration) }) }}",
+			),
 			respond(
 				'Refused Settings',
 				[480, 0],
@@ -508,7 +516,9 @@ function mainWorkflow(pair: Pair) {
 			Schedule: link('Settings'),
 			'When Called by Another Workflow': link('From Caller'),
 			'From Caller': link('Settings'),
-			Settings: branches('Map Schema', 'Refused Settings'),
+			Settings: branches('Answer at Once?', 'Refused Settings'),
+			'Answer at Once?': branches('Accepted', 'Map Schema'),
+			Accepted: link('Map Schema'),
 			'Refused Settings': link('Settings Refused'),
 			'Step Failed': link('Answer Failure'),
 			'Answer Failure': link('Failed at Step'),

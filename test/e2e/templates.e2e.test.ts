@@ -5,7 +5,7 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import type { DestinationConnector } from '../../core/connector';
 import { CHUNK_NAMESPACE } from '../../core/migrate';
-import { runProgress } from '../../core/progress';
+import { auditLog, runProgress } from '../../core/progress';
 import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance } from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
@@ -418,6 +418,43 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				body: { status: 'ROLLED BACK', rolledBack: [{ table: cases[0].table, action: 'dropped' }] },
 			});
 			expect(await destinationHas(cases[0], cases[0].table)).toBe(false);
+			// A long run answered at once: 202 with its status URL, then followed there until it is done.
+			const asyncCase: Case = { ...cases[0], table: 'dm_e2e_async' };
+			await withMysql(async (q) => {
+				await q('DROP TABLE IF EXISTS dm_e2e_async');
+				await q('CREATE TABLE dm_e2e_async LIKE dm_e2e_my_pg');
+				await q('INSERT INTO dm_e2e_async SELECT * FROM dm_e2e_my_pg');
+			});
+			await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_async'));
+			const asyncRun = `e2e-async-${Date.now()}`;
+			const accepted = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/mysql-to-postgres`, {
+				method: 'POST',
+				headers: withKey({ 'content-type': 'application/json' }),
+				body: JSON.stringify({ migration: asyncRun, tables: ['dm_e2e_async'], answerAtOnce: true }),
+			});
+			expect(accepted.status).toBe(202);
+			const ticket = (await accepted.json()) as { statusUrl: string };
+			expect(ticket).toEqual({
+				migration: asyncRun,
+				status: 'RUNNING',
+				statusUrl: `/webhook/data-migration/status?migration=${asyncRun}`,
+			});
+			let followed: { state?: string; rowsDone?: number } = {};
+			for (let waited = 0; waited < 120_000 && followed.state !== 'done'; waited += 1000) {
+				await new Promise((r) => setTimeout(r, 1000));
+				const answer = await fetch(`http://127.0.0.1:${PORT}${ticket.statusUrl}`, { headers: withKey() });
+				followed = (await answer.json()) as typeof followed;
+			}
+			expect(followed).toMatchObject({ state: 'done', rowsDone: ROWS });
+			// Done means every chunk is in; validation may still be running: wait for its audit entry.
+			for (let waited = 0; waited < 60_000; waited += 1000) {
+				const destination = asyncCase.destination();
+				const steps = await auditLog(destination, asyncRun).finally(() => destination.close());
+				if (steps.some((e) => e.step === 'Report')) break;
+				await new Promise((r) => setTimeout(r, 1000));
+			}
+			const asyncSums = await digests(asyncCase);
+			expect(asyncSums.destination).toBe(asyncSums.source);
 			// Transient faults: the run's connections are killed on both sides while chunks copy (MariaDB KILL,
 			// PostgreSQL pg_terminate_backend); each chunk rides them out, and the copy ends exact.
 			const faults: Case = { ...cases[0], table: 'dm_e2e_faults', rows: 120_000 };
@@ -435,13 +472,16 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			const faultRun = `e2e-faults-${Date.now()}`;
 			let copying = true;
 			const killer = (async () => {
+				let chunking = false;
 				for (let polls = 0; copying && (killed.mysql < 3 || killed.postgres < 3); polls++) {
 					await new Promise((r) => setTimeout(r, 50));
-					if (polls % 20 === 0) {
-						// While chunks copy: the chunk retries are what this proves.
+					if (polls % 10 === 0) {
+						// Only while chunks copy (planned, not all done): the chunk retries are what this proves.
 						const progress = await status(faults, faultRun).catch(() => null);
 						if (progress && progress.chunksTotal > 0 && progress.chunksDone >= progress.chunksTotal) break;
+						chunking = !!progress && progress.chunksTotal > 0;
 					}
+					if (!chunking) continue;
 					if (killed.mysql < 3) {
 						const ids = await withMysql((q) =>
 							q(

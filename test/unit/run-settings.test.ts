@@ -14,6 +14,7 @@ describe('run settings, checked before anything is written', () => {
 			batchSize: 5000,
 			keepSnapshotDays: 7,
 			onValidationFailure: 'rollback',
+			answerAtOnce: false,
 		});
 		expect(
 			checkRunSettings({ tables: ['orders'], rowsPerChunk: '500', migration: 'run-2' }, defaults, pg),
@@ -67,6 +68,7 @@ describe('run settings, checked before anything is written', () => {
 			'batchSize',
 			'keepSnapshotDays',
 			'onValidationFailure',
+			'answerAtOnce',
 		]);
 	});
 });
