@@ -16,7 +16,7 @@ export function translateMysqlError(
 ): MigrationError {
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; errno?: number; message?: string; sqlMessage?: string };
-	const original = e.sqlMessage ?? e.message ?? String(error);
+	const original = excerptValues(e.sqlMessage ?? e.message ?? String(error));
 	// A server that cannot be reached is named (host:port) with the cause in words.
 	const cause = context.endpoint ? connectionCause(e.code, original) : undefined;
 	const message = redact(
@@ -64,4 +64,14 @@ export function translateMysqlError(
 		default:
 			return new MigrationError('QUERY_FAILED', message, ctx, false);
 	}
+}
+
+/**
+ * MySQL quotes the refused value in some messages (Duplicate entry '…' for key, Incorrect … value:
+ * '…'); a message travels into answers and reports, so the value is cut to a short excerpt.
+ */
+export function excerptValues(message: string, keep = 40): string {
+	return message.replace(/(Duplicate entry |value: )'((?:[^']|'')*)'/g, (_all, lead: string, value: string) =>
+		value.length > keep ? `${lead}'${value.slice(0, keep)}…'` : `${lead}'${value}'`,
+	);
 }

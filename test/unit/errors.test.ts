@@ -1,3 +1,4 @@
+import { excerptValues } from '../../connectors/mysql/mysql-errors';
 import { assessTables, tableIssues } from '../../core/assess';
 import type { SourceConnector } from '../../core/connector';
 import { ConnectionError, redact } from '../../core/errors';
@@ -38,5 +39,18 @@ describe('errors and assessment', () => {
 			foreignKeys: [{ references: 'p(id)' }],
 		});
 		expect((await assessTables(fake, [], { exactCounts: true }))[0]).toMatchObject({ rows: 40, rowsExact: true });
+	});
+});
+
+describe('values quoted in MySQL messages', () => {
+	it('are cut to a short excerpt before a message can reach an answer or a report', () => {
+		const long = `secret-${'x'.repeat(100)}`;
+		expect(excerptValues(`Duplicate entry '${long}' for key 'email'`)).toBe(
+			`Duplicate entry '${long.slice(0, 40)}…' for key 'email'`,
+		);
+		expect(excerptValues(`Incorrect integer value: '${long}' for column \`n\` at row 1`)).toBe(
+			`Incorrect integer value: '${long.slice(0, 40)}…' for column \`n\` at row 1`,
+		);
+		expect(excerptValues("Duplicate entry '42' for key 'PRIMARY'")).toBe("Duplicate entry '42' for key 'PRIMARY'");
 	});
 });
