@@ -332,9 +332,34 @@ function mainWorkflow(pair: Pair) {
 					mode: 'each',
 					options: { waitForSubWorkflow: true },
 				},
-				// A chunk that fails for good (the worker retries its load) goes to the error output: roll back.
+				// A chunk that fails for good (the worker retries its read and load) goes to the error output.
 				{ onError: 'continueErrorOutput' },
 			),
+			// Lost connections (our messages name the server as "at host:port: <cause>") keep the finished
+			// chunks for a rerun with the same name; any other failure is about the data: roll back.
+			boolIf(
+				'Only Connections Lost?',
+				[1800, -200],
+				"={{ $('Copy Chunk').all(1).every((item) => / at \\S+:\\d+: /.test(String(item.json.error ?? ''))) }}",
+			),
+			node(
+				'Kept for Rerun',
+				'n8n-nodes-base.set',
+				3.4,
+				[2040, -400],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'STOPPED, FINISHED CHUNKS KEPT', failedChunks: $('Copy Chunk').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, error: item.json.error })), rerun: 'Send the same request again (same migration name) once the server is back: finished chunks are skipped' }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			respond('Answer Kept for Rerun', [2280, -400], 503),
+			node('Migration Stopped', 'n8n-nodes-base.stopAndError', 1, [2520, -400], {
+				errorMessage:
+					"={{ 'Migration ' + $json.migration + ' stopped: ' + $json.failedChunks.length + ' chunk(s) lost the connection (first: ' + $json.failedChunks[0].table + ' chunk ' + $json.failedChunks[0].chunk + ': ' + $json.failedChunks[0].error + '); the finished chunks are kept, rerun with the same name to resume' }}",
+			}),
 			node(
 				'Restore Destination',
 				'n8n-nodes-data-migration.rollback',
@@ -534,7 +559,10 @@ function mainWorkflow(pair: Pair) {
 				],
 			},
 			'Skip Done Chunks': link('Copy Chunk'),
-			'Copy Chunk': { main: [[], [{ node: 'Restore Destination', type: 'main', index: 0 }]] },
+			'Copy Chunk': { main: [[], [{ node: 'Only Connections Lost?', type: 'main', index: 0 }]] },
+			'Only Connections Lost?': branches('Kept for Rerun', 'Restore Destination'),
+			'Kept for Rerun': link('Answer Kept for Rerun'),
+			'Answer Kept for Rerun': link('Migration Stopped'),
 			'Restore Destination': link('Rollback Report'),
 			'Rollback Report': link('Answer Rolled Back'),
 			'Answer Rolled Back': link('Migration Failed'),

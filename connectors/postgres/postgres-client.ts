@@ -35,6 +35,9 @@ export function createPostgresPool(settings: PostgresSettings): Pool {
 	// An idle connection the server ended (restart, pg_terminate_backend, failover) leaves the pool;
 	// unheard, pg's 'error' event would end the whole n8n process. The next query connects afresh.
 	pool.on('error', () => undefined);
+	// The same for a connection that dies while checked out: its query fails (and is retried), the
+	// event is not left unheard, and the pool drops the connection when it is given back.
+	pool.on('connect', (client) => client.on('error', () => undefined));
 	return pool;
 }
 

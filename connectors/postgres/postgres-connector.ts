@@ -335,16 +335,19 @@ export class PostgresConnector implements DestinationConnector {
 
 	async transaction<T>(work: (client: PoolClient) => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
 		const client = await this.run(() => this.pool.connect(), context);
+		let failed: Error | undefined;
 		try {
 			await client.query('BEGIN');
 			const result = await work(client);
 			await client.query('COMMIT');
 			return result;
 		} catch (error) {
+			failed = error as Error;
 			await client.query('ROLLBACK').catch(() => undefined);
 			throw translatePostgresError(error, this.secrets, { endpoint: this.endpoint, ...context });
 		} finally {
-			client.release();
+			// A connection that failed is not given back to the pool for reuse.
+			client.release(failed);
 		}
 	}
 

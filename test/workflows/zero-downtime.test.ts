@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createPool, type Pool } from 'mysql2/promise';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
@@ -10,6 +9,7 @@ import type { DestinationConnector } from '../../core/connector';
 import type { Row } from '../../core/schema';
 import { REPLAY_NAMESPACE, WATERMARK_NAMESPACE, type SyncState } from '../../core/sync';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
+import { tcpProxy } from '../helpers/tcp-proxy';
 import { allowDualWrites } from '../helpers/templates';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
@@ -352,34 +352,3 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 	}, 60_000);
 });
 
-/** A TCP proxy that can refuse connections, standing for the new database going away and coming back. */
-async function tcpProxy(targetPort: number) {
-	let accepting = true;
-	const sockets = new Set<Socket>();
-	const server: Server = createServer((client) => {
-		if (!accepting) {
-			client.destroy();
-			return;
-		}
-		const upstream = connect(targetPort, '127.0.0.1');
-		for (const s of [client, upstream]) {
-			sockets.add(s);
-			s.on('error', () => undefined);
-			s.on('close', () => sockets.delete(s));
-		}
-		client.pipe(upstream).pipe(client);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = (server.address() as { port: number }).port;
-	return {
-		port,
-		down() {
-			accepting = false;
-			for (const s of sockets) s.destroy();
-		},
-		up() {
-			accepting = true;
-		},
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-	};
-}
