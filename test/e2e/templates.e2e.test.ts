@@ -550,6 +550,65 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 		}
 	});
 
+	it('n8n killed (SIGKILL) during the load, restarted, the same request again: the run resumes and ends exact', async () => {
+		const crash: Case = { ...cases[0], table: 'dm_e2e_crash', rows: 120_000 };
+		await withMysql(async (q) => {
+			await q('DROP TABLE IF EXISTS dm_e2e_crash');
+			await q('CREATE TABLE dm_e2e_crash LIKE dm_e2e_my_pg');
+			await q(
+				`INSERT INTO dm_e2e_crash SELECT seq, CONCAT('crash ', seq), NULL, seq * 1.5, seq / 7, seq % 2, NULL, NULL, NULL FROM seq_1_to_120000`,
+			);
+		});
+		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_crash'));
+		// The template as imported (its Schedule back to daily), active.
+		await importJson(n8n, 'workflow', configured(cases[0], cases[0].slug));
+		const id = template(cases[0].slug).id;
+		const activate =
+			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+		expect((await n8nCli(n8n, activate)).code).toBe(0);
+		const run = `e2e-crash-${Date.now()}`;
+		const request = () =>
+			fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${cases[0].slug}`, {
+				method: 'POST',
+				headers: withKey({ 'content-type': 'application/json' }),
+				body: JSON.stringify({ migration: run, tables: [crash.table], rowsPerChunk: 10000, batchSize: 2000 }),
+			});
+		let server = await startN8n(n8n, PORT);
+		try {
+			const first = request().catch(() => undefined);
+			let chunks = 0;
+			for (let waited = 0; waited < 120_000 && chunks < 3; waited += 100) {
+				await new Promise((r) => setTimeout(r, 100));
+				chunks = (await status(crash, run).catch(() => ({ chunksDone: 0 }))).chunksDone;
+			}
+			expect(chunks).toBeGreaterThanOrEqual(3);
+			server.process.kill('SIGKILL');
+			await server.stop();
+			await first;
+			const before = await status(crash, run);
+			expect(before.chunksDone).toBeLessThan(before.chunksTotal);
+			server = await startN8n(n8n, PORT);
+			const again = await request();
+			const answer = await again.text();
+			expect(`${again.status} ${again.status === 200 ? '' : answer}`).toBe('200 ');
+			expect(JSON.parse(answer)).toMatchObject({
+				migration: run,
+				status: 'SUCCESS',
+				records: { migrated: crash.rows },
+			});
+			const sums = await digests(crash);
+			expect(sums.source.startsWith('120000:')).toBe(true);
+			expect(sums.destination).toBe(sums.source);
+			console.log(`SIGKILL after ${before.chunksDone} of ${before.chunksTotal} chunks; the rerun finished the rest`);
+		} finally {
+			await server.stop();
+			await n8nCli(
+				n8n,
+				n8n.line === '2' ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false'],
+			);
+		}
+	});
+
 	it('zero-downtime: backfill, dual write and sync by their Webhooks, then "Ready for production cutover: YES"', async () => {
 		const table = 'dm_e2e_zd';
 		await withMysql(async (q) => {
