@@ -160,6 +160,18 @@ async function status(c: Case, migration: string) {
 	}
 }
 
+/** A MariaDB table shaped like the MySQL case's, of simple generated rows, and no copy of it in PostgreSQL yet. */
+async function seedLarge(table: string, rows: number): Promise<void> {
+	await withMysql(async (q) => {
+		await q(`DROP TABLE IF EXISTS ${table}`);
+		await q(`CREATE TABLE ${table} LIKE dm_e2e_my_pg`);
+		await q(
+			`INSERT INTO ${table} SELECT seq, CONCAT('row ', seq), NULL, seq * 1.5, seq / 7, seq % 2, NULL, NULL, NULL FROM seq_1_to_${rows}`,
+		);
+	});
+	await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${table}`));
+}
+
 /** Callers without the webhook key: none, a wrong value, the right value in another header. */
 const INTRUDERS: Array<Record<string, string>> = [
 	{},
@@ -458,14 +470,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			// Transient faults: the run's connections are killed on both sides while chunks copy (MariaDB KILL,
 			// PostgreSQL pg_terminate_backend); each chunk rides them out, and the copy ends exact.
 			const faults: Case = { ...cases[0], table: 'dm_e2e_faults', rows: 120_000 };
-			await withMysql(async (q) => {
-				await q('DROP TABLE IF EXISTS dm_e2e_faults');
-				await q('CREATE TABLE dm_e2e_faults LIKE dm_e2e_my_pg');
-				await q(
-					`INSERT INTO dm_e2e_faults SELECT seq, CONCAT('fault ', seq), NULL, seq * 1.5, seq / 7, seq % 2, NULL, NULL, NULL FROM seq_1_to_120000`,
-				);
-			});
-			await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_faults'));
+			await seedLarge('dm_e2e_faults', 120_000);
 			// Up to 3 kills a side, of connections caught working on this table (polled every 50 ms).
 			const killed = { mysql: 0, postgres: 0 };
 			// A name of its own each time: checkpoints of an earlier test run would make every chunk a skip.
@@ -552,14 +557,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 
 	it('n8n killed (SIGKILL) during the load, restarted, the same request again: the run resumes and ends exact', async () => {
 		const crash: Case = { ...cases[0], table: 'dm_e2e_crash', rows: 120_000 };
-		await withMysql(async (q) => {
-			await q('DROP TABLE IF EXISTS dm_e2e_crash');
-			await q('CREATE TABLE dm_e2e_crash LIKE dm_e2e_my_pg');
-			await q(
-				`INSERT INTO dm_e2e_crash SELECT seq, CONCAT('crash ', seq), NULL, seq * 1.5, seq / 7, seq % 2, NULL, NULL, NULL FROM seq_1_to_120000`,
-			);
-		});
-		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_e2e_crash'));
+		await seedLarge('dm_e2e_crash', 120_000);
 		// The template as imported (its Schedule back to daily), active.
 		await importJson(n8n, 'workflow', configured(cases[0], cases[0].slug));
 		const id = template(cases[0].slug).id;
