@@ -471,7 +471,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			// PostgreSQL pg_terminate_backend); each chunk rides them out, and the copy ends exact.
 			const faults: Case = { ...cases[0], table: 'dm_e2e_faults', rows: 120_000 };
 			await seedLarge('dm_e2e_faults', 120_000);
-			// Up to 3 kills a side, of connections caught working on this table (polled every 50 ms).
+			// Up to 3 kills a side, of connections caught working on this table (polled every 20 ms).
 			const killed = { mysql: 0, postgres: 0 };
 			// A name of its own each time: checkpoints of an earlier test run would make every chunk a skip.
 			const faultRun = `e2e-faults-${Date.now()}`;
@@ -479,8 +479,8 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			const killer = (async () => {
 				let chunking = false;
 				for (let polls = 0; copying && (killed.mysql < 3 || killed.postgres < 3); polls++) {
-					await new Promise((r) => setTimeout(r, 50));
-					if (polls % 10 === 0) {
+					await new Promise((r) => setTimeout(r, 20));
+					if (polls % 20 === 0) {
 						// Only while chunks copy (planned, not all done): the chunk retries are what this proves.
 						const progress = await status(faults, faultRun).catch(() => null);
 						if (progress && progress.chunksTotal > 0 && progress.chunksDone >= progress.chunksTotal) break;
