@@ -4,7 +4,9 @@ const os = require('os');
 
 // The workflows tier runs on the real n8n 1.x installed by scripts/n8n-install.sh: n8n's engine,
 // n8n-workflow and base nodes all come from there, one copy shared with our nodes.
-const n8nDir = process.env.DM_N8N_DIR || path.join(os.homedir(), '.cache/n8n-nodes-data-migration/n8n-1.123.81');
+// The same folder scripts/n8n-install.sh 1 installs into (DM_CACHE_DIR, as the install scripts read it).
+const cacheDir = process.env.DM_CACHE_DIR || path.join(os.homedir(), '.cache/n8n-nodes-data-migration');
+const n8nDir = process.env.DM_N8N_DIR || path.join(cacheDir, 'n8n-1.123.81');
 const fromN8n = (p) => path.join(n8nDir, 'node_modules', p);
 
 const tier = (name, extra = {}) => ({

@@ -32,8 +32,13 @@ const workflowLib = require('n8n-workflow') as typeof import('n8n-workflow');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const core = require('n8n-core') as typeof import('n8n-core');
 
+/** Where scripts/n8n-install.sh 1 put n8n (DM_CACHE_DIR, as the install scripts read it; jest.config.js alike). */
 export const N8N_DIR =
-	process.env.DM_N8N_DIR ?? join(process.env.HOME ?? '/root', '.cache/n8n-nodes-data-migration/n8n-1.123.81');
+	process.env.DM_N8N_DIR ??
+	join(
+		process.env.DM_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/n8n-nodes-data-migration'),
+		'n8n-1.123.81',
+	);
 
 /** Base nodes templates use, by type name → file in n8n-nodes-base. */
 const BASE_NODES: Record<string, string> = {
