@@ -13,7 +13,12 @@ export interface Capabilities {
 	/** Checksums are computed by the database itself rather than by streaming rows. */
 	checksumInDatabase: boolean;
 	/** The longest table name the database keeps as given (longer ones it truncates or refuses). */
-	maxIdentifier: { length: number; unit: 'bytes' | 'characters' };
+	maxIdentifier: IdentifierLimit;
+}
+
+export interface IdentifierLimit {
+	length: number;
+	unit: 'bytes' | 'characters';
 }
 
 export interface ReadOptions {

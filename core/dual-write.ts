@@ -41,7 +41,9 @@ export function checkDualWrite(body: unknown, rules: DualWriteRules): DualWriteR
 		!isObject(rules.allowed) ||
 		!Object.values(rules.allowed).every((c) => Array.isArray(c) && c.every((n) => typeof n === 'string'))
 	)
-		throw new RequestError('The dual-write settings (allowedWrites) must map each table to a list of column names');
+		throw new RequestError(
+			'The dual-write settings (Check Write → Allowed Writes) must map each table to a list of column names',
+		);
 	if (!isObject(body)) throw new RequestError('The request body must be a JSON object: {"table": …, "rows": [{…}]}');
 	const size = Buffer.byteLength(JSON.stringify(body), 'utf8');
 	if (size > rules.maxBodyBytes)
@@ -58,7 +60,7 @@ export function checkDualWrite(body: unknown, rules: DualWriteRules): DualWriteR
 		throw new RequestError(
 			tables.length
 				? `Table ${quoted(body.table)} is not one this dual write accepts (${tables.map(quoted).join(', ')})`
-				: 'This dual write accepts no table yet: list the tables and their columns in its Write Settings (allowedWrites)',
+				: 'This dual write accepts no table yet: list the tables and their columns in its Check Write step (Allowed Writes)',
 			{ table: body.table.slice(0, 64) },
 		);
 	if (body.sync !== undefined && typeof body.sync !== 'string') throw new RequestError('"sync" must be a string');

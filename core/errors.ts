@@ -110,6 +110,22 @@ export function connectionCause(code: string | undefined, message: string): stri
 	return undefined;
 }
 
+/**
+ * A driver error's message: "<System>: <message>", or, for a server that cannot be reached,
+ * "<System> at host:port: <cause> (<message>)" (templates tell lost connections by this form);
+ * secrets removed.
+ */
+export function driverMessage(
+	system: string,
+	original: string,
+	code: string | undefined,
+	endpoint: unknown,
+	secrets: Array<string | undefined>,
+): string {
+	const cause = endpoint ? connectionCause(code, original) : undefined;
+	return redact(cause ? `${system} at ${String(endpoint)}: ${cause} (${original})` : `${system}: ${original}`, secrets);
+}
+
 export function isMigrationError(error: unknown): error is MigrationError {
 	return error instanceof MigrationError;
 }

@@ -157,21 +157,17 @@ function attemptsOf(audit: AuditEntry[], firstStart: number, now: number): Attem
 	const began = (e: AuditEntry) => Date.parse(e.at) - e.durationMs;
 	const starts = audit.filter((e) => e.step === 'Snapshot').map(began);
 	const distinct = starts.filter((t, i) => i === 0 || t - starts[i - 1] > 1000);
-	if (distinct.length <= 1) {
-		const rows = audit
-			.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success')
-			.reduce((n, e) => n + (e.rows ?? 0), 0);
-		return [{ start: Math.min(firstStart, distinct[0] ?? firstStart), end: now, rowsLoaded: rows }];
-	}
+	const loaded = (entries: AuditEntry[]) =>
+		entries.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success').reduce((n, e) => n + (e.rows ?? 0), 0);
+	if (distinct.length <= 1)
+		return [{ start: Math.min(firstStart, distinct[0] ?? firstStart), end: now, rowsLoaded: loaded(audit) }];
 	return distinct.map((start, i) => {
 		const until = distinct[i + 1] ?? Infinity;
 		const within = audit.filter((e) => Date.parse(e.at) >= start && Date.parse(e.at) < until);
 		return {
 			start: i === 0 ? Math.min(firstStart, start) : start,
 			end: within.length ? Math.max(...within.map((e) => Date.parse(e.at))) : start,
-			rowsLoaded: within
-				.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success')
-				.reduce((n, e) => n + (e.rows ?? 0), 0),
+			rowsLoaded: loaded(within),
 		};
 	});
 }

@@ -4,6 +4,7 @@
  * is written: known names only, each of its type and range, tables named (or all of them said
  * explicitly), names within the destination's identifier limit. A refusal lists what is accepted.
  */
+import type { IdentifierLimit } from './connector';
 import { RequestError } from './errors';
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string list' | 'choice';
@@ -44,11 +45,6 @@ export interface DbMigrationSettings {
 	keepSnapshotDays: number;
 	onValidationFailure: 'rollback' | 'keep';
 	answerAtOnce: boolean;
-}
-
-export interface IdentifierLimit {
-	length: number;
-	unit: 'bytes' | 'characters';
 }
 
 const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -131,11 +127,13 @@ export function checkRunSettings(
 		refuse('Name the tables to migrate ("tables": ["customers"]), or say "allTables": true to migrate every table');
 	if (new Set(tables).size !== tables.length)
 		refuse(`"tables" names a table twice: ${JSON.stringify(tables).slice(0, 120)}`);
-	for (const table of tables)
-		if (identifierLength(table, destination.unit) > destination.length)
+	for (const table of tables) {
+		const length = identifierLength(table, destination.unit);
+		if (length > destination.length)
 			refuse(
-				`Table name "${table.slice(0, 80)}" is ${identifierLength(table, destination.unit)} ${destination.unit} long; the destination keeps names of at most ${destination.length} ${destination.unit}`,
+				`Table name "${table.slice(0, 80)}" is ${length} ${destination.unit} long; the destination keeps names of at most ${destination.length} ${destination.unit}`,
 			);
+	}
 	const migration = out.migration as string | undefined;
 	if (migration === undefined) refuse('Name the run ("migration": "…")');
 	if (!RUN_NAME.test(migration)) refuse(`"migration" ${JSON.stringify(migration.slice(0, 60))} is not a run name`);

@@ -91,6 +91,13 @@ export const node = (
  */
 export const WEBHOOK_KEY = { httpHeaderAuth: { id: 'dmWebhookKey0001', name: 'Data migration webhook key' } };
 
+/** That credential as `n8n import:credentials` takes it: requests must carry this header with this value. */
+export const webhookKeyCredential = (header: string, value: string) => ({
+	...WEBHOOK_KEY.httpHeaderAuth,
+	type: 'httpHeaderAuth',
+	data: { name: header, value },
+});
+
 /** A Webhook trigger that only answers callers with the webhook key. */
 export const webhook = (
 	name: string,
@@ -180,9 +187,9 @@ function main(pair: Pair) {
 		const found = workflow.nodes.find((n) => n.name === step);
 		if (!found) throw new Error(`template ${pair.slug} has no step ${step}`);
 		Object.assign(found, { onError: 'continueErrorOutput', retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 });
-		const connections = workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
-		const outputs = connections[step]?.main ?? [[]];
-		connections[step] = { main: [...outputs, [{ node: 'Step Failed', type: 'main', index: 0 } as { node: string }]] };
+		const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> =
+			workflow.connections;
+		connections[step] = { main: [...(connections[step]?.main ?? [[]]), ...branches('Step Failed').main] };
 	}
 	return workflow;
 }
@@ -707,10 +714,7 @@ function rollback() {
 				},
 				{ executeOnce: true },
 			),
-			node('Rolled Back', 'n8n-nodes-base.respondToWebhook', 1.1, [1200, 100], {
-				respondWith: 'firstIncomingItem',
-				options: {},
-			}),
+			respond('Rolled Back', [1200, 100], 200),
 		],
 		connections: {
 			'Manual Trigger': link('Settings'),

@@ -80,10 +80,14 @@ go_bin() { # ensures Go is on PATH
 
 free_port() { node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"; }
 
-# Starts BIN ARGS… on a spare port (the word PORT in ARGS), checks that it listens, and stops it.
+# Starts BIN ARGS… on a spare port (an argument ending in :PORT) with a scratch data folder (the
+# argument DATA), checks that it listens, stops it and removes the folder.
 starts_and_listens() {
-	local port; port="$(free_port)"
-	local args=("${@//PORT/$port}")
+	local port data arg args=(); port="$(free_port)"; data="$(mktemp -d)"
+	for arg in "$@"; do
+		[ "$arg" = DATA ] && arg="$data"
+		args+=("${arg/%:PORT/:$port}")
+	done
 	"${args[@]}" &
 	local pid=$! ok=1 i
 	for ((i = 0; i < 120; i++)); do
@@ -92,6 +96,7 @@ starts_and_listens() {
 		sleep 0.25
 	done
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+	rm -rf "$data"
 	[ "$ok" = 0 ] && echo "listened on port $port" || echo "did not listen on port $port"
 	return "$ok"
 }
@@ -105,13 +110,7 @@ ferretdb_install() {
 	(cd "$build" && go build -o "$1/ferretdb-server" .) && rm -rf "$build"
 }
 # The binary starts and takes connections (SQLite backend in a scratch folder: no PostgreSQL needed).
-ferretdb_verify() {
-	local data; data="$(mktemp -d)"
-	starts_and_listens "$1/ferretdb-server" --listen 127.0.0.1:PORT --dir "$data"
-	local rc=$?
-	rm -rf "$data"
-	return "$rc"
-}
+ferretdb_verify() { starts_and_listens "$1/ferretdb-server" --listen 127.0.0.1:PORT --dir DATA; }
 
 FERRETDB_DIR="$CACHE/ferretdb-$FERRETDB_VERSION"
 ferretdb_ensure() {
@@ -122,11 +121,10 @@ ferretdb_ensure() {
 ferretdb_up() {
 	if port_open "$MONGO_HOST" "$MONGO_PORT"; then return; fi
 	ferretdb_ensure
-	local dir="$FERRETDB_DIR"
 	# FerretDB stores its data in PostgreSQL (its primary backend; the SQLite one stalls under concurrent clients).
 	PGDATABASE="$FERRETDB_PGDATABASE" ensure_pg_database
 	log "starting FerretDB on $MONGO_HOST:$MONGO_PORT (data in PostgreSQL database $FERRETDB_PGDATABASE)"
-	nohup "$dir/ferretdb-server" --listen "$MONGO_HOST:$MONGO_PORT" \
+	nohup "$FERRETDB_DIR/ferretdb-server" --listen "$MONGO_HOST:$MONGO_PORT" \
 		--postgresql-url "postgres://$PGUSER@$PGHOST:$PGPORT/$FERRETDB_PGDATABASE" >"$RUN/ferretdb.log" 2>&1 &
 	echo $! >"$RUN/ferretdb.pid"
 	wait_port "$MONGO_HOST" "$MONGO_PORT" ferretdb 60
@@ -139,11 +137,7 @@ minio_install() {
 }
 minio_verify() {
 	"$1/minio" --version | grep -q 'minio version' || return 1
-	local data; data="$(mktemp -d)"
-	MINIO_ROOT_USER=verify MINIO_ROOT_PASSWORD=verify-secret MINIO_BROWSER=off starts_and_listens "$1/minio" server "$data" --address 127.0.0.1:PORT --quiet
-	local rc=$?
-	rm -rf "$data"
-	return "$rc"
+	MINIO_ROOT_USER=verify MINIO_ROOT_PASSWORD=verify-secret MINIO_BROWSER=off starts_and_listens "$1/minio" server DATA --address 127.0.0.1:PORT --quiet
 }
 
 MINIO_DIR="$CACHE/minio"
@@ -154,11 +148,10 @@ minio_ensure() {
 minio_up() {
 	if port_open "$S3_HOST" "$S3_PORT"; then return; fi
 	minio_ensure
-	local dir="$MINIO_DIR"
 	log "starting MinIO on $S3_HOST:$S3_PORT"
 	mkdir -p "$CACHE/minio-data"
 	MINIO_ROOT_USER="$S3_ACCESS_KEY" MINIO_ROOT_PASSWORD="$S3_SECRET_KEY" MINIO_BROWSER=off \
-		nohup "$dir/minio" server "$CACHE/minio-data" --address "$S3_HOST:$S3_PORT" --quiet >"$RUN/minio.log" 2>&1 &
+		nohup "$MINIO_DIR/minio" server "$CACHE/minio-data" --address "$S3_HOST:$S3_PORT" --quiet >"$RUN/minio.log" 2>&1 &
 	echo $! >"$RUN/minio.pid"
 	wait_port "$S3_HOST" "$S3_PORT" minio 120
 }

@@ -1,4 +1,4 @@
-import { ConnectionError, ConstraintError, MigrationError, SchemaError, redact } from '../../core/errors';
+import { ConnectionError, ConstraintError, MigrationError, SchemaError, driverMessage } from '../../core/errors';
 
 /** MongoDB driver errors → core's typed errors. Secrets are removed from every message. */
 export function translateMongoError(
@@ -8,7 +8,7 @@ export function translateMongoError(
 ): MigrationError {
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: number | string; codeName?: string; name?: string; message?: string };
-	const message = redact(`MongoDB: ${e.message ?? String(error)}`, secrets);
+	const message = driverMessage('MongoDB', e.message ?? String(error), undefined, undefined, secrets);
 	const ctx = { system: 'mongodb', ...context };
 	if (e.code === 18 || e.code === 13 || /auth/i.test(e.codeName ?? ''))
 		return new ConnectionError('AUTH_FAILED', message, ctx);

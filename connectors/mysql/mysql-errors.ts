@@ -4,8 +4,7 @@ import {
 	MigrationError,
 	SchemaError,
 	ValueError,
-	connectionCause,
-	redact,
+	driverMessage,
 } from '../../core/errors';
 
 /** mysql2 driver errors → core's typed errors. Secrets are removed from every message. */
@@ -17,12 +16,7 @@ export function translateMysqlError(
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; errno?: number; message?: string; sqlMessage?: string };
 	const original = excerptValues(e.sqlMessage ?? e.message ?? String(error));
-	// A server that cannot be reached is named (host:port) with the cause in words.
-	const cause = context.endpoint ? connectionCause(e.code, original) : undefined;
-	const message = redact(
-		cause ? `MySQL/MariaDB at ${String(context.endpoint)}: ${cause} (${original})` : `MySQL/MariaDB: ${original}`,
-		secrets,
-	);
+	const message = driverMessage('MySQL/MariaDB', original, e.code, context.endpoint, secrets);
 	const ctx = { system: 'mysql', ...context };
 	switch (e.code) {
 		case 'ER_ACCESS_DENIED_ERROR':

@@ -4,8 +4,7 @@ import {
 	MigrationError,
 	SchemaError,
 	ValueError,
-	connectionCause,
-	redact,
+	driverMessage,
 } from '../../core/errors';
 
 /** pg driver errors → core's typed errors. Secrets are removed from every message. */
@@ -17,12 +16,7 @@ export function translatePostgresError(
 	if (error instanceof MigrationError) return error;
 	const e = error as { code?: string; message?: string; column?: string; table?: string; constraint?: string };
 	const original = e.message ?? String(error);
-	// A server that cannot be reached is named (host:port) with the cause in words.
-	const cause = context.endpoint ? connectionCause(e.code, original) : undefined;
-	const message = redact(
-		cause ? `PostgreSQL at ${String(context.endpoint)}: ${cause} (${original})` : `PostgreSQL: ${original}`,
-		secrets,
-	);
+	const message = driverMessage('PostgreSQL', original, e.code, context.endpoint, secrets);
 	const ctx = {
 		system: 'postgres',
 		...context,

@@ -9,16 +9,15 @@
  *   npm run demo -- --stop       stop the demo's n8n
  * Environment: DEMO_ROWS (50000), DEMO_PORT (5678), DEMO_N8N_FOLDER (the demo n8n's user folder), and the services' PG… and MYSQL_… variables.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { auditLog, runProgress, type Progress } from '../../core/progress';
+import { webhookKeyCredential } from '../build-templates';
 import { mysqlSettings, postgresSettings } from '../lib/local-services';
-import { ROOT, type N8nInstall } from '../lib/n8n';
+import { installN8n } from '../lib/n8n';
 import { DemoN8n, OWNER, stopDemoN8n } from './demo-n8n';
 import { DEMO_TABLE, seedDemoTable } from './seed';
 
@@ -40,31 +39,11 @@ const credentials = (webhookKey: string) => [
 		type: 'migrationPostgresApi',
 		data: postgresDestination,
 	},
-	{
-		id: 'dmWebhookKey0001',
-		name: 'Data migration webhook key',
-		type: 'httpHeaderAuth',
-		data: { name: KEY_HEADER, value: webhookKey },
-	},
+	webhookKeyCredential(KEY_HEADER, webhookKey),
 ];
 
 const tty = process.stderr.isTTY;
 const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
-
-/** The n8n line the templates are tested on, installed once by scripts/n8n-install.sh (its log on the terminal). */
-function installN8n(): Promise<N8nInstall> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('bash', [join(ROOT, 'scripts/n8n-install.sh'), '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-		let out = '';
-		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		child.on('exit', (code) => {
-			if (code !== 0) return reject(new Error(`scripts/n8n-install.sh 1 failed (exit ${code})`));
-			const dir = out.trim().split('\n').at(-1)!;
-			const node = readFileSync(join(dir, '.node'), 'utf8').trim();
-			resolve({ line: '1', dir, node, bin: join(dir, 'node_modules/n8n/bin/n8n') });
-		});
-	});
-}
 
 function progressLine(p: Progress, lastStep: string): string {
 	const rows = `${p.rowsDone.toLocaleString('en')}/${(p.rowsTotal ?? 0).toLocaleString('en')} rows`;
@@ -82,7 +61,8 @@ async function main(): Promise<void> {
 		say((await stopDemoN8n(folder)) ? 'Stopped the demo n8n.' : 'The demo n8n is not running.');
 		return;
 	}
-	const n8n = new DemoN8n(await installN8n(), folder, PORT);
+	// The n8n line the templates are tested on; the install's log shows on the terminal.
+	const n8n = new DemoN8n(await installN8n('1', { showLog: true }), folder, PORT);
 	say('Building and packing the package…');
 	const webhookKey = n8n.state().webhookKey ?? randomBytes(18).toString('base64url');
 	n8n.save({ webhookKey });

@@ -27,12 +27,28 @@ export interface CliResult {
 	stderr: string;
 }
 
-/** Installs the n8n line once (later calls re-check the install in seconds) and says where it is. */
-export async function installN8n(line: string): Promise<N8nInstall> {
-	const { stdout } = await run('bash', [join(ROOT, 'scripts/n8n-install.sh'), line], { cwd: ROOT, maxBuffer: 1 << 24 });
-	const dir = stdout.trim().split('\n').at(-1)!;
-	const node = readFileSync(join(dir, '.node'), 'utf8').trim();
-	return { line, dir, node, bin: join(dir, 'node_modules/n8n/bin/n8n') };
+/**
+ * Installs the n8n line once (later calls re-check the install in seconds) and says where it is.
+ * With `showLog`, the install script's log goes to this process's stderr (the demo's terminal).
+ */
+export function installN8n(line: string, options: { showLog?: boolean } = {}): Promise<N8nInstall> {
+	return new Promise((resolve, reject) => {
+		const child = spawn('bash', [join(ROOT, 'scripts/n8n-install.sh'), line], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', options.showLog ? 'inherit' : 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+		child.on('exit', (code) => {
+			if (code !== 0)
+				return reject(new Error(`scripts/n8n-install.sh ${line} failed (exit ${code}): ${stderr.slice(-3000)}`));
+			const dir = stdout.trim().split('\n').at(-1)!;
+			const node = readFileSync(join(dir, '.node'), 'utf8').trim();
+			resolve({ line, dir, node, bin: join(dir, 'node_modules/n8n/bin/n8n') });
+		});
+	});
 }
 
 /** What a user installs: the package built from this checkout and packed by npm. Returns the tarball. */

@@ -1,12 +1,9 @@
+import { webhookKeyCredential as templateKeyCredential } from '../../scripts/build-templates';
+
 /** The webhook key the tests set, as a user sets the templates' "Data migration webhook key" credential (n8n Header Auth). */
 export const WEBHOOK_KEY = { header: 'X-Migration-Key', value: 'e2e-webhook-key-7Qm2xV' };
 
-export const webhookKeyCredential = {
-	id: 'dmWebhookKey0001',
-	name: 'Data migration webhook key',
-	type: 'httpHeaderAuth',
-	data: { name: WEBHOOK_KEY.header, value: WEBHOOK_KEY.value },
-};
+export const webhookKeyCredential = templateKeyCredential(WEBHOOK_KEY.header, WEBHOOK_KEY.value);
 
 /** Request headers of a caller that has the key. */
 export const withKey = (headers: Record<string, string> = {}) => ({
