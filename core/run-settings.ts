@@ -1,13 +1,14 @@
 /**
- * The settings of a migration run, as a template's caller gives them (a webhook body, a calling
- * workflow's item) or as the template's defaults say (Manual, Schedule). Checked before anything
- * is written: known names only, each of its type and range, tables named (or all of them said
- * explicitly), names within the destination's identifier limit. A refusal lists what is accepted.
+ * The settings of a run, as a template's caller gives them (a webhook body, a calling workflow's
+ * item) or as the template's defaults say (Manual, Schedule). Checked before anything is written:
+ * known names only, each of its type and range, tables named (or all of them said explicitly),
+ * names within the destination's identifier limit. A refusal lists what is accepted.
+ * One schema per template family: a DB→DB migration, a zero-downtime migration.
  */
 import type { IdentifierLimit } from './connector';
 import { RequestError } from './errors';
 
-type Kind = 'string' | 'integer' | 'boolean' | 'string list' | 'choice';
+type Kind = 'run name' | 'string' | 'integer' | 'boolean' | 'string list' | 'choice';
 
 export interface SettingSpec {
 	kind: Kind;
@@ -15,25 +16,113 @@ export interface SettingSpec {
 	min?: number;
 	max?: number;
 	choices?: string[];
+	/** What a run takes when neither the caller nor the template's defaults say. */
+	fallback?: unknown;
 }
 
-export const DB_MIGRATION_SETTINGS: Record<string, SettingSpec> = {
-	migration: {
-		kind: 'string',
-		description: 'the run name: letters, digits, . _ - (at most 100); a rerun with the same name resumes',
-	},
-	tables: { kind: 'string list', description: 'the tables (collections) to migrate, at least one' },
-	allTables: { kind: 'boolean', description: 'true to migrate every table of the source instead of naming them' },
-	rowsPerChunk: { kind: 'integer', min: 1, max: 10_000_000, description: 'rows per chunk' },
-	batchSize: { kind: 'integer', min: 1, max: 100_000, description: 'rows per read and write batch' },
-	keepSnapshotDays: { kind: 'integer', min: 0, max: 3650, description: 'days a run stays restorable' },
-	onValidationFailure: { kind: 'choice', choices: ['rollback', 'keep'], description: 'what a failed validation does' },
-	answerAtOnce: {
-		kind: 'boolean',
-		description:
-			'true to have the Webhook answer 202 with the run name and its status URL at once, while the run goes on',
+export interface SettingsSchema {
+	/** The setting that names the run (its checkpoints, its state): required, a run name. */
+	runName: string;
+	fields: Record<string, SettingSpec>;
+}
+
+const answerAtOnce: SettingSpec = {
+	kind: 'boolean',
+	description:
+		'true to have the Webhook answer 202 with the run name and its status URL at once, while the run goes on',
+	fallback: false,
+};
+
+export const DB_MIGRATION_SETTINGS: SettingsSchema = {
+	runName: 'migration',
+	fields: {
+		migration: {
+			kind: 'run name',
+			max: 100,
+			description: 'the run name: letters, digits, . _ - (at most 100); a rerun with the same name resumes',
+		},
+		tables: { kind: 'string list', description: 'the tables (collections) to migrate, at least one' },
+		allTables: {
+			kind: 'boolean',
+			description: 'true to migrate every table of the source instead of naming them',
+			fallback: false,
+		},
+		rowsPerChunk: { kind: 'integer', min: 1, max: 10_000_000, description: 'rows per chunk', fallback: 10_000 },
+		batchSize: { kind: 'integer', min: 1, max: 100_000, description: 'rows per read and write batch', fallback: 5000 },
+		keepSnapshotDays: { kind: 'integer', min: 0, max: 3650, description: 'days a run stays restorable', fallback: 7 },
+		onValidationFailure: {
+			kind: 'choice',
+			choices: ['rollback', 'keep'],
+			description: 'what a failed validation does',
+			fallback: 'rollback',
+		},
+		answerAtOnce,
 	},
 };
+
+/** One schema for the backfill and the sync Webhooks, so a caller sends both the same body. */
+export const ZERO_DOWNTIME_SETTINGS: SettingsSchema = {
+	runName: 'sync',
+	fields: {
+		sync: {
+			kind: 'run name',
+			// The backfill's migration is named "<sync>-backfill", within the 100 of a run name.
+			max: 91,
+			description: 'the sync name: letters, digits, . _ - (at most 91); its watermarks and leases',
+		},
+		tables: { kind: 'string list', description: 'the tables to backfill and keep in step, at least one' },
+		cursorColumn: {
+			kind: 'string',
+			description: 'the timestamp or number column every write sets (the change feed)',
+			fallback: 'updated_at',
+		},
+		lagSeconds: {
+			kind: 'integer',
+			min: 0,
+			max: 86_400,
+			description: 'seconds behind the source clock a change is read (late commits)',
+			fallback: 5,
+		},
+		batchSize: { kind: 'integer', min: 1, max: 100_000, description: 'rows per read and write batch', fallback: 5000 },
+		rowsPerChunk: {
+			kind: 'integer',
+			min: 1,
+			max: 10_000_000,
+			description: 'backfill: rows per chunk of the migration',
+			fallback: 10_000,
+		},
+		maxBatches: { kind: 'integer', min: 1, max: 100_000, description: 'sync: batches per table and run', fallback: 20 },
+		deletes: {
+			kind: 'choice',
+			choices: ['keyset', 'none'],
+			description: 'sync: find hard deletes by key sets, or not',
+			fallback: 'keyset',
+		},
+		softDeleteColumn: {
+			kind: 'string',
+			description: 'sync: a column set when a row is deleted (empty: none)',
+			fallback: '',
+		},
+		segmentRows: {
+			kind: 'integer',
+			min: 1,
+			max: 10_000_000,
+			description: 'sync: keys per segment of the key-set deletes',
+			fallback: 10_000,
+		},
+		leaseSeconds: {
+			kind: 'integer',
+			min: 1,
+			max: 86_400,
+			description: "sync: seconds a run holds a table's lease (a dead run's frees after it)",
+			fallback: 600,
+		},
+		answerAtOnce,
+	},
+};
+
+export const SETTINGS_SCHEMAS = { dbMigration: DB_MIGRATION_SETTINGS, zeroDowntime: ZERO_DOWNTIME_SETTINGS };
+export type SettingsSchemaName = keyof typeof SETTINGS_SCHEMAS;
 
 export interface DbMigrationSettings {
 	migration: string;
@@ -47,28 +136,29 @@ export interface DbMigrationSettings {
 	answerAtOnce: boolean;
 }
 
-const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The accepted settings, one line each, for a refusal's message and the README. */
-export function describeSettings(schema: Record<string, SettingSpec> = DB_MIGRATION_SETTINGS): string[] {
-	return Object.entries(schema).map(([name, spec]) => {
+export function describeSettings(schema: SettingsSchema = DB_MIGRATION_SETTINGS): string[] {
+	return Object.entries(schema.fields).map(([name, spec]) => {
 		const range =
 			spec.kind === 'choice'
 				? ` (${spec.choices!.map((c) => `"${c}"`).join(' | ')})`
-				: spec.min !== undefined
+				: spec.kind === 'integer'
 					? ` (${spec.min}–${spec.max})`
 					: '';
-		return `${name}: ${spec.kind}${range}, ${spec.description}`;
+		return `${name}: ${spec.kind === 'run name' ? 'string' : spec.kind}${range}, ${spec.description}`;
 	});
 }
 
-function refuse(message: string): never {
-	throw new RequestError(`${message}. Accepted settings: ${describeSettings().join('; ')}`);
-}
-
-function checkValue(name: string, spec: SettingSpec, value: unknown): unknown {
+function checkValue(name: string, spec: SettingSpec, value: unknown, refuse: (m: string) => never): unknown {
 	const shown = JSON.stringify(value)?.slice(0, 60);
 	switch (spec.kind) {
+		case 'run name':
+			if (typeof value !== 'string') refuse(`"${name}" must be a string, not ${shown}`);
+			if (!RUN_NAME.test(value) || value.length > spec.max!)
+				refuse(`"${name}" ${shown} is not a run name (letters, digits, . _ -, at most ${spec.max})`);
+			return value;
 		case 'string':
 			if (typeof value !== 'string') refuse(`"${name}" must be a string, not ${shown}`);
 			return value;
@@ -98,19 +188,24 @@ function identifierLength(name: string, unit: IdentifierLimit['unit']): number {
 }
 
 /**
- * The run's settings: the request's (null: none, use the defaults as they are) over the defaults.
- * A request must name its tables, or say "allTables": true.
+ * A run's settings by a schema: the request's (null: none, use the defaults as they are) over the
+ * defaults over the schema's fallbacks. A request must name its tables, or say "allTables": true
+ * where the schema offers it.
  */
-export function checkRunSettings(
+export function checkSettings(
+	schema: SettingsSchema,
 	request: unknown,
 	defaults: Record<string, unknown>,
 	destination: IdentifierLimit,
-): DbMigrationSettings {
+): Record<string, unknown> {
+	const refuse = (message: string): never => {
+		throw new RequestError(`${message}. Accepted settings: ${describeSettings(schema).join('; ')}`);
+	};
 	if (request !== null && request !== undefined && (typeof request !== 'object' || Array.isArray(request)))
 		refuse(`The settings must be a JSON object, not ${JSON.stringify(request)?.slice(0, 60)}`);
 	const given = (request ?? null) as Record<string, unknown> | null;
 	for (const source of given ? [defaults, given] : [defaults]) {
-		const unknown = Object.keys(source).filter((k) => !(k in DB_MIGRATION_SETTINGS));
+		const unknown = Object.keys(source).filter((k) => !(k in schema.fields));
 		if (unknown.length)
 			refuse(`Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k.slice(0, 60)}"`).join(', ')}`);
 	}
@@ -118,13 +213,16 @@ export function checkRunSettings(
 	// A caller names the tables; the template's default list serves only runs nobody configured (Manual, Schedule).
 	if (given && given.tables === undefined) delete merged.tables;
 	const out: Record<string, unknown> = {};
-	for (const [name, spec] of Object.entries(DB_MIGRATION_SETTINGS))
-		if (merged[name] !== undefined) out[name] = checkValue(name, spec, merged[name]);
-	const allTables = out.allTables === true;
+	for (const [name, spec] of Object.entries(schema.fields))
+		out[name] = merged[name] !== undefined ? checkValue(name, spec, merged[name], refuse) : spec.fallback;
+	const offersAll = 'allTables' in schema.fields;
 	const tables = (out.tables as string[] | undefined) ?? [];
-	if (allTables && tables.length) refuse('Give either "tables" or "allTables": true, not both');
-	if (!allTables && !tables.length)
-		refuse('Name the tables to migrate ("tables": ["customers"]), or say "allTables": true to migrate every table');
+	out.tables = tables;
+	if (out.allTables === true && tables.length) refuse('Give either "tables" or "allTables": true, not both');
+	if (out.allTables !== true && !tables.length)
+		refuse(
+			`Name the tables to migrate ("tables": ["customers"])${offersAll ? ', or say "allTables": true to migrate every table' : ''}`,
+		);
 	if (new Set(tables).size !== tables.length)
 		refuse(`"tables" names a table twice: ${JSON.stringify(tables).slice(0, 120)}`);
 	for (const table of tables) {
@@ -134,17 +232,15 @@ export function checkRunSettings(
 				`Table name "${table.slice(0, 80)}" is ${length} ${destination.unit} long; the destination keeps names of at most ${destination.length} ${destination.unit}`,
 			);
 	}
-	const migration = out.migration as string | undefined;
-	if (migration === undefined) refuse('Name the run ("migration": "…")');
-	if (!RUN_NAME.test(migration)) refuse(`"migration" ${JSON.stringify(migration.slice(0, 60))} is not a run name`);
-	return {
-		migration,
-		tables,
-		allTables,
-		rowsPerChunk: (out.rowsPerChunk as number) ?? 10_000,
-		batchSize: (out.batchSize as number) ?? 5000,
-		keepSnapshotDays: (out.keepSnapshotDays as number) ?? 7,
-		onValidationFailure: (out.onValidationFailure as 'rollback' | 'keep') ?? 'rollback',
-		answerAtOnce: out.answerAtOnce === true,
-	};
+	if (out[schema.runName] === undefined) refuse(`Name the run ("${schema.runName}": "…")`);
+	return out;
+}
+
+/** The settings of a DB→DB migration run. */
+export function checkRunSettings(
+	request: unknown,
+	defaults: Record<string, unknown>,
+	destination: IdentifierLimit,
+): DbMigrationSettings {
+	return checkSettings(DB_MIGRATION_SETTINGS, request, defaults, destination) as unknown as DbMigrationSettings;
 }

@@ -152,7 +152,7 @@ const runDefaults = (pair: Pair) => ({
 });
 
 /** Answers the Webhook caller (a no-op for Manual, Schedule and calling workflows). */
-export const respond = (name: string, position: [number, number], responseCode: number, body?: string) =>
+export const respond = (name: string, position: [number, number], responseCode: number | string, body?: string) =>
 	node(
 		name,
 		'n8n-nodes-base.respondToWebhook',
@@ -174,24 +174,75 @@ const ANSWERED_STEPS = [
 	'Add Foreign Keys',
 	'Fingerprint Source',
 	'Compare Destination',
+	'Verify Rows',
 	'Restore After Validation',
 	'Migration Report',
 	'Discard Old Snapshots',
 ];
 
-function main(pair: Pair) {
-	const workflow = mainWorkflow(pair);
-	// Every step that can fail is retried twice (a dropped connection is reopened; each step is safe to
-	// repeat), then answers the caller with its reason instead of n8n's bare "Error in workflow".
-	for (const step of ANSWERED_STEPS) {
+type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+interface Workflow {
+	nodes: Array<ReturnType<typeof node>>;
+	connections: Connections;
+}
+
+/**
+ * Every listed step answers its failure instead of n8n's bare "Error in workflow": its error output
+ * goes to Step Failed (the run's name, the step, the reason), answered 500, then the execution fails.
+ * Steps safe to repeat are retried twice first (a dropped connection is reopened).
+ */
+export function answerFailures(
+	workflow: Workflow,
+	steps: Array<string | { step: string; retry: false }>,
+	run: { prefix?: string; settings: string; field: string; label: string; position: [number, number] },
+) {
+	const [x, y] = run.position;
+	const [failed, answer, stop] = ['Step Failed', 'Answer Failure', 'Failed at Step'].map(
+		(n) => `${run.prefix ?? ''}${n}`,
+	);
+	workflow.nodes.push(
+		node(
+			failed,
+			'n8n-nodes-base.set',
+			3.4,
+			[x, y],
+			{
+				mode: 'raw',
+				jsonOutput: `={{ JSON.stringify({ ${run.field}: $('${run.settings}').first().json.${run.field}, status: 'FAILED', step: $prevNode.name, error: $json.error }) }}`,
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		respond(answer, [x + 240, y], 500),
+		node(stop, 'n8n-nodes-base.stopAndError', 1, [x + 480, y], {
+			errorMessage: `={{ '${run.label} ' + $json.${run.field} + ' failed at ' + $json.step + ': ' + $json.error }}`,
+		}),
+	);
+	workflow.connections[failed] = link(answer);
+	workflow.connections[answer] = link(stop);
+	for (const entry of steps) {
+		const step = typeof entry === 'string' ? entry : entry.step;
 		const found = workflow.nodes.find((n) => n.name === step);
-		if (!found) throw new Error(`template ${pair.slug} has no step ${step}`);
-		Object.assign(found, { onError: 'continueErrorOutput', retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 });
-		const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> =
-			workflow.connections;
-		connections[step] = { main: [...(connections[step]?.main ?? [[]]), ...branches('Step Failed').main] };
+		if (!found) throw new Error(`template ${JSON.stringify(workflow.nodes[0]?.name)} has no step ${step}`);
+		Object.assign(
+			found,
+			{ onError: 'continueErrorOutput' },
+			typeof entry === 'string' ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 } : {},
+		);
+		workflow.connections[step] = {
+			main: [...(workflow.connections[step]?.main ?? [[]]), ...branches(failed).main],
+		};
 	}
 	return workflow;
+}
+
+function main(pair: Pair) {
+	return answerFailures(mainWorkflow(pair) as Workflow, ANSWERED_STEPS, {
+		settings: 'Settings',
+		field: 'migration',
+		label: 'Migration',
+		position: [2640, 1000],
+	});
 }
 
 function mainWorkflow(pair: Pair) {
@@ -253,23 +304,6 @@ function mainWorkflow(pair: Pair) {
 				"={{ JSON.stringify({ status: 'REFUSED', error: $json.error, nothingWritten: true }) }}",
 			),
 			node('Settings Refused', 'n8n-nodes-base.stopAndError', 1, [720, 0], { errorMessage: '={{ $json.error }}' }),
-			node(
-				'Step Failed',
-				'n8n-nodes-base.set',
-				3.4,
-				[2640, 1000],
-				{
-					mode: 'raw',
-					jsonOutput:
-						"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'FAILED', step: $prevNode.name, error: $json.error }) }}",
-					options: {},
-				},
-				{ executeOnce: true },
-			),
-			respond('Answer Failure', [2880, 1000], 500),
-			node('Failed at Step', 'n8n-nodes-base.stopAndError', 1, [3120, 1000], {
-				errorMessage: "={{ 'Migration ' + $json.migration + ' failed at ' + $json.step + ': ' + $json.error }}",
-			}),
 			node(
 				'Map Schema',
 				'n8n-nodes-data-migration.schemaMapper',
@@ -552,8 +586,6 @@ function mainWorkflow(pair: Pair) {
 			'Answer at Once?': branches('Accepted', 'Map Schema'),
 			Accepted: link('Map Schema'),
 			'Refused Settings': link('Settings Refused'),
-			'Step Failed': link('Answer Failure'),
-			'Answer Failure': link('Failed at Step'),
 			'Map Schema': link('Snapshot Destination'),
 			'Snapshot Destination': link('Create Tables'),
 			'Create Tables': link('Plan Chunks'),
@@ -739,7 +771,7 @@ function status() {
 			webhook(
 				'Webhook',
 				[0, 200],
-				{ httpMethod: 'GET', path: 'data-migration/status', responseMode: 'lastNode', options: {} },
+				{ httpMethod: 'GET', path: 'data-migration/status', responseMode: 'responseNode', options: {} },
 				{ webhookId: 'dmStatusOfRun001-hook' },
 			),
 			node(
@@ -749,23 +781,39 @@ function status() {
 				[240, 100],
 				// Switch Database (and its credential) to the destination the migration writes to.
 				{ operation: 'status', system: 'postgres', migration: "={{ $json.query?.migration ?? 'mysql-to-postgres' }}" },
-				{ credentials: credential('postgres', 'Destination') },
+				{ credentials: credential('postgres', 'Destination'), onError: 'continueErrorOutput' },
+			),
+			respond('Answer Status', [480, 0], 200),
+			respond(
+				'Status Failed',
+				[480, 200],
+				'={{ / at \\S+:\\d+: /.test($json.error) ? 503 : 500 }}',
+				"={{ JSON.stringify({ migration: $('Webhook').isExecuted ? $('Webhook').first().json.query?.migration ?? null : null, status: 'UNKNOWN', error: $json.error }) }}",
 			),
 		],
-		connections: { 'Manual Trigger': link('Status'), Webhook: link('Status') },
+		connections: {
+			'Manual Trigger': link('Status'),
+			Webhook: link('Status'),
+			Status: branches('Answer Status', 'Status Failed'),
+		},
 	};
 }
 
-if (require.main === module) {
-	writeFileSync(join(__dirname, '../workflows/migration-status.json'), JSON.stringify(status(), null, '\t') + '\n');
-	writeFileSync(join(__dirname, '../workflows/rollback.json'), JSON.stringify(rollback(), null, '\t') + '\n');
-	for (const pair of PAIRS) {
-		writeFileSync(join(__dirname, '../workflows', `${pair.slug}.json`), JSON.stringify(main(pair), null, '\t') + '\n');
-		writeFileSync(
-			join(__dirname, '../workflows', `${pair.slug}-chunk-worker.json`),
-			JSON.stringify(worker(pair), null, '\t') + '\n',
-		);
-	}
-	for (const [file, workflow] of zeroDowntimeTemplates(PAIRS[0]))
-		writeFileSync(join(__dirname, '../workflows', `${file}.json`), JSON.stringify(workflow, null, '\t') + '\n');
+/** Every template workflow by its file name in workflows/ (without .json). */
+export function allTemplates(): Array<[string, object]> {
+	return [
+		['migration-status', status()],
+		['rollback', rollback()],
+		...PAIRS.flatMap(
+			(pair): Array<[string, object]> => [
+				[pair.slug, main(pair)],
+				[`${pair.slug}-chunk-worker`, worker(pair)],
+			],
+		),
+		...zeroDowntimeTemplates(PAIRS[0]),
+	];
 }
+
+if (require.main === module)
+	for (const [file, workflow] of allTemplates())
+		writeFileSync(join(__dirname, '../workflows', `${file}.json`), JSON.stringify(workflow, null, '\t') + '\n');

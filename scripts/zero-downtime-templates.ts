@@ -4,7 +4,17 @@
  * (one table: lease → read changes → load → key-set deletes → commit, looping while more), and the
  * dual-write workflow (old database first, new one second, failures queued for replay).
  */
-import { boolIf, branches, credential, link, node, respond, webhook, type Pair } from './build-templates';
+import {
+	answerFailures,
+	boolIf,
+	branches,
+	credential,
+	link,
+	node,
+	respond,
+	webhook,
+	type Pair,
+} from './build-templates';
 
 const IS = 'n8n-nodes-data-migration.incrementalSync';
 const TRIGGER = 'When Executed by Another Workflow';
@@ -16,16 +26,82 @@ const ids = (pair: Pair) => ({
 	dual: `${pair.mainId.slice(0, 12)}ZdD`,
 });
 
+/** What Manual and Every Minute runs take, and what a caller leaves out except the tables (README: Run settings). */
+const syncDefaults = (pair: Pair) => ({
+	sync: `zero-downtime-${pair.slug}`,
+	tables: pair.tables,
+	cursorColumn: 'updated_at',
+	lagSeconds: 5,
+	batchSize: 5000,
+	rowsPerChunk: 10000,
+	maxBatches: 20,
+	deletes: 'keyset',
+	softDeleteColumn: '',
+	segmentRows: 10000,
+	leaseSeconds: 600,
+});
+
+/**
+ * One entry (backfill or sync): its trigger's request → Settings, checked before anything is
+ * written (refused: 400) → answered at once (202) if asked → the flow's first step.
+ */
+function entry(pair: Pair, flow: 'Backfill' | 'Sync', y: number, first: string) {
+	const settings = `${flow} Settings`;
+	const statusUrl =
+		flow === 'Backfill'
+			? " statusUrl: '/webhook/data-migration/status?migration=' + encodeURIComponent($json.sync + '-backfill'),"
+			: '';
+	const nodes = [
+		node(`From ${flow} Webhook`, 'n8n-nodes-base.set', 3.4, [120, y + 100], {
+			mode: 'raw',
+			jsonOutput: '={{ JSON.stringify({ request: $json.body ?? {} }) }}',
+			options: {},
+		}),
+		node(
+			settings,
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[240, y],
+			{
+				operation: 'checkSettings',
+				schema: 'zeroDowntime',
+				system: pair.destination,
+				request: '={{ $json.request ?? null }}',
+				// Edit these for runs by Manual or Every Minute; a Webhook caller names its tables.
+				defaults: JSON.stringify(syncDefaults(pair)),
+			},
+			{ credentials: credential(pair.destination, 'Destination'), onError: 'continueErrorOutput' },
+		),
+		respond(
+			`Refused ${flow}`,
+			[480, y + 200],
+			400,
+			"={{ JSON.stringify({ status: 'REFUSED', error: $json.error, nothingWritten: true }) }}",
+		),
+		node(`${flow} Refused`, 'n8n-nodes-base.stopAndError', 1, [720, y + 200], { errorMessage: '={{ $json.error }}' }),
+		boolIf(`${flow} at Once?`, [360, y - 100], '={{ $json.answerAtOnce === true }}'),
+		respond(
+			`${flow} Accepted`,
+			[480, y - 200],
+			202,
+			`={{ JSON.stringify({ sync: $json.sync, status: 'RUNNING',${statusUrl} tables: $json.tables }) }}`,
+		),
+	];
+	const connections = {
+		[`From ${flow} Webhook`]: link(settings),
+		[settings]: branches(`${flow} at Once?`, `Refused ${flow}`),
+		[`Refused ${flow}`]: link(`${flow} Refused`),
+		[`${flow} at Once?`]: branches(`${flow} Accepted`, first),
+		[`${flow} Accepted`]: link(first),
+	};
+	return { nodes, connections };
+}
+
 function zeroDowntime(pair: Pair) {
 	const { source, destination } = pair;
-	const body = '($json.body ?? $json)';
-	const settings = (sync: boolean) =>
-		`={{ JSON.stringify({ sync: ${body}.sync ?? 'zero-downtime-${pair.slug}', tables: ${body}.tables ?? ${JSON.stringify(pair.tables)}, cursorColumn: ${body}.cursorColumn ?? 'updated_at', lagSeconds: Number(${body}.lagSeconds ?? 5), batchSize: Number(${body}.batchSize ?? 5000), ${
-			sync
-				? `maxBatches: Number(${body}.maxBatches ?? 20), deletes: ${body}.deletes ?? 'keyset', softDeleteColumn: ${body}.softDeleteColumn ?? '', segmentRows: Number(${body}.segmentRows ?? 10000), leaseSeconds: Number(${body}.leaseSeconds ?? 600)`
-				: `rowsPerChunk: Number(${body}.rowsPerChunk ?? 10000)`
-		} }) }}`;
-	return {
+	const backfill = entry(pair, 'Backfill', 100, 'Each Table');
+	const sync = entry(pair, 'Sync', 700, 'Each Synced Table');
+	const workflow = {
 		id: ids(pair).main,
 		name: `Zero-downtime migration: ${pair.title}`,
 		active: false,
@@ -38,17 +114,13 @@ function zeroDowntime(pair: Pair) {
 				{
 					httpMethod: 'POST',
 					path: `data-migration/zero-downtime-${pair.slug}/backfill`,
-					responseMode: 'lastNode',
+					responseMode: 'responseNode',
 					options: {},
 				},
 				{ webhookId: `${ids(pair).main}-backfill` },
 			),
-			node('Backfill Settings', 'n8n-nodes-base.set', 3.4, [240, 100], {
-				mode: 'raw',
-				jsonOutput: settings(false),
-				options: {},
-			}),
-			node('Each Table', 'n8n-nodes-base.splitOut', 1, [480, 100], {
+			...backfill.nodes,
+			node('Each Table', 'n8n-nodes-base.splitOut', 1, [600, 100], {
 				fieldToSplitOut: 'tables',
 				include: 'allOtherFields',
 				options: {},
@@ -57,7 +129,7 @@ function zeroDowntime(pair: Pair) {
 				'Mark Start',
 				IS,
 				1,
-				[720, 100],
+				[840, 100],
 				{
 					operation: 'markStart',
 					system: source,
@@ -73,7 +145,7 @@ function zeroDowntime(pair: Pair) {
 				'Commit Start',
 				IS,
 				1,
-				[960, 100],
+				[1080, 100],
 				{ operation: 'commitStart', system: destination },
 				{ credentials: credential(destination, 'Destination') },
 			),
@@ -81,7 +153,7 @@ function zeroDowntime(pair: Pair) {
 				'Backfill Request',
 				'n8n-nodes-base.set',
 				3.4,
-				[1200, 100],
+				[1320, 100],
 				{
 					mode: 'raw',
 					// Validation of a source still being written differs by design: the data is kept, the sync catches up.
@@ -91,47 +163,85 @@ function zeroDowntime(pair: Pair) {
 				},
 				{ executeOnce: true },
 			),
-			node('Backfill', 'n8n-nodes-base.executeWorkflow', 1.3, [1440, 100], {
+			node('Backfill', 'n8n-nodes-base.executeWorkflow', 1.3, [1560, 100], {
 				source: 'database',
 				workflowId: { __rl: true, value: pair.mainId, mode: 'id' },
 				mode: 'once',
 				options: { waitForSubWorkflow: true },
 			}),
-			node('Every Minute', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 500], {
+			// The migration's own answer rides inside: its report, or its validation under live writes (data kept).
+			node(
+				'Backfill Done',
+				'n8n-nodes-base.set',
+				3.4,
+				[1800, 100],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ sync: $('Backfill Settings').first().json.sync, status: 'BACKFILL DONE', tables: $('Backfill Settings').first().json.tables, next: 'sync with the same settings until it answers Ready for production cutover: YES', backfill: $json }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			respond('Answer Backfill', [2040, 100], 200),
+			node('Every Minute', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 600], {
 				rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] },
 			}),
 			webhook(
 				'Sync Webhook',
-				[0, 700],
+				[0, 800],
 				{
 					httpMethod: 'POST',
 					path: `data-migration/zero-downtime-${pair.slug}/sync`,
-					responseMode: 'lastNode',
+					responseMode: 'responseNode',
 					options: {},
 				},
 				{ webhookId: `${ids(pair).main}-sync` },
 			),
-			node('Sync Settings', 'n8n-nodes-base.set', 3.4, [240, 600], {
-				mode: 'raw',
-				jsonOutput: settings(true),
-				options: {},
-			}),
-			node('Each Synced Table', 'n8n-nodes-base.splitOut', 1, [480, 600], {
+			...sync.nodes,
+			node('Each Synced Table', 'n8n-nodes-base.splitOut', 1, [600, 700], {
 				fieldToSplitOut: 'tables',
 				include: 'allOtherFields',
 				options: {},
 			}),
-			node('Sync Table', 'n8n-nodes-base.executeWorkflow', 1.3, [720, 600], {
-				source: 'database',
-				workflowId: { __rl: true, value: ids(pair).worker, mode: 'id' },
-				mode: 'each',
-				options: { waitForSubWorkflow: true },
+			node(
+				'Sync Table',
+				'n8n-nodes-base.executeWorkflow',
+				1.3,
+				[840, 700],
+				{
+					source: 'database',
+					workflowId: { __rl: true, value: ids(pair).worker, mode: 'id' },
+					mode: 'each',
+					options: { waitForSubWorkflow: true },
+				},
+				// A table that fails keeps its watermark (the next sync reads its changes again); the caller is told.
+				{ onError: 'continueErrorOutput' },
+			),
+			boolIf('Every Table Synced?', [1080, 600], "={{ $('Sync Table').all(1).length === 0 }}"),
+			node(
+				'Sync Failed',
+				'n8n-nodes-base.set',
+				3.4,
+				[1080, 900],
+				{
+					mode: 'raw',
+					jsonOutput:
+						"={{ JSON.stringify({ sync: $('Sync Settings').first().json.sync, status: 'FAILED', step: 'Sync Table', failedTables: $('Sync Table').all(1).map((item) => ({ table: item.json.tables, error: item.json.error })), kept: 'a failed table keeps its watermark: the next sync reads its changes again' }) }}",
+					options: {},
+				},
+				{ executeOnce: true },
+			),
+			respond('Answer Sync Failed', [1320, 900], 500),
+			node('Sync Stopped', 'n8n-nodes-base.stopAndError', 1, [1560, 900], {
+				errorMessage:
+					"={{ 'Sync ' + $json.sync + ' failed for ' + $json.failedTables.map((t) => t.table + ': ' + t.error).join('; ') }}",
 			}),
 			node(
 				'Fingerprint Source',
 				'n8n-nodes-data-migration.validate',
 				1,
-				[960, 600],
+				[1320, 600],
 				{
 					operation: 'fingerprint',
 					system: source,
@@ -147,7 +257,7 @@ function zeroDowntime(pair: Pair) {
 				'Compare Destination',
 				'n8n-nodes-data-migration.validate',
 				1,
-				[1200, 600],
+				[1560, 600],
 				{ operation: 'compare', system: destination, maxDiffRows: 1000 },
 				{ credentials: credential(destination, 'Destination') },
 			),
@@ -155,7 +265,7 @@ function zeroDowntime(pair: Pair) {
 				'Cutover Readiness',
 				IS,
 				1,
-				[1440, 600],
+				[1800, 600],
 				{
 					operation: 'readiness',
 					system: destination,
@@ -165,24 +275,46 @@ function zeroDowntime(pair: Pair) {
 				},
 				{ credentials: credential(destination, 'Destination') },
 			),
+			respond('Answer Readiness', [2040, 600], 200),
 		],
 		connections: {
 			'Start Backfill': link('Backfill Settings'),
-			'Backfill Webhook': link('Backfill Settings'),
-			'Backfill Settings': link('Each Table'),
+			'Backfill Webhook': link('From Backfill Webhook'),
+			...backfill.connections,
 			'Each Table': link('Mark Start'),
 			'Mark Start': link('Commit Start'),
 			'Commit Start': link('Backfill Request'),
 			'Backfill Request': link('Backfill'),
+			Backfill: link('Backfill Done'),
+			'Backfill Done': link('Answer Backfill'),
 			'Every Minute': link('Sync Settings'),
-			'Sync Webhook': link('Sync Settings'),
-			'Sync Settings': link('Each Synced Table'),
+			'Sync Webhook': link('From Sync Webhook'),
+			...sync.connections,
 			'Each Synced Table': link('Sync Table'),
-			'Sync Table': link('Fingerprint Source'),
+			'Sync Table': branches('Every Table Synced?', 'Sync Failed'),
+			'Every Table Synced?': branches('Fingerprint Source'),
+			'Sync Failed': link('Answer Sync Failed'),
+			'Answer Sync Failed': link('Sync Stopped'),
 			'Fingerprint Source': link('Compare Destination'),
 			'Compare Destination': link('Cutover Readiness'),
+			'Cutover Readiness': link('Answer Readiness'),
 		},
 	};
+	// The backfill is not repeated as a whole (the migration retries its own steps and resumes when rerun).
+	answerFailures(workflow, ['Mark Start', 'Commit Start', { step: 'Backfill', retry: false }], {
+		prefix: 'Backfill ',
+		settings: 'Backfill Settings',
+		field: 'sync',
+		label: 'Backfill of',
+		position: [1800, 300],
+	});
+	return answerFailures(workflow, ['Fingerprint Source', 'Compare Destination', 'Cutover Readiness'], {
+		prefix: 'Sync ',
+		settings: 'Sync Settings',
+		field: 'sync',
+		label: 'Sync',
+		position: [2040, 900],
+	});
 }
 
 function syncWorker(pair: Pair) {
@@ -371,10 +503,11 @@ function dualWrite(pair: Pair) {
 				},
 				{ credentials: credential(source, 'Source'), onError: 'continueErrorOutput' },
 			),
+			// A request outside the settings is the caller's (400); the old database out of reach is not (503).
 			respond(
 				'Refused Request',
 				[480, 200],
-				400,
+				'={{ / at \\S+:\\d+: /.test($json.error) ? 503 : 400 }}',
 				"={{ JSON.stringify({ old: 'not written', new: 'not written', error: $json.error }) }}",
 			),
 			node('Rows', 'n8n-nodes-base.set', 3.4, [480, 0], {
@@ -389,9 +522,18 @@ function dualWrite(pair: Pair) {
 				1,
 				[960, 0],
 				{ operation: 'load', system: source, table: `={{ ${request}.table }}`, mode: 'upsert', recordChunk: false },
-				// Must succeed: a failure here fails the request (HTTP 500) and nothing goes to the new database.
-				{ credentials: credential(source, 'Source') },
+				// Must succeed: a failure here is answered (HTTP 500) and nothing goes to the new database.
+				{ credentials: credential(source, 'Source'), onError: 'continueErrorOutput' },
 			),
+			respond(
+				'Old Database Failed',
+				[1200, 400],
+				500,
+				"={{ JSON.stringify({ old: 'failed', new: 'not written', error: $json.error }) }}",
+			),
+			node('Write Failed', 'n8n-nodes-base.stopAndError', 1, [1440, 400], {
+				errorMessage: "={{ 'Dual write: the old database failed: ' + $json.error }}",
+			}),
 			boolIf('Old Database Took All?', [1200, 0], '={{ $json.rejected === 0 }}'),
 			// Refused values are shown as a short excerpt only (Check Write's setting): the answer is no copy of the data.
 			respond(
@@ -438,8 +580,19 @@ function dualWrite(pair: Pair) {
 					sync: `={{ ${request}.sync ?? 'zero-downtime-${pair.slug}' }}`,
 					table: `={{ ${request}.table }}`,
 				},
-				{ credentials: credential(source, 'Source') },
+				// The rows are in the old database only: if even the queue fails, the caller must know.
+				{ credentials: credential(source, 'Source'), onError: 'continueErrorOutput' },
 			),
+			respond(
+				'Replay Not Queued',
+				[2400, 400],
+				500,
+				"={{ JSON.stringify({ old: 'written', new: 'not written', replay: 'not queued', error: $json.error }) }}",
+			),
+			node('Queue Failed', 'n8n-nodes-base.stopAndError', 1, [2640, 400], {
+				errorMessage:
+					"={{ 'Dual write: written to the old database only, and the replay queue failed: ' + $json.error }}",
+			}),
 			respond(
 				'Queued for Replay',
 				[2400, 200],
@@ -452,7 +605,15 @@ function dualWrite(pair: Pair) {
 			'Check Write': branches('Rows', 'Refused Request'),
 			Rows: link('Each Row'),
 			'Each Row': link('Write Old Database'),
-			'Write Old Database': link('Old Database Took All?'),
+			// Output 1 (the rejected rows) is read by Refused by Old Database; output 2 is the error.
+			'Write Old Database': {
+				main: [
+					[{ node: 'Old Database Took All?', type: 'main', index: 0 }],
+					[],
+					[{ node: 'Old Database Failed', type: 'main', index: 0 }],
+				],
+			},
+			'Old Database Failed': link('Write Failed'),
 			'Old Database Took All?': branches('Rows Again', 'Refused by Old Database'),
 			'Rows Again': link('Each Row Again'),
 			'Each Row Again': link('Write New Database'),
@@ -463,7 +624,8 @@ function dualWrite(pair: Pair) {
 					[{ node: 'Queue Replay', type: 'main', index: 0 }],
 				],
 			},
-			'Queue Replay': link('Queued for Replay'),
+			'Queue Replay': branches('Queued for Replay', 'Replay Not Queued'),
+			'Replay Not Queued': link('Queue Failed'),
 		},
 	};
 }

@@ -412,7 +412,9 @@ export class MysqlConnector implements DestinationConnector {
 	}
 
 	async close(): Promise<void> {
-		await this.pool.end();
+		// mysql2 rejects end() with the error of a connection lost before: the close must not hide the
+		// (translated) error that ended the work, and nothing is left to close then.
+		await this.pool.end().catch(() => undefined);
 	}
 
 	private async maxAllowedPacket(): Promise<number> {

@@ -10,7 +10,7 @@ import type { Row } from '../../core/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { auditMigrationParameter } from '../shared/database-properties';
 import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
-import { checkRunSettings } from '../../core/run-settings';
+import { checkSettings, SETTINGS_SCHEMAS, type SettingsSchemaName } from '../../core/run-settings';
 import { toNodeError } from '../shared/node-errors';
 
 export class SchemaMapper implements INodeType {
@@ -89,6 +89,22 @@ export class SchemaMapper implements INodeType {
 				default: 'assess',
 			},
 			systemParameter('system', 'Database'),
+			{
+				displayName: 'Settings Of',
+				name: 'schema',
+				type: 'options',
+				options: [
+					{ name: 'A Migration', value: 'dbMigration', description: 'Migration, tables, chunks, validation, rollback' },
+					{
+						name: 'A Zero-Downtime Migration',
+						value: 'zeroDowntime',
+						description: 'Sync name, tables, cursor column, lag; backfill and sync',
+					},
+				],
+				default: 'dbMigration',
+				description: 'Which settings are accepted: each template family has its own (see the README)',
+				displayOptions: { show: { operation: ['checkSettings'] } },
+			},
 			{
 				displayName: 'Request',
 				name: 'request',
@@ -198,8 +214,9 @@ export class SchemaMapper implements INodeType {
 				if (operation === 'checkSettings') {
 					const request = this.getNodeParameter('request', i, null) as unknown;
 					const defaults = parseJsonObject(this.getNodeParameter('defaults', i, '{}'));
+					const schema = SETTINGS_SCHEMAS[this.getNodeParameter('schema', i, 'dbMigration') as SettingsSchemaName];
 					const settings = await withConnector(this, system, async (connector) =>
-						checkRunSettings(request, defaults, connector.capabilities.maxIdentifier),
+						checkSettings(schema, request, defaults, connector.capabilities.maxIdentifier),
 					);
 					out.push({ json: settings as unknown as IDataObject, pairedItem: { item: i } });
 					continue;

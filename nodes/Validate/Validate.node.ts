@@ -14,7 +14,7 @@ import { buildReport, reportHtml, reportMarkdown } from '../../core/report';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { auditMigrationParameter } from '../shared/database-properties';
 import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
-import { toNodeError } from '../shared/node-errors';
+import { failedItems, toNodeError } from '../shared/node-errors';
 
 export class Validate implements INodeType {
 	description: INodeTypeDescription = {
@@ -282,7 +282,9 @@ export class Validate implements INodeType {
 				return failed.length ? [[], all] : [all, []];
 			});
 		} catch (error) {
-			throw error instanceof NodeOperationError ? error : toNodeError(this.getNode(), error);
+			// n8n passes a throwing node's input on as its output: the error must be an item to reach the error output.
+			if (this.continueOnFail()) return [failedItems(items, error)];
+			throw toNodeError(this.getNode(), error);
 		}
 	}
 }

@@ -665,7 +665,30 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			});
 			expect(await withPostgres((q) => q(`SELECT to_regclass('public.${table}') AS t`))).toEqual([{ t: null }]);
 			expect(await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${table} WHERE id = 9002`))).toEqual([{ n: 0 }]);
-			await post('backfill', settings);
+			// With the key, but settings outside the schema: 400 and the reason, before anything is written.
+			for (const [path, body, reason] of [
+				['backfill', { ...settings, tables: table }, /"tables" must be a list of names/],
+				['sync', { ...settings, lagSecond: 1 }, /Unknown setting "lagSecond"\. Accepted settings: sync: string/],
+			] as const) {
+				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/${zd}/${path}`, {
+					method: 'POST',
+					headers: withKey({ 'content-type': 'application/json' }),
+					body: JSON.stringify(body),
+				});
+				expect(response.status).toBe(400);
+				expect(await response.json()).toEqual({
+					status: 'REFUSED',
+					error: expect.stringMatching(reason),
+					nothingWritten: true,
+				});
+			}
+			expect(await withPostgres((q) => q(`SELECT to_regclass('public.${table}') AS t`))).toEqual([{ t: null }]);
+			expect(await post('backfill', settings)).toMatchObject({
+				sync: 'e2e-zd',
+				status: 'BACKFILL DONE',
+				tables: [table],
+				backfill: { migration: 'e2e-zd-backfill' },
+			});
 			// The application's writes during the migration: to the old database, and to the new one.
 			const written = await post('write', {
 				table,

@@ -1,4 +1,4 @@
-import { checkRunSettings, describeSettings } from '../../core/run-settings';
+import { checkRunSettings, checkSettings, describeSettings, ZERO_DOWNTIME_SETTINGS } from '../../core/run-settings';
 
 const defaults = { migration: 'mysql-to-postgres', tables: ['customers'], rowsPerChunk: 10000, batchSize: 5000 };
 const pg = { length: 63, unit: 'bytes' as const };
@@ -70,5 +70,40 @@ describe('run settings, checked before anything is written', () => {
 			'onValidationFailure',
 			'answerAtOnce',
 		]);
+	});
+
+	describe('of a zero-downtime migration (backfill and sync take one body)', () => {
+		const zdDefaults = { sync: 'zero-downtime-mysql-to-postgres', tables: ['customers'], lagSeconds: 5 };
+		const zd = (request: unknown) => checkSettings(ZERO_DOWNTIME_SETTINGS, request, zdDefaults, pg);
+
+		it('fills what neither the caller nor the defaults say', () => {
+			expect(zd({ tables: ['orders'], lagSeconds: '1', leaseSeconds: 3 })).toEqual({
+				sync: 'zero-downtime-mysql-to-postgres',
+				tables: ['orders'],
+				cursorColumn: 'updated_at',
+				lagSeconds: 1,
+				batchSize: 5000,
+				rowsPerChunk: 10000,
+				maxBatches: 20,
+				deletes: 'keyset',
+				softDeleteColumn: '',
+				segmentRows: 10000,
+				leaseSeconds: 3,
+				answerAtOnce: false,
+			});
+		});
+
+		it.each([
+			[{}, /Name the tables to migrate \("tables": \["customers"\]\)\. Accepted settings: sync: string/],
+			[{ allTables: true }, /Unknown setting "allTables"/],
+			[{ tables: ['a'], deletes: 'all' }, /"deletes" must be one of "keyset", "none", not "all"/],
+			[{ tables: ['a'], leaseSeconds: 0 }, /"leaseSeconds" must be between 1 and 86400, not 0/],
+			[{ tables: ['a'], lagSeconds: -1 }, /"lagSeconds" must be between 0 and 86400/],
+			[{ tables: ['a'], sync: 'x'.repeat(92) }, /"sync" "x+ is not a run name \(letters, digits, \. _ -, at most 91\)/],
+			[{ tables: ['x'.repeat(64)] }, /is 64 bytes long; the destination keeps names of at most 63 bytes/],
+			[{ tables: ['a'], migration: 'm' }, /Unknown setting "migration"/],
+		])('refuses %j', (request, reason) => {
+			expect(() => zd(request)).toThrow(reason);
+		});
 	});
 });

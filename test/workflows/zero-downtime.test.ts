@@ -184,6 +184,13 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 			});
 			expect(backfill.error).toBeUndefined();
 			expect(backfill.output('Commit Start')[0]).toMatchObject({ recorded: true, table: TABLE });
+			// The Webhook's answer: the backfill done, and the migration's own answer inside.
+			expect(backfill.output('Answer Backfill')[0]).toMatchObject({
+				sync: SYNC,
+				status: 'BACKFILL DONE',
+				tables: [TABLE],
+				backfill: { migration: `${SYNC}-backfill` },
+			});
 			for (let i = 0; i < 4; i++) {
 				await sleep(700);
 				const run = await sync();
@@ -202,6 +209,7 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 		expect(final.error).toBeUndefined();
 		const readiness = final.output('Cutover Readiness')[0];
 		expect(readiness).toMatchObject({ ready: true, reasons: [] });
+		expect(final.output('Answer Readiness')[0]).toEqual(readiness);
 		expect(readiness.verdict).toMatch(/^Ready for production cutover: YES/);
 		expect(await difference()).toEqual({ sourceRows: expect.any(Number), missing: 0, extra: 0, changed: [] });
 		const state = await watermark();
@@ -224,8 +232,15 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 		dying.nodes.push({ id: 'crash', name: 'Crash', type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [960, 300], parameters: { errorMessage: 'killed after the load' } });
 		dying.connections['Load Changes'] = { main: [[{ node: 'Crash', type: 'main' as never, index: 0 }]] };
 		const crashed = await sync({}, [dying, ...library.slice(1)]);
-		// n8n reports the sub-workflow's failure as the calling node's error.
-		expect(crashed.error).toBeDefined();
+		// The caller is answered with the table and the reason; the execution still ends as failed.
+		expect(crashed.error?.message).toMatch(new RegExp(`Sync ${SYNC} failed for ${TABLE}: killed after the load`));
+		expect(crashed.output('Sync Failed')[0]).toMatchObject({
+			sync: SYNC,
+			status: 'FAILED',
+			step: 'Sync Table',
+			failedTables: [{ table: TABLE, error: 'killed after the load' }],
+		});
+		expect(crashed.output('Fingerprint Source')).toEqual([]);
 		expect(await watermark()).toEqual(before);
 		// The dead run still holds the lease: a run now is turned away (Busy) and changes nothing.
 		const busy = await sync();
@@ -280,6 +295,68 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 			await source.close();
 		}
 		await proxy.close();
+	}, 300_000);
+
+	it('backfill and sync settings are checked before anything is written, and a refusal lists the accepted ones', async () => {
+		await seed();
+		await resetDestination();
+		const refusals: Array<[object, RegExp]> = [
+			[{ ...settings, tables: undefined }, /Name the tables to migrate/],
+			[{ ...settings, tables: TABLE }, /"tables" must be a list of names/],
+			[{ ...settings, batchSize: 0 }, /"batchSize" must be between 1 and 100000, not 0/],
+			[{ ...settings, lagSecond: 1 }, /Unknown setting "lagSecond"\. Accepted settings: sync: string/],
+			[{ ...settings, deletes: 'soft' }, /"deletes" must be one of "keyset", "none"/],
+			[{ ...settings, sync: '../x' }, /"sync" "\.\.\/x" is not a run name/],
+			[{ ...settings, tables: ['t'.repeat(64)] }, /is 64 bytes long; the destination keeps names of at most 63 bytes/],
+		];
+		for (const [body, reason] of refusals)
+			for (const flow of ['Backfill', 'Sync']) {
+				const run = await runWorkflow(main, {
+					credentials,
+					workflows: library,
+					startNode: `${flow} Webhook`,
+					input: [{ body: body as IDataObject }],
+				});
+				expect(run.output(`Refused ${flow}`)[0]?.error).toMatch(reason);
+				expect(run.error?.message).toMatch(reason);
+				expect(run.output(flow === 'Backfill' ? 'Mark Start' : 'Sync Table')).toEqual([]);
+			}
+		expect(await withPostgres((q) => q(`SELECT to_regclass('public.${TABLE}') AS t`))).toEqual([{ t: null }]);
+		expect(await watermark()).toBeUndefined();
+	}, 120_000);
+
+	it('dual write: the old database failing is answered with its reason, and nothing reaches the new one', async () => {
+		await seed();
+		await resetDestination();
+		expect((await runWorkflow(main, { credentials, workflows: library, startNode: 'Backfill Webhook', input: [{ body: settings }] })).error).toBeUndefined();
+		const row = { id: '970001', name: 'refused by a trigger', amount: '1.00', note: null, updated_at: '2001-01-01T00:00:00.000000' };
+		const write = (extra: object = {}) =>
+			runWorkflow(dualWrite, { credentials, ...extra, startNode: 'Write Request', input: [{ body: { table: TABLE, sync: SYNC, rows: [row] } }] });
+		// Not a row the table cannot hold: the old database itself fails the statement.
+		await withMysql((q) =>
+			q(`CREATE TRIGGER ${TABLE}_refuse BEFORE INSERT ON ${TABLE} FOR EACH ROW
+				IF NEW.id = 970001 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'writes are frozen'; END IF`),
+		);
+		try {
+			const failed = await write();
+			expect(failed.output('Old Database Failed')[0]?.error).toMatch(/writes are frozen/);
+			expect(failed.error?.message).toMatch(/Dual write: the old database failed: .*writes are frozen/);
+			expect(failed.output('Write New Database')).toEqual([]);
+		} finally {
+			await withMysql((q) => q(`DROP TRIGGER ${TABLE}_refuse`));
+		}
+		// The old database out of reach: Check Write cannot look at the table, and says where it failed.
+		const proxy = await tcpProxy(mysqlSettings.port);
+		proxy.down();
+		try {
+			const unreachable = await write({ credentialsById: { dmSourcemysql: { ...mysqlSettings, port: proxy.port } } });
+			// " at host:port: " is what the Refused Request answer keys its 503 (not the caller's fault) on.
+			expect(unreachable.output('Refused Request')[0]?.error).toMatch(/MySQL\/MariaDB at 127\.0\.0\.1:\d+: /);
+		} finally {
+			await proxy.close();
+		}
+		expect(await withMysql((q) => q(`SELECT COUNT(*) AS n FROM ${TABLE} WHERE id = 970001`))).toEqual([{ n: 0 }]);
+		expect(await withPostgres((q) => q(`SELECT COUNT(*)::int AS n FROM public.${TABLE} WHERE id = 970001`))).toEqual([{ n: 0 }]);
 	}, 300_000);
 
 	it('dual write: only the listed tables and columns, in bounded requests; a refused request writes nothing anywhere', async () => {
