@@ -27,4 +27,44 @@ export default [
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 	},
+	// The house's walls: core is the engine, free of n8n and of every driver (it works through
+	// core/ports); connectors know their driver, never n8n. Only nodes/ and credentials/ meet n8n.
+	{
+		files: ['core/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['n8n-workflow', 'n8n-core', 'n8n', '@n8n/*'],
+							message: 'core/ stays free of n8n: nodes/ translate.',
+						},
+						{
+							group: ['pg', 'pg-*', 'mysql2', 'mysql2/*', 'mongodb', 'bson', 'axios', '@aws-sdk/*'],
+							message: 'core/ works through core/ports; drivers live in connectors/.',
+						},
+						{ group: ['**/connectors/**', '**/nodes/**'], message: 'core/ imports nothing outside core/.' },
+					],
+				},
+			],
+		},
+	},
+	{
+		files: ['connectors/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['n8n-workflow', 'n8n-core', 'n8n', '@n8n/*'],
+							message: 'connectors/ stay free of n8n: nodes/ translate.',
+						},
+						{ group: ['**/nodes/**'], message: 'connectors/ never import nodes/.' },
+					],
+				},
+			],
+		},
+	},
 ];

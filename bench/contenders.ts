@@ -6,9 +6,9 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DestinationConnector } from '../core/connector';
-import { canonicalText } from '../core/canonical';
-import { compareWithFingerprint, fingerprintTable } from '../core/validate';
+import type { DatabaseConnector } from '../core/ports';
+import { canonicalText } from '../core/model/canonical';
+import { compareWithFingerprint, fingerprintTable } from '../core/validate/validate';
 import { importJson, type N8nInstance } from '../test/helpers/n8n-process';
 import { withPostgres } from '../test/helpers/native';
 import { mysqlSettings, postgresSettings } from '../test/helpers/services';
@@ -118,8 +118,8 @@ export async function copyPipe(table: string, schema: string): Promise<Timing> {
 
 /** Validate's way: checksums per segment inside each database, a seeded sample. */
 export async function validateInDatabase(
-	source: DestinationConnector,
-	destination: DestinationConnector,
+	source: DatabaseConnector,
+	destination: DatabaseConnector,
 	table: string,
 ): Promise<Timing & { pass: boolean }> {
 	const started = process.hrtime.bigint();
@@ -130,8 +130,8 @@ export async function validateInDatabase(
 
 /** The naive way: every row of both sides fetched into Node and compared value by value. */
 export async function validateInNode(
-	source: DestinationConnector,
-	destination: DestinationConnector,
+	source: DatabaseConnector,
+	destination: DatabaseConnector,
 	table: string,
 ): Promise<Timing & { pass: boolean }> {
 	const started = process.hrtime.bigint();

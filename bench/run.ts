@@ -12,7 +12,7 @@ import { createMysqlConnector } from '../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../connectors/postgres/postgres-client';
 import { importJson, prepareN8n, type N8nInstance } from '../test/helpers/n8n-process';
 import { withPostgres } from '../test/helpers/native';
-import { auditLog } from '../core/progress';
+import { auditLog } from '../core/report/progress';
 import { mongoSettings, mysqlSettings, postgresSettings } from '../test/helpers/services';
 import { copyPipe, ourTemplate, pgloader, validateInDatabase, validateInNode, type Timing } from './contenders';
 import { seedMongo, seedMysql, seedPostgres } from './data';

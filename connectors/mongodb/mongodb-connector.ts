@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Db, Document, MongoClient } from 'mongodb';
-import { TableCatalog } from '../../core/catalog';
+import { TableCatalog } from '../../core/model/catalog';
 import type {
-	Capabilities,
-	DestinationConnector,
+	DatabaseConnector,
 	ReadOptions,
 	SegmentDigest,
 	StateEntry,
@@ -11,37 +10,30 @@ import type {
 	TableSnapshot,
 	WriteOptions,
 	WriteResult,
-} from '../../core/connector';
-import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
-import { DigestAccumulator } from '../../core/digest';
-import { isMigrationError, SchemaError } from '../../core/errors';
-import { inParts, onlyColumns, requireColumns, requireTable } from '../../core/identifiers';
-import { requireCursorColumn, type ChangeQuery } from '../../core/sync';
-import { assertPositiveInteger, rangesFromBoundaries } from '../../core/keyset';
-import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
+} from '../../core/ports';
+import { capabilities, copiedSnapshot, requireSnapshotSchema, type ChangeQuery } from '../../core/ports';
+import { DigestAccumulator } from '../../core/validate/digest';
+import { isMigrationError, SchemaError } from '../../core/model/errors';
+import { inParts, onlyColumns, requireColumns, requireTable } from '../../core/model/identifiers';
+import { requireCursorColumn } from '../../core/sync/sync';
+import { assertPositiveInteger, rangesFromBoundaries } from '../../core/model/keyset';
+import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/model/schema';
 import { translateMongoError } from './mongodb-errors';
 import { INTERNAL_PREFIX, introspectMongo } from './mongodb-introspector';
 import { isValidCollectionName, rangeFilter } from './mongodb-queries';
 import { fromBson, toBson } from './mongodb-types';
+import { SCHEMA_NAMESPACE } from '../../core/state/namespaces';
 
 const STATE = `${INTERNAL_PREFIX}state`;
-const SCHEMA_NAMESPACE = 'collection-schema';
 const COPY_BATCH = 1000;
 
 /**
  * Collections behind the connector interface. FerretDB 1.x and standalone MongoDB have no
  * multi-document transactions here, so checkpoints are written after an idempotent upsert.
  */
-export class MongoConnector implements DestinationConnector {
+export class MongoConnector implements DatabaseConnector {
 	readonly system = 'mongodb';
-	readonly capabilities: Capabilities = {
-		supportsCopy: false,
-		supportsTransactions: false,
-		supportsUpsert: true,
-		hasSchema: false,
-		checksumInDatabase: false,
-		maxIdentifier: { length: 120, unit: 'bytes' },
-	};
+	readonly capabilities = capabilities({ hasSchema: false, maxIdentifier: { length: 120, unit: 'bytes' } });
 	readonly state: StateStore;
 	private readonly catalog: TableCatalog;
 	private readonly db: Db;

@@ -1,4 +1,4 @@
-import { ConnectionError, ConstraintError, MigrationError, SchemaError, driverMessage } from '../../core/errors';
+import { ConnectionError, ConstraintError, MigrationError, SchemaError, driverMessage } from '../../core/model/errors';
 
 /** MongoDB driver errors → core's typed errors. Secrets are removed from every message. */
 export function translateMongoError(

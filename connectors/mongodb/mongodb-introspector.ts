@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { Column, IndexInfo, LogicalType, TableSchema } from '../../core/schema';
+import type { Column, IndexInfo, LogicalType, TableSchema } from '../../core/model/schema';
 import { bsonTypeName, logicalOfBson, mergeLogical } from './mongodb-types';
 
 export const INTERNAL_PREFIX = '_dm_';

@@ -1,5 +1,5 @@
 import type { Filter, Document } from 'mongodb';
-import type { KeyRange } from '../../core/schema';
+import type { KeyRange } from '../../core/model/schema';
 
 /** Key-range filter on _id; the range bounds are already BSON values. */
 export function rangeFilter(range?: KeyRange): Filter<Document> {

@@ -1,7 +1,7 @@
 import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'mongodb';
-import { canonicalDecimal } from '../../core/canonical';
-import { ValueError } from '../../core/errors';
-import type { Column, JsonValue, LogicalType, Value } from '../../core/schema';
+import { canonicalDecimal } from '../../core/model/canonical';
+import { ValueError } from '../../core/model/errors';
+import type { Column, JsonValue, LogicalType, Value } from '../../core/model/schema';
 
 /** Logical type of one BSON value, as the driver returns it (useBigInt64 on). */
 export function logicalOfBson(value: unknown): LogicalType | undefined {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
+import { TableCatalog, columnsWithKey, pickColumns } from '../../core/model/catalog';
 import type {
-	Capabilities,
-	DestinationConnector,
+	DatabaseConnector,
 	ReadOptions,
 	SegmentDigest,
 	StateStore,
@@ -12,15 +11,15 @@ import type {
 	StateEntry,
 	WriteOptions,
 	WriteResult,
-} from '../../core/connector';
-import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
-import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
-import { ValueError } from '../../core/errors';
-import { inParts, onlyColumns, requireColumns, requirePrimaryKey } from '../../core/identifiers';
-import { requireCursorColumn, type ChangeQuery } from '../../core/sync';
-import { missingForeignKeys } from '../../core/foreign-keys';
-import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
+} from '../../core/ports';
+import { capabilities, copiedSnapshot, requireSnapshotSchema, type ChangeQuery } from '../../core/ports';
+import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/validate/digest';
+import { ValueError } from '../../core/model/errors';
+import { inParts, onlyColumns, requireColumns, requirePrimaryKey } from '../../core/model/identifiers';
+import { requireCursorColumn } from '../../core/sync/sync';
+import { missingForeignKeys } from '../../core/mapping/foreign-keys';
+import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/model/keyset';
+import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/model/schema';
 import { translateMysqlError } from './mysql-errors';
 import { INTERNAL_PREFIX, introspectMysql } from './mysql-introspector';
 import * as sql from './mysql-sql';
@@ -38,16 +37,13 @@ const PACKET_MARGIN = 64 * 1024;
 
 type Queryable = Pick<Pool, 'query'> | PoolConnection;
 
-export class MysqlConnector implements DestinationConnector {
+export class MysqlConnector implements DatabaseConnector {
 	readonly system = 'mysql';
-	readonly capabilities: Capabilities = {
-		supportsCopy: false,
+	readonly capabilities = capabilities({
 		supportsTransactions: true,
-		supportsUpsert: true,
-		hasSchema: true,
 		checksumInDatabase: true,
 		maxIdentifier: { length: 64, unit: 'characters' },
-	};
+	});
 	readonly state: StateStore;
 	private readonly catalog: TableCatalog;
 	private readonly secrets: string[];

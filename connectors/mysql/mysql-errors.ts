@@ -5,7 +5,7 @@ import {
 	SchemaError,
 	ValueError,
 	driverMessage,
-} from '../../core/errors';
+} from '../../core/model/errors';
 
 /** mysql2 driver errors → core's typed errors. Secrets are removed from every message. */
 export function translateMysqlError(

@@ -1,5 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { Column, ForeignKeyInfo, IndexInfo, TableSchema } from '../../core/schema';
+import type { Column, ForeignKeyInfo, IndexInfo, TableSchema } from '../../core/model/schema';
 import { logicalFromMysql } from './mysql-types';
 
 export const INTERNAL_PREFIX = '_dm_';

@@ -1,6 +1,6 @@
 import { escapeId, format } from 'mysql2';
-import type { Column, KeyRange, TableSchema } from '../../core/schema';
-import { portableDefault } from '../../core/defaults';
+import type { Column, KeyRange, TableSchema } from '../../core/model/schema';
+import { portableDefault } from '../../core/model/defaults';
 import { INSTANT_COMMENT, mysqlTypeFor } from './mysql-types';
 
 /** Statement builders: pure; identifiers through mysql2's escapeId, values bound with `?`. */

@@ -1,6 +1,6 @@
-import { canonicalDecimal } from '../../core/canonical';
-import { ValueError } from '../../core/errors';
-import type { Column, LogicalType, Value } from '../../core/schema';
+import { canonicalDecimal } from '../../core/model/canonical';
+import { ValueError } from '../../core/model/errors';
+import type { Column, LogicalType, Value } from '../../core/model/schema';
 
 /** Column comment marking a DATETIME(6) that holds a UTC instant (written by createTable). */
 export const INSTANT_COMMENT = 'dm:timestamptz';

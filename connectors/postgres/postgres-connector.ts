@@ -4,8 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import type {
-	Capabilities,
-	DestinationConnector,
+	DatabaseConnector,
 	ReadOptions,
 	SegmentDigest,
 	StateStore,
@@ -14,16 +13,16 @@ import type {
 	StateEntry,
 	WriteOptions,
 	WriteResult,
-} from '../../core/connector';
-import { copiedSnapshot, requireSnapshotSchema } from '../../core/connector';
-import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/digest';
-import { TableCatalog, columnsWithKey, pickColumns } from '../../core/catalog';
-import { requireColumns, requirePrimaryKey } from '../../core/identifiers';
-import { missingForeignKeys } from '../../core/foreign-keys';
-import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/schema';
-import { inParts, onlyColumns } from '../../core/identifiers';
-import { requireCursorColumn, type ChangeQuery } from '../../core/sync';
+} from '../../core/ports';
+import { capabilities, copiedSnapshot, requireSnapshotSchema, type ChangeQuery } from '../../core/ports';
+import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/validate/digest';
+import { TableCatalog, columnsWithKey, pickColumns } from '../../core/model/catalog';
+import { requireColumns, requirePrimaryKey } from '../../core/model/identifiers';
+import { missingForeignKeys } from '../../core/mapping/foreign-keys';
+import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/model/keyset';
+import type { ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/model/schema';
+import { inParts, onlyColumns } from '../../core/model/identifiers';
+import { requireCursorColumn } from '../../core/sync/sync';
 import { translatePostgresError } from './postgres-errors';
 import { INTERNAL_PREFIX, introspectPostgres } from './postgres-introspector';
 import * as sql from './postgres-sql';
@@ -39,16 +38,13 @@ export interface PostgresConnectorOptions {
 
 const STATE_TABLE = `${INTERNAL_PREFIX}state`;
 
-export class PostgresConnector implements DestinationConnector {
+export class PostgresConnector implements DatabaseConnector {
 	readonly system = 'postgres';
-	readonly capabilities: Capabilities = {
-		supportsCopy: true,
+	readonly capabilities = capabilities({
 		supportsTransactions: true,
-		supportsUpsert: true,
-		hasSchema: true,
 		checksumInDatabase: true,
 		maxIdentifier: { length: 63, unit: 'bytes' },
-	};
+	});
 	readonly schema: string;
 	readonly state: StateStore;
 	private readonly secrets: string[];

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Column, ForeignKeyInfo, IndexInfo, TableSchema } from '../../core/schema';
+import type { Column, ForeignKeyInfo, IndexInfo, TableSchema } from '../../core/model/schema';
 import { logicalFromPostgres } from './postgres-types';
 
 /** Internal tables of this package (state, snapshots) are never offered as migration tables. */

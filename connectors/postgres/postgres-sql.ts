@@ -1,6 +1,6 @@
 import { escapeIdentifier } from 'pg';
-import type { Column, KeyRange, TableSchema } from '../../core/schema';
-import { portableDefault } from '../../core/defaults';
+import type { Column, KeyRange, TableSchema } from '../../core/model/schema';
+import { portableDefault } from '../../core/model/defaults';
 import { postgresTypeFor } from './postgres-types';
 
 /** Statement builders: pure, and every identifier passes through the driver's own escaping. */

@@ -1,6 +1,6 @@
-import { canonicalDecimal } from '../../core/canonical';
-import { ValueError } from '../../core/errors';
-import type { Column, LogicalType, Value } from '../../core/schema';
+import { canonicalDecimal } from '../../core/model/canonical';
+import { ValueError } from '../../core/model/errors';
+import type { Column, LogicalType, Value } from '../../core/model/schema';
 
 /** PostgreSQL type name (format_type output) → logical type. */
 export function logicalFromPostgres(nativeType: string): LogicalType {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { parseRange, planTableChunks } from '../../core/chunks';
-import { flattenRow } from '../../core/flatten';
+import { parseRange, planTableChunks } from '../../core/copy/chunks';
+import { flattenRow } from '../../core/mapping/flatten';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { MIGRATION_NAME, tableParameter } from '../shared/database-properties';
 import { rowToItem } from '../shared/items';

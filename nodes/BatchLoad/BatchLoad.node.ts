@@ -1,18 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { parseChunkRef, type PlannedChunk } from '../../core/chunks';
-import { audited, clearStaleCheckpoints, recordPlan } from '../../core/progress';
-import type { ChildTable } from '../../core/child-tables';
-import type { DestinationConnector, WriteMode } from '../../core/connector';
-import { SchemaError } from '../../core/errors';
-import { loadRows } from '../../core/load';
-import { MAPPING_NAMESPACE, type TableMapping } from '../../core/mapping';
-import { CHUNK_NAMESPACE, chunkKey } from '../../core/migrate';
+import { parseChunkRef, type PlannedChunk } from '../../core/copy/chunks';
+import { audited, clearStaleCheckpoints, recordPlan } from '../../core/report/progress';
+import type { ChildTable } from '../../core/mapping/child-tables';
+import type { DatabaseConnector, WriteMode } from '../../core/ports';
+import { SchemaError } from '../../core/model/errors';
+import { loadRows } from '../../core/copy/load';
+import { type TableMapping } from '../../core/mapping/mapping';
+import { chunkKey } from '../../core/copy/migrate';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
 import { itemToRow } from '../shared/items';
 import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { failedItems, toNodeError } from '../shared/node-errors';
+import { CHUNK_NAMESPACE, MAPPING_NAMESPACE } from '../../core/state/namespaces';
 
 export class BatchLoad implements INodeType {
 	description: INodeTypeDescription = {
@@ -207,7 +208,7 @@ export class BatchLoad implements INodeType {
 	}
 }
 
-async function recordedChildTables(destination: DestinationConnector, table: string): Promise<ChildTable[]> {
+async function recordedChildTables(destination: DatabaseConnector, table: string): Promise<ChildTable[]> {
 	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
 	if (!mapping?.children?.length)
 		throw new SchemaError(

@@ -8,18 +8,17 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { DestinationConnector } from '../../core/connector';
-import { cutoverReadiness } from '../../core/cutover';
-import { checkDualWrite, checkRulesAgainst } from '../../core/dual-write';
-import { SchemaError, StateError } from '../../core/errors';
-import type { KeyTuple } from '../../core/schema';
-import { keyOf } from '../../core/schema';
+import type { DatabaseConnector } from '../../core/ports';
+import { cutoverReadiness } from '../../core/sync/cutover';
+import { checkDualWrite, checkRulesAgainst } from '../../core/sync/dual-write';
+import { SchemaError, StateError } from '../../core/model/errors';
+import type { KeyTuple } from '../../core/model/schema';
+import { keyOf } from '../../core/model/schema';
 import {
 	clearReplays,
 	commitBatch,
 	commitStart,
 	committedState,
-	LEASE_NAMESPACE,
 	watermarkKey,
 	newRunOwner,
 	queueReplays,
@@ -28,21 +27,22 @@ import {
 	takeLease,
 	type ChangeBatch,
 	type SyncState,
-} from '../../core/sync';
+} from '../../core/sync/sync';
 import {
 	deleteMissingKeys,
 	keySegments,
 	sourceKeysIfDifferent,
 	type KeySegment,
 	type SegmentKeys,
-} from '../../core/sync-deletes';
-import type { Check } from '../../core/validate';
+} from '../../core/sync/sync-deletes';
+import type { Check } from '../../core/validate/validate';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
 import { itemToRow, rowToItem } from '../shared/items';
 import { databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { failedItems, toNodeError } from '../shared/node-errors';
 import { syncProperties } from './sync-properties';
+import { LEASE_NAMESPACE } from '../../core/state/namespaces';
 
 type Output = INodeExecutionData[];
 
@@ -133,7 +133,7 @@ export class IncrementalSync implements INodeType {
 
 type Step = (
 	node: IExecuteFunctions,
-	connector: DestinationConnector,
+	connector: DatabaseConnector,
 	i: number,
 	outputs: Output[],
 	items: INodeExecutionData[],

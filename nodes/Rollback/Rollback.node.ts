@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { audited } from '../../core/progress';
-import { discardSnapshots, restoreRun, snapshotTables } from '../../core/rollback';
+import { audited } from '../../core/report/progress';
+import { discardSnapshots, restoreRun, snapshotTables } from '../../core/rollback/rollback';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { auditMigrationParameter, MIGRATION_NAME } from '../shared/database-properties';
 import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';

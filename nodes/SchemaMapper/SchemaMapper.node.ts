@@ -1,17 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { assessTables } from '../../core/assess';
-import { childTablesFor } from '../../core/child-tables';
-import { flattenRow, flattenSchema } from '../../core/flatten';
-import { MAPPING_NAMESPACE, mapTables, type TableMapping } from '../../core/mapping';
-import { assessmentMarkdown, mappingMarkdown } from '../../core/mapping-document';
-import type { DestinationConnector, SourceConnector } from '../../core/connector';
-import type { Row } from '../../core/schema';
+import { assessTables } from '../../core/mapping/assess';
+import { childTablesFor } from '../../core/mapping/child-tables';
+import { flattenRow, flattenSchema } from '../../core/mapping/flatten';
+import { mapTables, type TableMapping } from '../../core/mapping/mapping';
+import { assessmentMarkdown, mappingMarkdown } from '../../core/mapping/mapping-document';
+import type { DatabaseConnector, ChangeSource } from '../../core/ports';
+import type { Row } from '../../core/model/schema';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { auditMigrationParameter } from '../shared/database-properties';
 import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
-import { checkSettings, SETTINGS_SCHEMAS, type SettingsSchemaName } from '../../core/run-settings';
+import { checkSettings, SETTINGS_SCHEMAS, type SettingsSchemaName } from '../../core/settings/run-settings';
 import { toNodeError } from '../shared/node-errors';
+import { MAPPING_NAMESPACE } from '../../core/state/namespaces';
 
 export class SchemaMapper implements INodeType {
 	description: INodeTypeDescription = {
@@ -298,7 +299,7 @@ export class SchemaMapper implements INodeType {
 	}
 }
 
-async function applyDdl(connector: DestinationConnector, mapping: TableMapping): Promise<IDataObject> {
+async function applyDdl(connector: DatabaseConnector, mapping: TableMapping): Promise<IDataObject> {
 	const { markdown: _, ...document } = mapping as TableMapping & { markdown?: string };
 	await connector.createTable(mapping.target, { ifNotExists: true });
 	for (const child of mapping.children ?? []) await connector.createTable(child.schema, { ifNotExists: true });
@@ -314,7 +315,7 @@ async function applyDdl(connector: DestinationConnector, mapping: TableMapping):
 	};
 }
 
-async function applyForeignKeys(connector: DestinationConnector, mapping: TableMapping): Promise<IDataObject> {
+async function applyForeignKeys(connector: DatabaseConnector, mapping: TableMapping): Promise<IDataObject> {
 	let added = await connector.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
 	for (const child of mapping.children ?? [])
 		added += await connector.addForeignKeys(child.table, child.schema.foreignKeys);
@@ -341,7 +342,7 @@ function requireMapping(context: IExecuteFunctions, json: IDataObject, itemIndex
 }
 
 /** The first rows in key order: what flattening infers leaf columns from. */
-async function sampleRows(connector: SourceConnector, table: string, size = 1000): Promise<Row[]> {
+async function sampleRows(connector: ChangeSource, table: string, size = 1000): Promise<Row[]> {
 	for await (const rows of connector.read(table, {}, { batchSize: size })) return rows;
 	return [];
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { LogicalType, Value } from '../../core/schema';
-import { transformRow, type TransformStep } from '../../core/transform';
+import type { LogicalType, Value } from '../../core/model/schema';
+import { transformRow, type TransformStep } from '../../core/mapping/transform';
 import { rowToItem } from '../shared/items';
 import { toNodeError } from '../shared/node-errors';
 

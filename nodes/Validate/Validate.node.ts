@@ -7,14 +7,15 @@ import {
 	type Check,
 	type Comparison,
 	type Fingerprint,
-} from '../../core/validate';
-import { MAPPING_NAMESPACE, type TableMapping } from '../../core/mapping';
-import { appendAudit, auditLog, runProgress } from '../../core/progress';
-import { buildReport, reportHtml, reportMarkdown } from '../../core/report';
+} from '../../core/validate/validate';
+import { type TableMapping } from '../../core/mapping/mapping';
+import { appendAudit, auditLog, runProgress } from '../../core/report/progress';
+import { buildReport, reportHtml, reportMarkdown } from '../../core/report/report';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { auditMigrationParameter } from '../shared/database-properties';
 import { auditedStep, databaseNodeMethods, withConnector } from '../shared/node-connector';
 import { failedItems, toNodeError } from '../shared/node-errors';
+import { MAPPING_NAMESPACE } from '../../core/state/namespaces';
 
 export class Validate implements INodeType {
 	description: INodeTypeDescription = {

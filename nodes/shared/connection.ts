@@ -1,5 +1,5 @@
 import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
-import type { DestinationConnector } from '../../core/connector';
+import type { DatabaseConnector } from '../../core/ports';
 import { createMongoConnector } from '../../connectors/mongodb/mongodb-client';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
@@ -43,7 +43,7 @@ const text = (value: unknown, fallback = '') => (value === undefined || value ==
 export function connectorFromCredentials(
 	system: DatabaseSystem,
 	data: ICredentialDataDecryptedObject,
-): DestinationConnector {
+): DatabaseConnector {
 	switch (system) {
 		case 'postgres':
 			return createPostgresConnector({

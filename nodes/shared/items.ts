@@ -1,5 +1,5 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import type { Row } from '../../core/schema';
+import type { Row } from '../../core/model/schema';
 
 /**
  * A row as an n8n item: binary values become base64 text (core/schema.ts), everything else is JSON

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import type { DestinationConnector } from '../../core/connector';
-import { audited } from '../../core/progress';
+import type { DatabaseConnector } from '../../core/ports';
+import { audited } from '../../core/report/progress';
 import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
 import { testConnection } from './credential-test';
 
@@ -10,7 +10,7 @@ type WithCredentials = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'getCrede
 export async function withConnector<T>(
 	context: WithCredentials,
 	system: DatabaseSystem,
-	work: (connector: DestinationConnector) => Promise<T>,
+	work: (connector: DatabaseConnector) => Promise<T>,
 	credentialType = CREDENTIAL_TYPE[system],
 ): Promise<T> {
 	const connector = connectorFromCredentials(system, await context.getCredentials(credentialType));
@@ -46,7 +46,7 @@ export const databaseNodeMethods = {
 
 /** Runs a destination step under the run's audit log when the node names a run; as is otherwise. */
 export function auditedStep<T>(
-	destination: DestinationConnector,
+	destination: DatabaseConnector,
 	migration: string,
 	entry: { step: string; table?: string },
 	step: () => Promise<T>,

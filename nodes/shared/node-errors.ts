@@ -1,5 +1,5 @@
 import { NodeOperationError, type INode, type INodeExecutionData } from 'n8n-workflow';
-import { isMigrationError } from '../../core/errors';
+import { isMigrationError } from '../../core/model/errors';
 
 /** Message and description of any error, typed or not, for the n8n execution view. */
 export function describeError(error: unknown): { message: string; description?: string } {

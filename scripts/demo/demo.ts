@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import { auditLog, runProgress, type Progress } from '../../core/progress';
+import { auditLog, runProgress, type Progress } from '../../core/report/progress';
 import { webhookKeyCredential } from '../build-templates';
 import { mysqlSettings, postgresSettings } from '../lib/local-services';
 import { installN8n } from '../lib/n8n';

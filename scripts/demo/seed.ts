@@ -1,6 +1,6 @@
 /** The demo table: a MariaDB table of awkward values (unicode, NULLs, DECIMAL(38,10), BIGINT extremes, µs timestamps, binary with NUL bytes, JSON). */
-import type { DestinationConnector } from '../../core/connector';
-import type { Row, TableSchema } from '../../core/schema';
+import type { DatabaseConnector } from '../../core/ports';
+import type { Row, TableSchema } from '../../core/model/schema';
 
 export const DEMO_TABLE = 'demo_customers';
 
@@ -51,8 +51,8 @@ function demoRow(id: number): Row {
 
 /** Creates the demo table afresh in the source (dropping it in both databases first) and fills it. */
 export async function seedDemoTable(
-	source: DestinationConnector,
-	destination: DestinationConnector,
+	source: DatabaseConnector,
+	destination: DatabaseConnector,
 	rows: number,
 ): Promise<void> {
 	for (const connector of [source, destination]) {

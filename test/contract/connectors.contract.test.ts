@@ -1,14 +1,14 @@
-import { canonicalText } from '../../core/canonical';
-import type { DestinationConnector } from '../../core/connector';
-import { DigestAccumulator, combineDigests } from '../../core/digest';
-import { MigrationError } from '../../core/errors';
-import type { KeyRange, Row, TableSchema } from '../../core/schema';
+import { canonicalText } from '../../core/model/canonical';
+import type { DatabaseConnector } from '../../core/ports';
+import { DigestAccumulator, combineDigests } from '../../core/validate/digest';
+import { MigrationError } from '../../core/model/errors';
+import type { KeyRange, Row, TableSchema } from '../../core/model/schema';
 import { bulkRows, bulkTable, compositeRows, compositeTable, edgeRows, edgeTable } from '../helpers/fixtures';
 import { connectTarget, dropIfExists, targets } from './targets';
 
 /** One suite, every real server: a connector is done when it passes all of it. */
 describe.each(targets)('$name connector', (target) => {
-	let connector: DestinationConnector;
+	let connector: DatabaseConnector;
 
 	beforeAll(async () => {
 		connector = await connectTarget(target);

@@ -1,4 +1,4 @@
-import { DigestAccumulator } from '../../core/digest';
+import { DigestAccumulator } from '../../core/validate/digest';
 import { edgeRows, edgeTable } from '../helpers/fixtures';
 import { connectTarget, dropIfExists, targets } from './targets';
 

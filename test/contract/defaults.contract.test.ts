@@ -1,6 +1,6 @@
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import { portableSchema } from '../../core/migrate';
+import { portableSchema } from '../../core/copy/migrate';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 

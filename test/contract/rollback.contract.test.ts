@@ -1,23 +1,18 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createMongoClient } from '../../connectors/mongodb/mongodb-client';
-import type { DestinationConnector } from '../../core/connector';
-import { MigrationError } from '../../core/errors';
-import {
-	discardSnapshots,
-	restoreRun,
-	snapshotTables,
-	SNAPSHOT_NAMESPACE,
-	type SnapshotRecord,
-} from '../../core/rollback';
-import type { Row } from '../../core/schema';
+import type { DatabaseConnector } from '../../core/ports';
+import { MigrationError } from '../../core/model/errors';
+import { discardSnapshots, restoreRun, snapshotTables, type SnapshotRecord } from '../../core/rollback/rollback';
+import type { Row } from '../../core/model/schema';
 import { bulkRows, bulkTable, edgeRows, edgeTable } from '../helpers/fixtures';
 import { mongoSettings } from '../helpers/services';
 import { connectTarget, dropIfExists, targets } from './targets';
+import { SNAPSHOT_NAMESPACE } from '../../core/state/namespaces';
 
 /** Snapshot before writing, restore exactly after: every real server. */
 describe.each(targets)('$name rollback', (target) => {
-	let connector: DestinationConnector;
+	let connector: DatabaseConnector;
 	// Index names are per schema in PostgreSQL: the copy of the edge table gets its own.
 	const edge = target.adapt(
 		{ ...edgeTable, name: 'dm_rb_edge', indexes: edgeTable.indexes.map((i) => ({ ...i, name: `dm_rb_${i.name}` })) },

@@ -1,6 +1,6 @@
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import type { DestinationConnector } from '../../core/connector';
+import type { DatabaseConnector } from '../../core/ports';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 
@@ -12,7 +12,7 @@ import { mysqlSettings, postgresSettings, requireService } from '../helpers/serv
 const USERS = 8;
 const ROUNDS = 4;
 
-async function raceFirstUse(connectors: DestinationConnector[]): Promise<void> {
+async function raceFirstUse(connectors: DatabaseConnector[]): Promise<void> {
 	try {
 		const results = await Promise.allSettled(connectors.map((c, i) => c.state.set('race', `writer-${i}`, { i })));
 		expect(results.filter((r) => r.status === 'rejected')).toEqual([]);

@@ -1,8 +1,9 @@
-import type { DestinationConnector } from '../../core/connector';
-import type { Row, TableSchema } from '../../core/schema';
-import { keyOf } from '../../core/schema';
-import { WATERMARK_NAMESPACE, type Watermark } from '../../core/sync';
+import type { DatabaseConnector } from '../../core/ports';
+import type { Row, TableSchema } from '../../core/model/schema';
+import { keyOf } from '../../core/model/schema';
+import type { Watermark } from '../../core/ports';
 import { connectTarget, dropIfExists, targets } from './targets';
+import { WATERMARK_NAMESPACE } from '../../core/state/namespaces';
 
 const table: TableSchema = {
 	name: 'dm_sync_feed',
@@ -34,7 +35,7 @@ function feedRows(): Row[] {
 
 /** The change feed, the deletes, the key-only checksum and the sync lease on every real server. */
 describe.each(targets)('$name change feed', (target) => {
-	let connector: DestinationConnector;
+	let connector: DatabaseConnector;
 	const { table: feed, rows } = target.adapt(table, feedRows());
 
 	beforeAll(async () => {
@@ -135,7 +136,7 @@ describe('MariaDB → PostgreSQL soft deletes', () => {
 			await destination.state.delete(WATERMARK_NAMESPACE, `soft/${soft.name}`);
 			const flagged = rows.slice(0, 5).map((r) => ({ ...r, version: 1000, deleted_at: '2031-01-01T00:00:00.000000' }));
 			await source.write(soft.name, flagged, { mode: 'upsert' });
-			const { readChangeBatch, commitBatch, takeLease } = await import('../../core/sync');
+			const { readChangeBatch, commitBatch, takeLease } = await import('../../core/sync/sync');
 			// A version cursor: numbers have no clock horizon.
 			const options = {
 				sync: 'soft',

@@ -1,7 +1,7 @@
 import { Pool as PgPool } from 'pg';
 import { createPool as createMysqlPool } from 'mysql2/promise';
-import type { DestinationConnector } from '../../core/connector';
-import type { Row, TableSchema } from '../../core/schema';
+import type { DatabaseConnector } from '../../core/ports';
+import type { Row, TableSchema } from '../../core/model/schema';
 import { createMongoConnector } from '../../connectors/mongodb/mongodb-client';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
@@ -11,8 +11,8 @@ import { mongoSettings, mysqlSettings, postgresSettings, requireService, type Se
 export interface ContractTarget {
 	name: string;
 	service: ServiceName;
-	connect(): DestinationConnector;
-	connectWithWrongPassword(): DestinationConnector;
+	connect(): DatabaseConnector;
+	connectWithWrongPassword(): DatabaseConnector;
 	/** Runs native SQL (fixtures only); undefined for document stores. */
 	native?(statement: string): Promise<void>;
 	/** A fixture as this system can hold it (documented per target). */
@@ -76,12 +76,12 @@ export const targets: ContractTarget[] = [
 	},
 ];
 
-export async function connectTarget(target: ContractTarget): Promise<DestinationConnector> {
+export async function connectTarget(target: ContractTarget): Promise<DatabaseConnector> {
 	await requireService(target.service);
 	return target.connect();
 }
 
-export async function dropIfExists(connector: DestinationConnector, name: string): Promise<void> {
+export async function dropIfExists(connector: DatabaseConnector, name: string): Promise<void> {
 	const tables = await connector.introspect();
 	if (tables.some((t) => t.name === name)) await connector.dropTable(name);
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import { ConnectionError } from '../../core/errors';
+import { ConnectionError } from '../../core/model/errors';
 import { mysqlSettings, postgresSettings } from '../helpers/services';
 
 /**

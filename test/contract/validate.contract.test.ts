@@ -1,15 +1,15 @@
 import { createMongoClient, createMongoConnector } from '../../connectors/mongodb/mongodb-client';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import type { DestinationConnector } from '../../core/connector';
-import { migrateTable } from '../../core/migrate';
+import type { DatabaseConnector } from '../../core/ports';
+import { migrateTable } from '../../core/copy/migrate';
 import {
 	compareWithFingerprint,
 	fingerprintTable,
 	verifyRows,
 	type Check,
 	type Fingerprint,
-} from '../../core/validate';
+} from '../../core/validate/validate';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 
@@ -37,7 +37,7 @@ const seedMysql = () =>
 const mysql = () => createMysqlConnector(mysqlSettings);
 const postgres = () => createPostgresConnector({ ...postgresSettings, schema: 'public' });
 
-async function validate(source: DestinationConnector, destination: DestinationConnector, fingerprint?: Fingerprint) {
+async function validate(source: DatabaseConnector, destination: DatabaseConnector, fingerprint?: Fingerprint) {
 	const print = fingerprint ?? (await fingerprintTable(source, TABLE, OPTIONS));
 	const comparison = await compareWithFingerprint(destination, print, { maxDiffRows: 100_000 });
 	const checks = await verifyRows(source, JSON.parse(JSON.stringify(comparison)));
@@ -47,8 +47,8 @@ async function validate(source: DestinationConnector, destination: DestinationCo
 const byName = (checks: Check[], name: Check['check']) => checks.find((c) => c.check === name)!;
 
 describe('Validate against real servers', () => {
-	let source: DestinationConnector;
-	let destination: DestinationConnector;
+	let source: DatabaseConnector;
+	let destination: DatabaseConnector;
 	let fingerprint: Fingerprint;
 
 	beforeAll(async () => {

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { createMongoClient, createMongoConnector } from '../../connectors/mongodb/mongodb-client';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import type { DestinationConnector } from '../../core/connector';
-import { CHUNK_NAMESPACE } from '../../core/migrate';
-import { auditLog, runProgress } from '../../core/progress';
+import type { DatabaseConnector } from '../../core/ports';
+import { auditLog, runProgress } from '../../core/report/progress';
 import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance } from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
 import { allowDualWrites } from '../helpers/templates';
 import { WEBHOOK_KEY, webhookKeyCredential, withKey } from '../helpers/webhook-key';
+import { CHUNK_NAMESPACE } from '../../core/state/namespaces';
 
 /**
  * Every DB→DB template in a real n8n process: packed, installed, imported, run by `n8n execute` and
@@ -29,8 +29,8 @@ interface Case {
 	rows: number;
 	services: ServiceName[];
 	seed(): Promise<void>;
-	source(): DestinationConnector;
-	destination(): DestinationConnector;
+	source(): DatabaseConnector;
+	destination(): DatabaseConnector;
 	dropDestination(): Promise<unknown>;
 	/** Credential references a user would change in the imported copy (PostgreSQL → PostgreSQL: the destination schema). */
 	credentials?: (node: { credentials?: Record<string, { id: string; name: string }> }) => void;

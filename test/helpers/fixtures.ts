@@ -1,4 +1,4 @@
-import type { Row, TableSchema } from '../../core/schema';
+import type { Row, TableSchema } from '../../core/model/schema';
 
 /** Values at the edges of every logical type, written and read back unchanged by every connector. */
 export const edgeTable: TableSchema = {

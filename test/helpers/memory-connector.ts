@@ -1,29 +1,22 @@
 import type {
-	Capabilities,
-	DestinationConnector,
+	DatabaseConnector,
 	ReadOptions,
 	StateEntry,
 	StateStore,
 	TableSnapshot,
 	WriteOptions,
-} from '../../core/connector';
-import { DigestAccumulator } from '../../core/digest';
-import { ConstraintError, SchemaError } from '../../core/errors';
-import { keysetPages } from '../../core/keyset';
-import type { KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/schema';
-import type { ChangeQuery } from '../../core/sync';
+} from '../../core/ports';
+import { capabilities } from '../../core/ports';
+import { DigestAccumulator } from '../../core/validate/digest';
+import { ConstraintError, SchemaError } from '../../core/model/errors';
+import { keysetPages } from '../../core/model/keyset';
+import type { KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/model/schema';
+import type { ChangeQuery } from '../../core/ports';
 
 /** An in-memory connector for unit tests of core (single numeric key); writes and checkpoints are atomic. */
-export class MemoryConnector implements DestinationConnector {
+export class MemoryConnector implements DatabaseConnector {
 	readonly system = 'memory';
-	readonly capabilities: Capabilities = {
-		supportsCopy: false,
-		supportsTransactions: true,
-		supportsUpsert: true,
-		hasSchema: true,
-		checksumInDatabase: false,
-		maxIdentifier: { length: 63, unit: 'bytes' },
-	};
+	readonly capabilities = capabilities({ supportsTransactions: true, maxIdentifier: { length: 63, unit: 'bytes' } });
 	readonly tables = new Map<string, { schema: TableSchema; rows: Map<string, Row> }>();
 	readonly stateEntries = new Map<string, unknown>();
 	writes = 0;

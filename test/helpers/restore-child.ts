@@ -2,7 +2,7 @@
  * Runs one restore in its own process, printing each table as it is restored, so a test can
  * kill -9 it in the middle: `node --import tsx restore-child.ts <target name> <run>`.
  */
-import { restoreRun } from '../../core/rollback';
+import { restoreRun } from '../../core/rollback/rollback';
 import { targets } from '../contract/targets';
 
 async function main() {

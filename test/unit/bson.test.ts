@@ -1,6 +1,6 @@
 import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'mongodb';
 import { bsonTypeName, fromBson, logicalOfBson, mergeLogical, toBson } from '../../connectors/mongodb/mongodb-types';
-import type { Column } from '../../core/schema';
+import type { Column } from '../../core/model/schema';
 
 const col = (logical: Column['logical']): Column => ({ name: 'c', nativeType: '', logical, nullable: true });
 

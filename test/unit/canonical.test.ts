@@ -1,4 +1,4 @@
-import { canonicalDecimal, canonicalJson, canonicalText, padFraction } from '../../core/canonical';
+import { canonicalDecimal, canonicalJson, canonicalText, padFraction } from '../../core/model/canonical';
 
 describe('canonical text of values', () => {
 	it.each([

@@ -1,5 +1,5 @@
-import { childTablesFor, isRejection, splitRow } from '../../core/child-tables';
-import type { Row, TableSchema } from '../../core/schema';
+import { childTablesFor, isRejection, splitRow } from '../../core/mapping/child-tables';
+import type { Row, TableSchema } from '../../core/model/schema';
 
 const parent: TableSchema = {
 	name: 'orders',

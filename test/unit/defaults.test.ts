@@ -1,5 +1,5 @@
-import { portableDefault } from '../../core/defaults';
-import type { Column, LogicalType } from '../../core/schema';
+import { portableDefault } from '../../core/model/defaults';
+import type { Column, LogicalType } from '../../core/model/schema';
 
 const column = (logical: LogicalType, defaultExpression?: string): Column => ({
 	name: 'c',

@@ -1,5 +1,5 @@
-import { DigestAccumulator, combineDigests, rowText } from '../../core/digest';
-import type { Column, Row } from '../../core/schema';
+import { DigestAccumulator, combineDigests, rowText } from '../../core/validate/digest';
+import type { Column, Row } from '../../core/model/schema';
 
 const columns: Column[] = [
 	{ name: 'id', nativeType: '', logical: 'int64', nullable: false },

@@ -1,8 +1,8 @@
 import { excerptValues } from '../../connectors/mysql/mysql-errors';
-import { assessTables, tableIssues } from '../../core/assess';
-import type { SourceConnector } from '../../core/connector';
-import { ConnectionError, redact } from '../../core/errors';
-import type { TableSchema } from '../../core/schema';
+import { assessTables, tableIssues } from '../../core/mapping/assess';
+import type { ChangeSource } from '../../core/ports';
+import { ConnectionError, redact } from '../../core/model/errors';
+import type { TableSchema } from '../../core/model/schema';
 
 describe('errors and assessment', () => {
 	it('redacts every occurrence of a secret', () => {
@@ -31,7 +31,7 @@ describe('errors and assessment', () => {
 	});
 
 	it('assesses with estimates unless exact counts are asked for', async () => {
-		const fake = { introspect: async () => [noKey], count: async () => 40 } as unknown as SourceConnector;
+		const fake = { introspect: async () => [noKey], count: async () => 40 } as unknown as ChangeSource;
 		expect((await assessTables(fake))[0]).toMatchObject({
 			table: 'logs',
 			rows: 42,

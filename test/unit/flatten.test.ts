@@ -1,5 +1,5 @@
-import { flattenRow, flattenSchema } from '../../core/flatten';
-import type { Row, TableSchema } from '../../core/schema';
+import { flattenRow, flattenSchema } from '../../core/mapping/flatten';
+import type { Row, TableSchema } from '../../core/model/schema';
 
 describe('flattening nested documents', () => {
 	it('turns nested objects into one field per leaf and keeps arrays and scalars', () => {

@@ -1,5 +1,5 @@
-import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/keyset';
-import type { KeyRange, Row } from '../../core/schema';
+import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/model/keyset';
+import type { KeyRange, Row } from '../../core/model/schema';
 
 describe('keyset pagination', () => {
 	const table: Row[] = Array.from({ length: 23 }, (_, i) => ({ a: String(Math.floor(i / 5)), b: i }));

@@ -1,7 +1,7 @@
-import { loadRows } from '../../core/load';
-import { mapTables } from '../../core/mapping';
-import { checkRows, valueProblem } from '../../core/row-check';
-import type { Column, TableSchema } from '../../core/schema';
+import { loadRows } from '../../core/copy/load';
+import { mapTables } from '../../core/mapping/mapping';
+import { checkRows, valueProblem } from '../../core/copy/row-check';
+import type { Column, TableSchema } from '../../core/model/schema';
 import { MemoryConnector } from '../helpers/memory-connector';
 
 const col = (name: string, logical: Column['logical'], extra: Partial<Column> = {}): Column => ({

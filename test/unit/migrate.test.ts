@@ -1,5 +1,5 @@
-import { copyChunk, migrateTable } from '../../core/migrate';
-import type { Row, TableSchema } from '../../core/schema';
+import { copyChunk, migrateTable } from '../../core/copy/migrate';
+import type { Row, TableSchema } from '../../core/model/schema';
 import { MemoryConnector } from '../helpers/memory-connector';
 
 const schema: TableSchema = {

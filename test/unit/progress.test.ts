@@ -1,6 +1,6 @@
-import { CHUNK_NAMESPACE } from '../../core/migrate';
-import { auditLog, clearStaleCheckpoints, recordPlan, runProgress } from '../../core/progress';
+import { auditLog, clearStaleCheckpoints, recordPlan, runProgress } from '../../core/report/progress';
 import { MemoryConnector } from '../helpers/memory-connector';
+import { CHUNK_NAMESPACE } from '../../core/state/namespaces';
 
 const table = {
 	name: 't',

@@ -1,6 +1,6 @@
-import type { Progress } from '../../core/progress';
-import { buildReport, reportHtml, reportMarkdown } from '../../core/report';
-import type { Check } from '../../core/validate';
+import type { Progress } from '../../core/report/progress';
+import { buildReport, reportHtml, reportMarkdown } from '../../core/report/report';
+import type { Check } from '../../core/validate/validate';
 
 const progress = (over: Partial<Progress> = {}): Progress => ({
 	migration: 'm1',

@@ -1,4 +1,9 @@
-import { checkRunSettings, checkSettings, describeSettings, ZERO_DOWNTIME_SETTINGS } from '../../core/run-settings';
+import {
+	checkRunSettings,
+	checkSettings,
+	describeSettings,
+	ZERO_DOWNTIME_SETTINGS,
+} from '../../core/settings/run-settings';
 
 const defaults = { migration: 'mysql-to-postgres', tables: ['customers'], rowsPerChunk: 10000, batchSize: 5000 };
 const pg = { length: 63, unit: 'bytes' as const };

@@ -1,8 +1,8 @@
 import * as my from '../../connectors/mysql/mysql-sql';
 import * as pg from '../../connectors/postgres/postgres-sql';
 import { rangeFilter, isValidCollectionName } from '../../connectors/mongodb/mongodb-queries';
-import { requireColumns, requireTable } from '../../core/identifiers';
-import type { TableSchema } from '../../core/schema';
+import { requireColumns, requireTable } from '../../core/model/identifiers';
+import type { TableSchema } from '../../core/model/schema';
 
 const hostile = 'x"; DROP TABLE y; --';
 const table: TableSchema = {

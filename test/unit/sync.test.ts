@@ -1,5 +1,5 @@
-import { cutoverReadiness } from '../../core/cutover';
-import type { TableSchema } from '../../core/schema';
+import { cutoverReadiness } from '../../core/sync/cutover';
+import type { TableSchema } from '../../core/model/schema';
 import {
 	commitBatch,
 	commitStart,
@@ -10,7 +10,7 @@ import {
 	requireCursorColumn,
 	secondsBetween,
 	takeLease,
-} from '../../core/sync';
+} from '../../core/sync/sync';
 import { MemoryConnector } from '../helpers/memory-connector';
 
 const schema: TableSchema = {

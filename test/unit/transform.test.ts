@@ -1,4 +1,4 @@
-import { castValue, transformRow, type TransformStep } from '../../core/transform';
+import { castValue, transformRow, type TransformStep } from '../../core/mapping/transform';
 
 describe('transform steps', () => {
 	const row = {

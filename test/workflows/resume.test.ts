@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import { CHUNK_NAMESPACE } from '../../core/migrate';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 import { tcpProxy } from '../helpers/tcp-proxy';
+import { CHUNK_NAMESPACE } from '../../core/state/namespaces';
 
 /**
  * The destination goes away in the middle of a migration and stays away past every retry: the

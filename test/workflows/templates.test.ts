@@ -5,10 +5,10 @@ import { Binary, Long } from 'mongodb';
 import { createMongoClient, createMongoConnector } from '../../connectors/mongodb/mongodb-client';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import { canonicalText } from '../../core/canonical';
-import type { DestinationConnector } from '../../core/connector';
-import { auditLog, runProgress, type Progress } from '../../core/progress';
-import type { Row } from '../../core/schema';
+import { canonicalText } from '../../core/model/canonical';
+import type { DatabaseConnector } from '../../core/ports';
+import { auditLog, runProgress, type Progress } from '../../core/report/progress';
+import type { Row } from '../../core/model/schema';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
@@ -92,8 +92,8 @@ interface Case {
 	rowsPerChunk: number;
 	services: ServiceName[];
 	seed(table: string): Promise<void>;
-	source(): DestinationConnector;
-	destination(): DestinationConnector;
+	source(): DatabaseConnector;
+	destination(): DatabaseConnector;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	dropDestination(table: string): Promise<void>;
 	renameDestination(table: string, from: string, to: string): Promise<void>;
@@ -163,7 +163,7 @@ async function compareRowByRow(c: Case): Promise<{ missing: number; extra: numbe
 	try {
 		const [schema] = await source.introspect([c.table]);
 		const key = schema.primaryKey[0];
-		const read = async (connector: DestinationConnector) => {
+		const read = async (connector: DatabaseConnector) => {
 			const rows = new Map<string, Row>();
 			for await (const batch of connector.read(c.table, {}, { batchSize: 10_000 })) for (const r of batch) rows.set(String(r[key]), r);
 			return rows;

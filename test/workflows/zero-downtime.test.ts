@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { createPool, type Pool } from 'mysql2/promise';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
-import { canonicalText } from '../../core/canonical';
-import type { DestinationConnector } from '../../core/connector';
-import type { Row } from '../../core/schema';
-import { REPLAY_NAMESPACE, WATERMARK_NAMESPACE, type SyncState } from '../../core/sync';
+import { canonicalText } from '../../core/model/canonical';
+import type { DatabaseConnector } from '../../core/ports';
+import type { Row } from '../../core/model/schema';
+import { type SyncState } from '../../core/sync/sync';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { tcpProxy } from '../helpers/tcp-proxy';
 import { allowDualWrites } from '../helpers/templates';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+import { REPLAY_NAMESPACE, WATERMARK_NAMESPACE } from '../../core/state/namespaces';
 
 /**
  * The zero-downtime templates run by n8n's engine against MariaDB → PostgreSQL while a writer keeps
@@ -108,7 +109,7 @@ function startWriter(pool: Pool) {
 	};
 }
 
-async function readAll(connector: DestinationConnector): Promise<Map<string, Row>> {
+async function readAll(connector: DatabaseConnector): Promise<Map<string, Row>> {
 	const rows = new Map<string, Row>();
 	for await (const batch of connector.read(TABLE, {}, { batchSize: 10_000 })) for (const r of batch) rows.set(String(r.id), r);
 	return rows;

@@ -1,6 +1,6 @@
 import type { TableAssessment } from './assess';
 import type { TableMapping } from './mapping';
-import type { Column, TableSchema } from './schema';
+import type { Column, TableSchema } from '../model/schema';
 
 const typeText = (c: Column) =>
 	`${c.logical}${c.length ? `(${c.length})` : c.precision !== undefined ? `(${c.precision},${c.scale ?? 0})` : ''}`;

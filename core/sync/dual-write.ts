@@ -3,8 +3,8 @@
  * settings name, in bounded requests. Body keys are identifiers that reach SQL, so anything not
  * listed is refused here, before either database is touched, with a reason naming what was wrong.
  */
-import { RequestError } from './errors';
-import type { Row, TableSchema } from './schema';
+import { RequestError } from '../model/errors';
+import type { Row, TableSchema } from '../model/schema';
 
 export interface DualWriteRules {
 	/** Table → the columns a caller may write. Empty: every request is refused. */

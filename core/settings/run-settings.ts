@@ -5,8 +5,8 @@
  * names within the destination's identifier limit. A refusal lists what is accepted.
  * One schema per template family: a DB→DB migration, a zero-downtime migration.
  */
-import type { IdentifierLimit } from './connector';
-import { RequestError } from './errors';
+import type { IdentifierLimit } from '../ports';
+import { RequestError } from '../model/errors';
 
 type Kind = 'run name' | 'string' | 'integer' | 'boolean' | 'string list' | 'choice';
 

@@ -1,9 +1,10 @@
-import { isRejection, splitRow, type ChildTable, type SplitRow } from './child-tables';
-import type { DestinationConnector, StateEntry, WriteMode } from './connector';
-import { ConstraintError, isMigrationError } from './errors';
-import { CHUNK_NAMESPACE, chunkKey, type ChunkRef } from './migrate';
+import { isRejection, splitRow, type ChildTable, type SplitRow } from '../mapping/child-tables';
+import type { StateEntry, Stateful, TableSink, WriteMode } from '../ports';
+import { ConstraintError, isMigrationError } from '../model/errors';
+import { chunkKey, type ChunkRef } from './migrate';
 import { checkRows, type Rejection } from './row-check';
-import type { Row, TableSchema } from './schema';
+import type { Row, TableSchema } from '../model/schema';
+import { CHUNK_NAMESPACE } from '../state/namespaces';
 
 /** Rejections stored with a chunk's checkpoint; the count is always exact. */
 export const MAX_KEPT_REJECTS = 1000;
@@ -34,7 +35,7 @@ export interface LoadResult {
  * land and the bad ones are reported. The chunk's checkpoint rides on the last write.
  */
 export async function loadRows(
-	destination: DestinationConnector,
+	destination: TableSink & Stateful,
 	rows: Row[],
 	options: LoadOptions,
 ): Promise<LoadResult> {
@@ -94,7 +95,7 @@ export async function loadRows(
  * returns the parents left to write: the checkpoint rides on them, after their children.
  */
 async function writeChildren(
-	destination: DestinationConnector,
+	destination: TableSink & Stateful,
 	parentSchema: TableSchema,
 	split: SplitRow[],
 	options: LoadOptions,
@@ -153,7 +154,7 @@ async function writeChildren(
 }
 
 async function writeIsolating(
-	destination: DestinationConnector,
+	destination: TableSink & Stateful,
 	primaryKey: string[],
 	options: LoadOptions,
 	batch: Row[],

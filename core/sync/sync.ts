@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DestinationConnector, SourceConnector, StateStore } from './connector';
-import { SchemaError, StateError } from './errors';
-import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSchema, type Value } from './schema';
+import type { ChangeSource, Stateful, StateStore, TableSink, Watermark } from '../ports';
+import { SchemaError, StateError } from '../model/errors';
+import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSchema, type Value } from '../model/schema';
+import { LEASE_NAMESPACE, REPLAY_NAMESPACE, WATERMARK_NAMESPACE } from '../state/namespaces';
 
 /**
  * Incremental sync: rows whose (cursor, primary key) tuple is past the committed watermark, read in
@@ -9,23 +10,6 @@ import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSche
  * A run that fails or is killed before Commit leaves the watermark alone, so the next run reads the
  * same rows again and upserts them: nothing lost, nothing doubled.
  */
-export const WATERMARK_NAMESPACE = 'watermarks';
-export const LEASE_NAMESPACE = 'sync-leases';
-export const REPLAY_NAMESPACE = 'replay';
-
-/** The last (cursor, key) loaded; the next read starts strictly after it. */
-export interface Watermark {
-	cursor: Value;
-	key: KeyTuple;
-}
-
-export interface ChangeQuery {
-	cursorColumn: string;
-	after?: Watermark;
-	/** Rows with a cursor past this are left for a later run (late commits may still land before it). */
-	horizon?: Value;
-	limit: number;
-}
 
 /** What the destination records per sync: where it stands and how far behind the source it was. */
 export interface SyncState {
@@ -103,7 +87,7 @@ export function watermarkKey(sync: string, table: string): string {
 
 /** The committed state of a sync, refusing one recorded for another table or cursor. */
 export async function committedState(
-	destination: DestinationConnector,
+	destination: TableSink & Stateful,
 	sync: string,
 	table: string,
 	cursorColumn: string,
@@ -151,7 +135,7 @@ export interface ReadBatchOptions {
 
 /** Reads the next batch of changes (and queued replays) from the source. */
 export async function readChangeBatch(
-	source: SourceConnector,
+	source: ChangeSource,
 	options: ReadBatchOptions,
 ): Promise<{ batch: ChangeBatch; rows: Row[] }> {
 	const [table] = await source.introspect([options.table]);
@@ -223,7 +207,7 @@ export async function readChangeBatch(
  * holds the sync's lease. Called only after the batch's rows were loaded.
  */
 export async function commitBatch(
-	destination: DestinationConnector,
+	destination: TableSink & Stateful,
 	batch: ChangeBatch,
 	options: { destinationTable?: string; expectedTable?: string; leaseSeconds: number },
 ): Promise<SyncState> {
@@ -298,7 +282,7 @@ export function newRunOwner(executionId?: string): string {
  * (the first sync reads the whole table, upserting what the backfill wrote).
  */
 export async function startPosition(
-	source: SourceConnector,
+	source: ChangeSource,
 	table: string,
 	cursorColumn: string,
 	lagSeconds: number,
@@ -324,7 +308,7 @@ export async function startPosition(
 
 /** Records the start position unless the sync already has a watermark (a rerun never moves it back). */
 export async function commitStart(
-	destination: DestinationConnector,
+	destination: TableSink & Stateful,
 	sync: string,
 	start: { table: string; cursorColumn: string; primaryKey: string[]; watermark: Watermark | null },
 ): Promise<{ state: SyncState; recorded: boolean }> {

@@ -1,4 +1,4 @@
-import type { Column, JsonValue, LogicalType, Row, TableSchema, Value } from './schema';
+import type { Column, JsonValue, LogicalType, Row, TableSchema, Value } from '../model/schema';
 
 /** Nested objects become one field per leaf (`address_city`); arrays and scalars stay as they are. */
 export function flattenRow(row: Row, separator: string): Row {

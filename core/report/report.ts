@@ -1,6 +1,6 @@
-import type { TableMapping } from './mapping';
+import type { TableMapping } from '../mapping/mapping';
 import type { AuditEntry, Progress } from './progress';
-import type { Check } from './validate';
+import type { Check } from '../validate/validate';
 
 /** The migration report: what moved, how fast, what failed, what validation found, and the verdict. */
 export interface MigrationReport {

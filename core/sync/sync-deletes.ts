@@ -1,6 +1,6 @@
-import type { DestinationConnector, SourceConnector } from './connector';
-import { SchemaError } from './errors';
-import { keyOf, type KeyRange, type KeyTuple } from './schema';
+import type { TableSink, TableSource } from '../ports';
+import { SchemaError } from '../model/errors';
+import { keyOf, type KeyRange, type KeyTuple } from '../model/schema';
 
 /**
  * Hard deletes found by comparing key sets per primary-key segment: checksums of the key columns
@@ -22,11 +22,7 @@ export interface SegmentKeys {
 }
 
 /** Segments of the destination table with the digest of their keys. */
-export async function keySegments(
-	destination: DestinationConnector,
-	table: string,
-	segmentRows: number,
-): Promise<KeySegment[]> {
+export async function keySegments(destination: TableSource, table: string, segmentRows: number): Promise<KeySegment[]> {
 	const [schema] = await destination.introspect([table]);
 	if (!schema.primaryKey.length)
 		throw new SchemaError('NO_PRIMARY_KEY', `Table ${table} has no primary key: key-set deletes need one`, { table });
@@ -40,7 +36,7 @@ export async function keySegments(
 
 /** The source's keys of a segment whose key digest differs from the destination's; undefined when equal. */
 export async function sourceKeysIfDifferent(
-	source: SourceConnector,
+	source: TableSource,
 	segment: KeySegment,
 	sourceTable = segment.table,
 ): Promise<SegmentKeys | undefined> {
@@ -53,7 +49,7 @@ export async function sourceKeysIfDifferent(
 }
 
 /** Deletes the destination's keys of the segment that the source no longer has. */
-export async function deleteMissingKeys(destination: DestinationConnector, segment: SegmentKeys): Promise<number> {
+export async function deleteMissingKeys(destination: TableSink, segment: SegmentKeys): Promise<number> {
 	const present = new Set(segment.sourceKeys.map((k) => JSON.stringify(k)));
 	const missing: KeyTuple[] = [];
 	for await (const rows of destination.read(segment.table, segment.range, {

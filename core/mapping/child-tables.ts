@@ -1,7 +1,7 @@
-import { SchemaError } from './errors';
+import { SchemaError } from '../model/errors';
 import { flattenRow, logicalOfJson, widenLogical } from './flatten';
-import type { Rejection } from './row-check';
-import type { Column, JsonValue, LogicalType, Row, TableSchema, Value } from './schema';
+import type { Rejection } from '../copy/row-check';
+import type { Column, JsonValue, LogicalType, Row, TableSchema, Value } from '../model/schema';
 
 /**
  * An array field stored as a child table: one row per element, keyed by the parent's key and the

@@ -1,7 +1,7 @@
-import type { SourceConnector } from './connector';
-import { requirePrimaryKey } from './identifiers';
+import type { TableSource } from '../ports';
+import { requirePrimaryKey } from '../model/identifiers';
 import type { ChunkRef } from './migrate';
-import type { KeyRange } from './schema';
+import type { KeyRange } from '../model/schema';
 
 /** One chunk of a plan, as it travels between nodes (one n8n item each). */
 export interface PlannedChunk {
@@ -15,7 +15,7 @@ export interface PlannedChunk {
 }
 
 export async function planTableChunks(
-	source: SourceConnector,
+	source: TableSource,
 	migration: string,
 	table: string,
 	rowsPerChunk: number,

@@ -1,5 +1,5 @@
-import type { SourceConnector } from './connector';
-import type { TableSchema } from './schema';
+import type { TableSource } from '../ports';
+import type { TableSchema } from '../model/schema';
 
 export interface TableAssessment {
 	table: string;
@@ -16,7 +16,7 @@ export interface TableAssessment {
 
 /** What a data engineer checks before a migration: sizes, keys and what will not cross as is. */
 export async function assessTables(
-	source: SourceConnector,
+	source: TableSource,
 	tables?: string[],
 	options: { exactCounts?: boolean } = {},
 ): Promise<TableAssessment[]> {

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DestinationConnector } from './connector';
-import { CHUNK_NAMESPACE } from './migrate';
+import type { Stateful, TableSource } from '../ports';
+import { AUDIT_NAMESPACE, CHUNK_NAMESPACE, PLAN_NAMESPACE } from '../state/namespaces';
 
 /**
  * What a migration run did, kept in the destination's state store: the plan (chunks and rows per
  * table, recorded when the chunks are first seen) and an audit log with one entry per step.
  */
-export const PLAN_NAMESPACE = 'plans';
-export const AUDIT_NAMESPACE = 'audit';
 
 export interface RunPlan {
 	migration: string;
@@ -35,7 +33,7 @@ export interface ChunkCheckpoint {
 
 /** Records the plan once per run: a rerun keeps the first start time, so speed covers the whole run. */
 export async function recordPlan(
-	destination: DestinationConnector,
+	destination: Stateful,
 	migration: string,
 	chunks: Array<{ table: string; chunks: number; tableRows?: number }>,
 ): Promise<RunPlan> {
@@ -47,7 +45,7 @@ export async function recordPlan(
 	return plan;
 }
 
-export async function appendAudit(destination: DestinationConnector, entry: Omit<AuditEntry, 'at'>): Promise<void> {
+export async function appendAudit(destination: Stateful, entry: Omit<AuditEntry, 'at'>): Promise<void> {
 	const at = new Date().toISOString();
 	await destination.state.set(AUDIT_NAMESPACE, `${entry.migration}/${at}/${randomUUID().slice(0, 8)}`, {
 		...entry,
@@ -57,7 +55,7 @@ export async function appendAudit(destination: DestinationConnector, entry: Omit
 
 /** Runs a step and appends its audit entry, failed or not; the step's own error still surfaces. */
 export async function audited<T>(
-	destination: DestinationConnector,
+	destination: Stateful,
 	entry: Omit<AuditEntry, 'at' | 'durationMs' | 'outcome'>,
 	step: () => Promise<T>,
 	describe: (result: T) => Partial<AuditEntry> = () => ({}),
@@ -77,7 +75,7 @@ export async function audited<T>(
 	return Promise.reject(settled.error);
 }
 
-export async function auditLog(destination: DestinationConnector, migration: string): Promise<AuditEntry[]> {
+export async function auditLog(destination: Stateful, migration: string): Promise<AuditEntry[]> {
 	return (await destination.state.list<AuditEntry>(AUDIT_NAMESPACE))
 		.filter((e) => e.key.startsWith(`${migration}/`))
 		.map((e) => e.value)
@@ -101,11 +99,7 @@ export interface Progress {
 }
 
 /** Live progress from the destination alone: chunks and rows done of the plan, speed, ETA, errors. */
-export async function runProgress(
-	destination: DestinationConnector,
-	migration: string,
-	now = new Date(),
-): Promise<Progress> {
+export async function runProgress(destination: Stateful, migration: string, now = new Date()): Promise<Progress> {
 	const plan = await destination.state.get<RunPlan>(PLAN_NAMESPACE, migration);
 	const checkpoints = (await destination.state.list<ChunkCheckpoint>(CHUNK_NAMESPACE)).filter((e) =>
 		e.key.startsWith(`${migration}/`),
@@ -154,7 +148,7 @@ export async function runProgress(
  * are gone: they are removed, so the chunks load again instead of being skipped.
  */
 export async function clearStaleCheckpoints(
-	destination: DestinationConnector,
+	destination: TableSource & Stateful,
 	migration: string,
 	tables: string[],
 ): Promise<number> {

@@ -1,5 +1,5 @@
 import type { SyncState } from './sync';
-import type { Check } from './validate';
+import type { Check } from '../validate/validate';
 
 /** Whether the new database can take over: every table synced with no lag, counts and checksums equal. */
 export interface CutoverVerdict {

@@ -1,5 +1,5 @@
-import { canonicalDecimal } from './canonical';
-import type { Column, Row, TableSchema, Value } from './schema';
+import { canonicalDecimal } from '../model/canonical';
+import type { Column, Row, TableSchema, Value } from '../model/schema';
 
 /** Why a row cannot be written as it is: the reject output's record. */
 export interface Rejection {

@@ -1,9 +1,9 @@
-import { canonicalText } from './canonical';
-import type { DestinationConnector, SourceConnector } from './connector';
+import { canonicalText } from '../model/canonical';
+import type { TableSink, TableSource } from '../ports';
 import { combineDigests } from './digest';
-import { SchemaError } from './errors';
-import { requirePrimaryKey } from './identifiers';
-import type { Column, KeyRange, KeyTuple, Row } from './schema';
+import { SchemaError } from '../model/errors';
+import { requirePrimaryKey } from '../model/identifiers';
+import type { Column, KeyRange, KeyTuple, Row } from '../model/schema';
 
 /**
  * Validation across two databases in one-credential steps (an n8n node holds one credential of a
@@ -95,7 +95,7 @@ export interface FingerprintOptions {
 
 /** Counts, per-segment digests computed inside the database, and a seeded sample of rows. */
 export async function fingerprintTable(
-	source: SourceConnector,
+	source: TableSource,
 	table: string,
 	options: FingerprintOptions,
 ): Promise<Fingerprint> {
@@ -126,7 +126,7 @@ export async function fingerprintTable(
 
 /** Rows at seeded positions: a segment is picked at random, then a row among its first page. */
 async function sampleRows(
-	source: SourceConnector,
+	source: TableSource,
 	columns: Column[],
 	primaryKey: string[],
 	table: string,
@@ -174,7 +174,7 @@ export interface CompareOptions {
 
 /** The destination against a source fingerprint: columns, count, segment digests, the sample, foreign keys. */
 export async function compareWithFingerprint(
-	destination: DestinationConnector,
+	destination: TableSink,
 	fingerprint: Fingerprint,
 	options: CompareOptions,
 ): Promise<Comparison> {
@@ -301,7 +301,7 @@ export async function compareWithFingerprint(
  * extra, and per changed value its key, column, source and destination text. A segment whose
  * digests differed but whose values are equal (two engines' representations) passes the checksum.
  */
-export async function verifyRows(source: SourceConnector, comparison: Comparison): Promise<Check[]> {
+export async function verifyRows(source: TableSource, comparison: Comparison): Promise<Check[]> {
 	const { pending } = comparison;
 	const missing: KeyTuple[] = [];
 	const extra: KeyTuple[] = [];

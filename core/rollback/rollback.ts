@@ -1,9 +1,6 @@
-import type { DestinationConnector, TableSnapshot } from './connector';
-import { ChecksumError, StateError } from './errors';
-import { MAPPING_NAMESPACE } from './mapping';
-import { CHUNK_NAMESPACE } from './migrate';
-
-export const SNAPSHOT_NAMESPACE = 'snapshots';
+import type { Snapshots, Stateful, TableSink, TableSnapshot } from '../ports';
+import { ChecksumError, StateError } from '../model/errors';
+import { CHUNK_NAMESPACE, MAPPING_NAMESPACE, SNAPSHOT_NAMESPACE } from '../state/namespaces';
 
 /** One table's snapshot for one migration run, as kept in the destination's state store. */
 export interface SnapshotRecord {
@@ -26,7 +23,7 @@ export interface RestoreOutcome {
 
 const recordKey = (run: string, table: string) => `${run}/${table}`;
 
-async function records(destination: DestinationConnector, run: string): Promise<SnapshotRecord[]> {
+async function records(destination: TableSink & Snapshots & Stateful, run: string): Promise<SnapshotRecord[]> {
 	const entries = await destination.state.list<SnapshotRecord>(SNAPSHOT_NAMESPACE);
 	return entries
 		.filter((e) => e.value.run === run)
@@ -40,7 +37,7 @@ async function records(destination: DestinationConnector, run: string): Promise<
  * the migration by then), unless that snapshot was restored already.
  */
 export async function snapshotTables(
-	destination: DestinationConnector,
+	destination: TableSink & Snapshots & Stateful,
 	run: string,
 	tables: string[],
 ): Promise<SnapshotRecord[]> {
@@ -62,7 +59,11 @@ export async function snapshotTables(
 	return out;
 }
 
-async function verifyCopy(destination: DestinationConnector, snapshot: TableSnapshot, when: 'taking' | 'restoring') {
+async function verifyCopy(
+	destination: TableSink & Snapshots & Stateful,
+	snapshot: TableSnapshot,
+	when: 'taking' | 'restoring',
+) {
 	const copy = await destination.snapshotChecksum(snapshot);
 	if (copy.digest === snapshot.digest && copy.rows === snapshot.rows) return;
 	const found = `${copy.rows} rows, digest ${copy.digest.slice(0, 12)}…; recorded ${snapshot.rows} rows, ${snapshot.digest?.slice(0, 12)}…`;
@@ -81,7 +82,7 @@ async function verifyCopy(destination: DestinationConnector, snapshot: TableSnap
  * The run's chunk checkpoints go too: the rows they vouch for are gone.
  */
 export async function restoreRun(
-	destination: DestinationConnector,
+	destination: TableSink & Snapshots & Stateful,
 	run: string,
 	onTable: (outcome: RestoreOutcome) => void = () => undefined,
 ): Promise<RestoreOutcome[]> {
@@ -133,7 +134,7 @@ export interface DiscardOptions {
 
 /** Drops snapshot copies and their records once the rollback period is over. */
 export async function discardSnapshots(
-	destination: DestinationConnector,
+	destination: TableSink & Snapshots & Stateful,
 	options: DiscardOptions = {},
 ): Promise<Array<{ run: string; table: string; takenAt: string }>> {
 	const now = (options.now ?? new Date()).getTime();
@@ -149,7 +150,7 @@ export async function discardSnapshots(
 }
 
 /** The runs with snapshots, for a manual restore's option list. */
-export async function snapshotRuns(destination: DestinationConnector): Promise<string[]> {
+export async function snapshotRuns(destination: TableSink & Snapshots & Stateful): Promise<string[]> {
 	const entries = await destination.state.list<SnapshotRecord>(SNAPSHOT_NAMESPACE);
 	return [...new Set(entries.map((e) => e.value.run))].sort();
 }

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
-import { canonicalText } from './canonical';
-import type { SegmentDigest, SourceConnector } from './connector';
-import type { Column, KeyRange, Row, TableSchema } from './schema';
+import { canonicalText } from '../model/canonical';
+import type { SegmentDigest, TableSource } from '../ports';
+import type { Column, KeyRange, Row, TableSchema } from '../model/schema';
 
 /**
  * Order-independent digest of a set of rows: a sum of 60-bit row hashes.
@@ -151,7 +151,7 @@ export function combineDigests(parts: SegmentDigest[]): SegmentDigest {
 
 /** Streams only key and JSON columns of a range and adds their hashes (see the note at the top). */
 export async function addJsonParts(
-	source: Pick<SourceConnector, 'read'>,
+	source: Pick<TableSource, 'read'>,
 	table: TableSchema,
 	range: KeyRange | undefined,
 	digest: DigestAccumulator,

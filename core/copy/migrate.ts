@@ -1,10 +1,9 @@
-import { portableDefault } from './defaults';
-import type { DestinationConnector, SourceConnector, WriteMode } from './connector';
-import { combineDigests } from './digest';
-import { requirePrimaryKey } from './identifiers';
-import type { KeyRange, Row, TableSchema } from './schema';
-
-export const CHUNK_NAMESPACE = 'chunks';
+import { portableDefault } from '../model/defaults';
+import type { Stateful, TableSink, TableSource, WriteMode } from '../ports';
+import { combineDigests } from '../validate/digest';
+import { requirePrimaryKey } from '../model/identifiers';
+import type { KeyRange, Row, TableSchema } from '../model/schema';
+import { CHUNK_NAMESPACE } from '../state/namespaces';
 
 export interface ChunkRef {
 	run: string;
@@ -35,8 +34,8 @@ export interface ChunkResult {
  * that is done and rewrites one that was cut off, never duplicating a row.
  */
 export async function copyChunk(
-	source: SourceConnector,
-	destination: DestinationConnector,
+	source: TableSource,
+	destination: TableSink & Stateful,
 	chunk: ChunkRef,
 	options: CopyOptions,
 ): Promise<ChunkResult> {
@@ -71,8 +70,8 @@ export interface TableMigration {
 
 /** Creates the table if missing, copies it chunk by chunk, and compares checksums computed in each database. */
 export async function migrateTable(
-	source: SourceConnector,
-	destination: DestinationConnector,
+	source: TableSource,
+	destination: TableSink & Stateful,
 	table: string,
 	options: {
 		run: string;

@@ -1,13 +1,13 @@
-import type { DestinationConnector } from './connector';
-import { requireColumns } from './identifiers';
-import type { ForeignKeyInfo, TableSchema } from './schema';
+import type { TableSource } from '../ports';
+import { requireColumns } from '../model/identifiers';
+import type { ForeignKeyInfo, TableSchema } from '../model/schema';
 
 /**
  * The foreign keys of `table` still missing in the destination, after checking every column and
  * referenced table against introspection (no identifier reaches SQL unchecked).
  */
 export async function missingForeignKeys(
-	destination: Pick<DestinationConnector, 'introspect' | 'system'>,
+	destination: Pick<TableSource, 'introspect' | 'system'>,
 	table: TableSchema,
 	wanted: ForeignKeyInfo[],
 ): Promise<ForeignKeyInfo[]> {

@@ -1,8 +1,8 @@
 import type { ChildTable } from './child-tables';
-import { SchemaError } from './errors';
-import { requirePrimaryKey } from './identifiers';
-import { portableSchema } from './migrate';
-import type { ForeignKeyInfo, LogicalType, TableSchema } from './schema';
+import { SchemaError } from '../model/errors';
+import { requirePrimaryKey } from '../model/identifiers';
+import { portableSchema } from '../copy/migrate';
+import type { ForeignKeyInfo, LogicalType, TableSchema } from '../model/schema';
 
 /** One table's mapping: what the source has and what the destination will be created as. */
 export interface TableMapping {
@@ -19,7 +19,6 @@ export interface TableMapping {
 }
 
 /** Where Apply DDL records each destination table's mapping, so Batch Load finds its child tables. */
-export const MAPPING_NAMESPACE = 'mappings';
 
 const LOGICAL_TYPES: LogicalType[] = [
 	'boolean',

@@ -1,7 +1,7 @@
-import { canonicalDecimal, canonicalJson } from './canonical';
+import { canonicalDecimal, canonicalJson } from '../model/canonical';
 import { flattenRow } from './flatten';
-import { valueProblem } from './row-check';
-import type { Column, JsonValue, LogicalType, Row, Value } from './schema';
+import { valueProblem } from '../copy/row-check';
+import type { Column, JsonValue, LogicalType, Row, Value } from '../model/schema';
 
 /** One step of a Transform, applied in order; values of computed fields arrive resolved. */
 export type TransformStep =

@@ -1,0 +1,40 @@
+/**
+ * What a system can do, read by core where behaviour differs (Kysely's dialect capabilities): every
+ * flag here is read somewhere. A connector states only what differs from the defaults.
+ */
+export interface Capabilities {
+	/** Writes and state entries share one transaction (a chunk's checkpoint rides on its last write). */
+	supportsTransactions: boolean;
+	/** Tables have a fixed, declared schema (false for document stores: extra fields are kept, not refused). */
+	hasSchema: boolean;
+	/** Checksums are computed by the database itself rather than by streaming rows. */
+	checksumInDatabase: boolean;
+	/** The longest table name the database keeps as given (longer ones it truncates or refuses). */
+	maxIdentifier: IdentifierLimit;
+}
+
+export interface IdentifierLimit {
+	length: number;
+	unit: 'bytes' | 'characters';
+}
+
+const DEFAULTS: Capabilities = {
+	supportsTransactions: false,
+	hasSchema: true,
+	checksumInDatabase: false,
+	maxIdentifier: { length: 255, unit: 'characters' },
+};
+
+/** A system's capabilities: the defaults, with what it says of itself over them. */
+export function capabilities(own: Partial<Capabilities>): Capabilities {
+	return { ...DEFAULTS, ...own };
+}
+
+/** What every port shares: the system's name and capabilities, a credential test, and closing. */
+export interface System {
+	readonly system: string;
+	readonly capabilities: Capabilities;
+	/** Opens a connection and runs a trivial request: the credential test. */
+	ping(): Promise<void>;
+	close(): Promise<void>;
+}

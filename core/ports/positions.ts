@@ -1,0 +1,20 @@
+import type { KeyRange } from '../model/schema';
+
+/**
+ * Where a chunk starts and ends, as its source understands it. Core passes it through unread (into
+ * the chunk's checkpoint key and back to the source that planned it): a key range of a table, a
+ * page cursor of an API, a key range of an object store's listing.
+ */
+export type ChunkPosition = KeyRange | PageCursor | ObjectRange;
+
+/** A record source's position: the cursor (offset, page token, last id) the next page starts from; null is the start. */
+export interface PageCursor {
+	cursor: string | number | null;
+}
+
+/** An object store's listing: keys under `prefix`, after `after` (exclusive) up to `upTo` (inclusive). */
+export interface ObjectRange {
+	prefix: string;
+	after?: string;
+	upTo?: string;
+}

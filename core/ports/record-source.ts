@@ -1,0 +1,19 @@
+import type { Row } from '../model/schema';
+import type { System } from './capabilities';
+import type { PageCursor } from './positions';
+
+/** One page of records and where the next one starts (null: this was the last). */
+export interface RecordPage {
+	records: Row[];
+	next: PageCursor | null;
+	/** How many records the source says the resource holds, when it says. */
+	total?: number;
+}
+
+/**
+ * Records read page by page from a cursor (REST APIs, platforms): a resource is an endpoint or an
+ * object type; a page's cursor is its position, so a chunk resumes where its checkpoint says.
+ */
+export interface RecordSource extends System {
+	readPage(resource: string, from: PageCursor, options: { pageSize: number }): Promise<RecordPage>;
+}
