@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { auditLog, runProgress, type Progress } from '../../core/report/progress';
-import { webhookKeyCredential } from '../build-templates';
+import { webhookKeyCredential } from '../templates/dsl';
 import { mysqlSettings, postgresSettings } from '../lib/local-services';
 import { installN8n } from '../lib/n8n';
 import { DemoN8n, OWNER, stopDemoN8n } from './demo-n8n';

@@ -1,4 +1,4 @@
-import { webhookKeyCredential as templateKeyCredential } from '../../scripts/build-templates';
+import { webhookKeyCredential as templateKeyCredential } from '../../scripts/templates/dsl';
 
 /** The webhook key the tests set, as a user sets the templates' "Data migration webhook key" credential (n8n Header Auth). */
 export const WEBHOOK_KEY = { header: 'X-Migration-Key', value: 'e2e-webhook-key-7Qm2xV' };

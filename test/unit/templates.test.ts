@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allTemplates } from '../../scripts/build-templates';
+import { allTemplates } from '../../scripts/templates';
 
 /** The committed workflows are what their generator writes; every Webhook answers its caller. */
 const folder = join(__dirname, '../../workflows');
@@ -14,7 +14,7 @@ interface Workflow {
 describe('template workflows', () => {
 	const generated = allTemplates() as Array<[string, Workflow]>;
 
-	it('are exactly what scripts/build-templates.ts generates (run it after editing a template)', () => {
+	it('are exactly what scripts/templates/ generates (npx tsx scripts/templates/index.ts after editing one)', () => {
 		expect(
 			readdirSync(folder)
 				.filter((f) => f.endsWith('.json'))

@@ -1,0 +1,540 @@
+/**
+ * The DB→DB migration templates, one per pair (pairs.ts): a main workflow (Manual, Webhook, Schedule
+ * and calling-workflow triggers → settings → map → create tables → plan chunks → skip done ones → one
+ * chunk-worker execution per chunk → validate → report) and its chunk worker (read chunk → load
+ * chunk), which saves no execution data on success.
+ */
+import {
+	answerFailures,
+	boolIf,
+	branches,
+	credential,
+	link,
+	node,
+	respond,
+	webhook,
+	workflow,
+	type Section,
+} from './dsl';
+import type { Pair } from './pairs';
+
+/** The defaults of a template's run (Manual, Schedule), and what a caller leaves out except the tables. */
+const runDefaults = (pair: Pair) => ({
+	migration: pair.slug,
+	tables: pair.tables,
+	rowsPerChunk: 10000,
+	batchSize: 5000,
+	keepSnapshotDays: 7,
+	onValidationFailure: 'rollback',
+});
+
+/** Steps whose failure is answered with the step and the reason (their error output goes to Step Failed). */
+const ANSWERED_STEPS = [
+	'Map Schema',
+	'Snapshot Destination',
+	'Create Tables',
+	'Plan Chunks',
+	'Skip Done Chunks',
+	'Restore Destination',
+	'Add Foreign Keys',
+	'Fingerprint Source',
+	'Compare Destination',
+	'Verify Rows',
+	'Restore After Validation',
+	'Migration Report',
+	'Discard Old Snapshots',
+];
+
+/** Triggers, the caller's request, its settings checked first (refused: 400), and the answer at once (202) if asked. */
+const entry = (pair: Pair): Section => ({
+	nodes: [
+		node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
+		webhook(
+			'Webhook',
+			[0, 200],
+			{ httpMethod: 'POST', path: `data-migration/${pair.slug}`, responseMode: 'responseNode', options: {} },
+			{ webhookId: `${pair.mainId}-hook` },
+		),
+		node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, [0, 400], {
+			rule: { interval: [{ field: 'cronExpression', expression: '0 2 * * *' }] },
+		}),
+		// The backfill of the zero-downtime templates calls this workflow with its settings as the item.
+		node('When Called by Another Workflow', 'n8n-nodes-base.executeWorkflowTrigger', 1, [0, 600], {}),
+		// What a caller asked for: the Webhook's body, a calling workflow's item. Manual and Schedule ask nothing.
+		node('From Webhook', 'n8n-nodes-base.set', 3.4, [120, 300], {
+			mode: 'raw',
+			jsonOutput: '={{ JSON.stringify({ request: $json.body ?? {} }) }}',
+			options: {},
+		}),
+		node('From Caller', 'n8n-nodes-base.set', 3.4, [120, 600], {
+			mode: 'raw',
+			jsonOutput: '={{ JSON.stringify({ request: $json }) }}',
+			options: {},
+		}),
+		node(
+			'Settings',
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[240, 200],
+			{
+				operation: 'checkSettings',
+				system: pair.destination,
+				request: '={{ $json.request ?? null }}',
+				// Edit these for runs by Manual or Schedule; a Webhook caller names its tables.
+				defaults: JSON.stringify(runDefaults(pair)),
+			},
+			{ credentials: credential(pair.destination, 'Destination'), onError: 'continueErrorOutput' },
+		),
+		boolIf('Answer at Once?', [360, 100], '={{ $json.answerAtOnce === true }}'),
+		// A long run's caller is answered now and follows the run on the status webhook.
+		respond(
+			'Accepted',
+			[480, -100],
+			202,
+			"={{ JSON.stringify({ migration: $json.migration, status: 'RUNNING', statusUrl: '/webhook/data-migration/status?migration=' + encodeURIComponent($json.migration) }) }}",
+		),
+		respond(
+			'Refused Settings',
+			[480, 0],
+			400,
+			"={{ JSON.stringify({ status: 'REFUSED', error: $json.error, nothingWritten: true }) }}",
+		),
+		node('Settings Refused', 'n8n-nodes-base.stopAndError', 1, [720, 0], { errorMessage: '={{ $json.error }}' }),
+	],
+	connections: {
+		'Manual Trigger': link('Settings'),
+		Webhook: link('From Webhook'),
+		'From Webhook': link('Settings'),
+		Schedule: link('Settings'),
+		'When Called by Another Workflow': link('From Caller'),
+		'From Caller': link('Settings'),
+		Settings: branches('Answer at Once?', 'Refused Settings'),
+		'Answer at Once?': branches('Accepted', 'Map Schema'),
+		Accepted: link('Map Schema'),
+		'Refused Settings': link('Settings Refused'),
+	},
+});
+
+/** Map, snapshot, create, plan, skip the done chunks, one chunk-worker execution per chunk. */
+const copy = (pair: Pair): Section => ({
+	nodes: [
+		node(
+			'Map Schema',
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[480, 200],
+			{ operation: 'map', system: pair.source, tables: '={{ $json.tables }}', overrides: '{}' },
+			{ credentials: credential(pair.source, 'Source') },
+		),
+		node(
+			'Snapshot Destination',
+			'n8n-nodes-data-migration.rollback',
+			1,
+			[720, 200],
+			{
+				operation: 'snapshot',
+				system: pair.destination,
+				migration: "={{ $('Settings').first().json.migration }}",
+				tables:
+					"={{ $('Map Schema').all().flatMap((item) => [item.json.destinationTable, ...(item.json.children ?? []).map((child) => child.table)]) }}",
+			},
+			// Before anything is written: what each table held, or that the migration creates it.
+			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+		),
+		node(
+			'Create Tables',
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[960, 200],
+			{
+				operation: 'applyDdl',
+				system: pair.destination,
+				auditMigration: "={{ $('Settings').first().json.migration }}",
+				mappings: "={{ $('Map Schema').all().map((item) => item.json) }}",
+			},
+			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+		),
+		node(
+			'Plan Chunks',
+			'n8n-nodes-data-migration.batchExtract',
+			1,
+			[1200, 200],
+			{
+				operation: 'plan',
+				system: pair.source,
+				table: '={{ $json.sourceTable }}',
+				migration: "={{ $('Settings').first().json.migration }}",
+				rowsPerChunk: "={{ $('Settings').first().json.rowsPerChunk }}",
+			},
+			{ credentials: credential(pair.source, 'Source') },
+		),
+		node(
+			'Skip Done Chunks',
+			'n8n-nodes-data-migration.batchLoad',
+			1,
+			[1440, 200],
+			{ operation: 'skipDone', system: pair.destination },
+			{ credentials: credential(pair.destination, 'Destination') },
+		),
+		node(
+			'Copy Chunk',
+			'n8n-nodes-base.executeWorkflow',
+			1.3,
+			[1680, 200],
+			{
+				source: 'database',
+				workflowId: { __rl: true, value: pair.workerId, mode: 'id' },
+				mode: 'each',
+				options: { waitForSubWorkflow: true },
+			},
+			// A chunk that fails for good (the worker retries its read and load) goes to the error output.
+			{ onError: 'continueErrorOutput' },
+		),
+	],
+	connections: {
+		'Map Schema': link('Snapshot Destination'),
+		'Snapshot Destination': link('Create Tables'),
+		'Create Tables': link('Plan Chunks'),
+		'Plan Chunks': {
+			main: [
+				[
+					{ node: 'Skip Done Chunks', type: 'main', index: 0 },
+					{ node: 'Add Foreign Keys', type: 'main', index: 0 },
+				],
+			],
+		},
+		'Skip Done Chunks': link('Copy Chunk'),
+		'Copy Chunk': { main: [[], [{ node: 'Only Connections Lost?', type: 'main', index: 0 }]] },
+	},
+});
+
+/** A chunk failed for good: lost connections keep the finished chunks for a rerun (503); anything else rolls back (500). */
+const chunkFailures = (pair: Pair): Section => ({
+	nodes: [
+		// Lost connections (our messages name the server as "at host:port: <cause>") keep the finished
+		// chunks for a rerun with the same name; any other failure is about the data: roll back.
+		boolIf(
+			'Only Connections Lost?',
+			[1800, -200],
+			"={{ $('Copy Chunk').all(1).every((item) => / at \\S+:\\d+: /.test(String(item.json.error ?? ''))) }}",
+		),
+		node(
+			'Kept for Rerun',
+			'n8n-nodes-base.set',
+			3.4,
+			[2040, -400],
+			{
+				mode: 'raw',
+				jsonOutput:
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'STOPPED, FINISHED CHUNKS KEPT', failedChunks: $('Copy Chunk').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, error: item.json.error })), rerun: 'Send the same request again (same migration name) once the server is back: finished chunks are skipped' }) }}",
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		respond('Answer Kept for Rerun', [2280, -400], 503),
+		node('Migration Stopped', 'n8n-nodes-base.stopAndError', 1, [2520, -400], {
+			errorMessage:
+				"={{ 'Migration ' + $json.migration + ' stopped: ' + $json.failedChunks.length + ' chunk(s) lost the connection (first: ' + $json.failedChunks[0].table + ' chunk ' + $json.failedChunks[0].chunk + ': ' + $json.failedChunks[0].error + '); the finished chunks are kept, rerun with the same name to resume' }}",
+		}),
+		node(
+			'Restore Destination',
+			'n8n-nodes-data-migration.rollback',
+			1,
+			[1920, 0],
+			{ operation: 'restore', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+		),
+		node(
+			'Rollback Report',
+			'n8n-nodes-base.set',
+			3.4,
+			[2160, 0],
+			{
+				mode: 'raw',
+				jsonOutput:
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChunks: $('Copy Chunk').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, range: item.json.range, error: item.json.error })), rolledBack: $input.all().map((item) => item.json) }) }}",
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		node('Migration Failed', 'n8n-nodes-base.stopAndError', 1, [2400, 0], {
+			errorMessage:
+				"={{ 'Migration ' + $json.migration + ' failed (' + $json.failedChunks.length + ' chunk(s); first: ' + $json.failedChunks[0].table + ' chunk ' + $json.failedChunks[0].chunk + ': ' + $json.failedChunks[0].error + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
+		}),
+		respond('Answer Rolled Back', [2400, -200], 500),
+	],
+	connections: {
+		'Only Connections Lost?': branches('Kept for Rerun', 'Restore Destination'),
+		'Kept for Rerun': link('Answer Kept for Rerun'),
+		'Answer Kept for Rerun': link('Migration Stopped'),
+		'Restore Destination': link('Rollback Report'),
+		'Rollback Report': link('Answer Rolled Back'),
+		'Answer Rolled Back': link('Migration Failed'),
+	},
+});
+
+/** Foreign keys after the load, then Fingerprint → Compare → Verify Rows; a failed validation rolls back or keeps the data (422). */
+const validation = (pair: Pair): Section => ({
+	nodes: [
+		respond('Answer Validation Rolled Back', [3120, 400], 422),
+		respond('Answer Data Kept', [2880, 800], 422),
+		node(
+			'Add Foreign Keys',
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[1440, 500],
+			{
+				operation: 'applyForeignKeys',
+				system: pair.destination,
+				auditMigration: "={{ $('Settings').first().json.migration }}",
+				mappings: "={{ $('Map Schema').all().map((item) => item.json) }}",
+			},
+			// Runs once, after the chunk branch above has finished (v1 execution order): keys go on after the load.
+			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+		),
+		node(
+			'Fingerprint Source',
+			'n8n-nodes-data-migration.validate',
+			1,
+			[1680, 500],
+			{
+				operation: 'fingerprint',
+				system: pair.source,
+				tables: "={{ $('Map Schema').all().map((item) => item.json.table) }}",
+				segmentRows: 10000,
+				sampleSize: 100,
+				sampleAtMostTable: true,
+				seed: 1,
+			},
+			{ credentials: credential(pair.source, 'Source'), executeOnce: true },
+		),
+		node(
+			'Compare Destination',
+			'n8n-nodes-data-migration.validate',
+			1,
+			[1920, 500],
+			{
+				operation: 'compare',
+				system: pair.destination,
+				maxDiffRows: 100000,
+				auditMigration: "={{ $('Settings').first().json.migration }}",
+			},
+			{ credentials: credential(pair.destination, 'Destination') },
+		),
+		node(
+			'Verify Rows',
+			'n8n-nodes-data-migration.validate',
+			1,
+			[2160, 500],
+			{ operation: 'verify', system: pair.source, onFailure: 'route' },
+			{ credentials: credential(pair.source, 'Source') },
+		),
+		node(
+			'Roll Back?',
+			'n8n-nodes-base.if',
+			2.2,
+			[2400, 700],
+			{
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: 'rollback-on-invalid',
+							leftValue: "={{ $('Settings').first().json.onValidationFailure }}",
+							rightValue: 'keep',
+							operator: { type: 'string', operation: 'notEquals' },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		node(
+			'Restore After Validation',
+			'n8n-nodes-data-migration.rollback',
+			1,
+			[2640, 600],
+			{ operation: 'restore', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+		),
+		node(
+			'Validation Rollback Report',
+			'n8n-nodes-base.set',
+			3.4,
+			[2880, 600],
+			{
+				mode: 'raw',
+				jsonOutput:
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), rolledBack: $input.all().map((item) => item.json) }) }}",
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		node('Validation Failed', 'n8n-nodes-base.stopAndError', 1, [3120, 600], {
+			errorMessage:
+				"={{ 'Migration ' + $json.migration + ' failed validation (' + $json.failedChecks.map((c) => c.table + ' ' + c.check).join(', ') + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
+		}),
+		node(
+			'Validation Failed, Data Kept',
+			'n8n-nodes-base.set',
+			3.4,
+			[2640, 800],
+			{
+				mode: 'raw',
+				jsonOutput:
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'VALIDATION FAILED (data kept: roll back with workflows/rollback.json)', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json) }) }}",
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+	],
+	connections: {
+		'Add Foreign Keys': link('Fingerprint Source'),
+		'Fingerprint Source': link('Compare Destination'),
+		'Compare Destination': link('Verify Rows'),
+		'Verify Rows': branches('Migration Report', 'Roll Back?'),
+		'Roll Back?': branches('Restore After Validation', 'Validation Failed, Data Kept'),
+		'Restore After Validation': link('Validation Rollback Report'),
+		'Validation Rollback Report': link('Answer Validation Rolled Back'),
+		'Answer Validation Rolled Back': link('Validation Failed'),
+		'Validation Failed, Data Kept': link('Answer Data Kept'),
+	},
+});
+
+/** The migration report, old snapshots discarded, and the report as the answer (200). */
+const report = (pair: Pair): Section => ({
+	nodes: [
+		respond('Respond with Report', [3120, 200], 200),
+		node(
+			'Migration Report',
+			'n8n-nodes-data-migration.validate',
+			1,
+			[2400, 400],
+			{ operation: 'report', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+			// Takes every check of Verify Rows; the HTML report is attached as binary data.
+			{ credentials: credential(pair.destination, 'Destination') },
+		),
+		node(
+			'Discard Old Snapshots',
+			'n8n-nodes-data-migration.rollback',
+			1,
+			[2640, 400],
+			{
+				operation: 'discard',
+				system: pair.destination,
+				discardRun: '',
+				auditMigration: "={{ $('Settings').first().json.migration }}",
+				keepDays: "={{ $('Settings').first().json.keepSnapshotDays }}",
+			},
+			// The rollback period: this run's snapshot stays restorable (workflows/rollback-*.json) for that many days.
+			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+		),
+		// The last node answers the Webhook and the calling workflow: the migration report (JSON, its Markdown inside).
+		node(
+			'Answer with Report',
+			'n8n-nodes-base.set',
+			3.4,
+			[2880, 400],
+			{ mode: 'raw', jsonOutput: "={{ JSON.stringify($('Migration Report').first().json) }}", options: {} },
+			{ executeOnce: true },
+		),
+	],
+	connections: {
+		'Migration Report': link('Discard Old Snapshots'),
+		'Discard Old Snapshots': link('Answer with Report'),
+		'Answer with Report': link('Respond with Report'),
+	},
+});
+
+export function migration(pair: Pair) {
+	const whole = workflow(
+		{
+			id: pair.mainId,
+			name: `Data migration: ${pair.title}`,
+			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+			generatedBy: 'db-migration.ts',
+		},
+		entry(pair),
+		copy(pair),
+		chunkFailures(pair),
+		validation(pair),
+		report(pair),
+	);
+	// Every step that can fail is retried twice (a dropped connection is reopened; each step is safe to
+	// repeat), then answers the caller with its reason instead of n8n's bare "Error in workflow".
+	return answerFailures(whole, ANSWERED_STEPS, {
+		settings: 'Settings',
+		field: 'migration',
+		label: 'Migration',
+		position: [2640, 1000],
+	});
+}
+
+export function chunkWorker(pair: Pair) {
+	return workflow(
+		{
+			id: pair.workerId,
+			name: `Data migration: ${pair.title} (chunk worker)`,
+			// Memory stays O(chunk): a successful chunk keeps no execution data.
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'none',
+				saveManualExecutions: false,
+				callerPolicy: 'workflowsFromSameOwner',
+			},
+			generatedBy: 'db-migration.ts',
+		},
+		{
+			nodes: [
+				node('When Executed by Another Workflow', 'n8n-nodes-base.executeWorkflowTrigger', 1, [0, 0], {}),
+				node(
+					'Read Chunk',
+					'n8n-nodes-data-migration.batchExtract',
+					1,
+					[240, 0],
+					{
+						operation: 'read',
+						system: pair.source,
+						table: '={{ $json.table }}',
+						range: '={{ $json.range }}',
+						batchSize: 5000,
+					},
+					// A dropped connection, a restart or a failover is ridden out: the read is retried on a fresh connection.
+					{
+						credentials: credential(pair.source, 'Source'),
+						alwaysOutputData: true,
+						retryOnFail: true,
+						maxTries: 5,
+						waitBetweenTries: 2000,
+					},
+				),
+				node(
+					'Load Chunk',
+					'n8n-nodes-data-migration.batchLoad',
+					1,
+					[480, 0],
+					{
+						operation: 'load',
+						system: pair.destination,
+						table: "={{ $('When Executed by Another Workflow').first().json.table }}",
+						mode: 'upsert',
+						batchSize: 5000,
+						recordChunk: true,
+						chunk: "={{ $('When Executed by Another Workflow').first().json }}",
+					},
+					// A transient failure is retried on a fresh connection (upserts and the checkpoint make a retry exact);
+					// a lasting one fails the chunk after 5 tries, 2 s apart (the node's Settings: Retry On Fail).
+					{
+						credentials: credential(pair.destination, 'Destination'),
+						retryOnFail: true,
+						maxTries: 5,
+						waitBetweenTries: 2000,
+					},
+				),
+			],
+			connections: { 'When Executed by Another Workflow': link('Read Chunk'), 'Read Chunk': link('Load Chunk') },
+		},
+	);
+}

@@ -1,0 +1,28 @@
+/**
+ * Every template workflow, by its file in workflows/. Run: npx tsx scripts/templates/index.ts
+ * (test/unit/templates.test.ts fails when a committed workflow differs from what this writes).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chunkWorker, migration } from './db-migration';
+import { PAIRS } from './pairs';
+import { rollbackRun, runStatus } from './run-tools';
+import { zeroDowntimeTemplates } from './zero-downtime';
+
+export function allTemplates(): Array<[string, object]> {
+	return [
+		['migration-status', runStatus()],
+		['rollback', rollbackRun()],
+		...PAIRS.flatMap(
+			(pair): Array<[string, object]> => [
+				[pair.slug, migration(pair)],
+				[`${pair.slug}-chunk-worker`, chunkWorker(pair)],
+			],
+		),
+		...zeroDowntimeTemplates(PAIRS[0]),
+	];
+}
+
+if (require.main === module)
+	for (const [file, workflow] of allTemplates())
+		writeFileSync(join(__dirname, '../../workflows', `${file}.json`), JSON.stringify(workflow, null, '\t') + '\n');

@@ -1,0 +1,51 @@
+/** The database pairs the DB→DB templates are generated for. */
+import type { System } from './dsl';
+
+export interface Pair {
+	slug: string;
+	title: string;
+	source: System;
+	destination: System;
+	mainId: string;
+	workerId: string;
+	tables: string[];
+}
+
+export const PAIRS: Pair[] = [
+	{
+		slug: 'mysql-to-postgres',
+		title: 'MySQL → PostgreSQL',
+		source: 'mysql',
+		destination: 'postgres',
+		mainId: 'dmMysqlToPgMain1',
+		workerId: 'dmMysqlToPgWork1',
+		tables: ['customers'],
+	},
+	{
+		slug: 'postgres-to-mysql',
+		title: 'PostgreSQL → MySQL',
+		source: 'postgres',
+		destination: 'mysql',
+		mainId: 'dmPgToMysqlMain1',
+		workerId: 'dmPgToMysqlWork1',
+		tables: ['customers'],
+	},
+	{
+		slug: 'mongodb-to-postgres',
+		title: 'MongoDB → PostgreSQL',
+		source: 'mongodb',
+		destination: 'postgres',
+		mainId: 'dmMongoToPgMain1',
+		workerId: 'dmMongoToPgWork1',
+		tables: ['customers'],
+	},
+	{
+		slug: 'postgres-to-postgres',
+		title: 'PostgreSQL → PostgreSQL',
+		source: 'postgres',
+		destination: 'postgres',
+		mainId: 'dmPgToPgMain0001',
+		workerId: 'dmPgToPgWork0001',
+		tables: ['customers'],
+	},
+];
