@@ -1,7 +1,18 @@
-import type { TableSource } from '../ports';
+import type { ChunkPosition, TableSource } from '../ports';
 import { requirePrimaryKey } from '../model/identifiers';
-import type { ChunkRef } from './migrate';
 import type { KeyRange } from '../model/schema';
+
+/** A chunk's identity: its run, its table and its position (opaque to core: the source that planned it reads it). */
+export interface ChunkRef {
+	run: string;
+	table: string;
+	position: ChunkPosition;
+}
+
+/** A chunk's checkpoint key: the run, the table and the exact position, so a re-plan never reuses a stale mark. */
+export function chunkKey(chunk: ChunkRef): string {
+	return `${chunk.run}/${chunk.table}/${JSON.stringify(chunk.position)}`;
+}
 
 /** One chunk of a plan, as it travels between nodes (one n8n item each). */
 export interface PlannedChunk {
@@ -45,5 +56,5 @@ export function parseChunkRef(value: unknown): ChunkRef {
 	if (!chunk || typeof chunk.migration !== 'string' || typeof chunk.table !== 'string') {
 		throw new RangeError('The chunk must be a Plan Chunks item: { migration, table, range }');
 	}
-	return { run: chunk.migration, table: chunk.table, range: parseRange(chunk.range ?? {}) };
+	return { run: chunk.migration, table: chunk.table, position: parseRange(chunk.range ?? {}) };
 }

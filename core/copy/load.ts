@@ -1,7 +1,7 @@
 import { isRejection, splitRow, type ChildTable, type SplitRow } from '../mapping/child-tables';
 import type { StateEntry, Stateful, TableSink, WriteMode } from '../ports';
 import { ConstraintError, isMigrationError } from '../model/errors';
-import { chunkKey, type ChunkRef } from './migrate';
+import { chunkKey, type ChunkRef } from './chunks';
 import { checkRows, type Rejection } from './row-check';
 import type { Row, TableSchema } from '../model/schema';
 import { CHUNK_NAMESPACE } from '../state/namespaces';
@@ -29,27 +29,87 @@ export interface LoadResult {
 	childRows?: Record<string, number>;
 }
 
+/** A transform step of the pipeline: rows in, rows out, and the ones it refused with their reasons. */
+export type RowStep = (rows: Row[]) => { rows: Row[]; rejected: Rejection[] };
+
 /**
- * Writes rows in batches. Rows the destination cannot hold exactly are rejected with a reason
- * before any write; a batch the database still refuses is split to find the row, so the good rows
- * land and the bad ones are reported. The chunk's checkpoint rides on the last write.
+ * The copy pipeline every path runs (templates' Load Chunk, migrateTable, the fast path): batches
+ * in → transform steps → row checks → write → the chunk's checkpoint with the last write. Rows the
+ * destination cannot hold exactly are rejected with a reason before any write; a batch the
+ * database still refuses is split to find the row, so the good rows land and the bad ones are
+ * reported. One batch is held back, so the checkpoint rides on the last write (in the same
+ * transaction where the destination has them): a rerun skips a chunk that is done and rewrites one
+ * that was cut off, never duplicating a row.
  */
-export async function loadRows(
+export async function copyBatches(
 	destination: TableSink & Stateful,
-	rows: Row[],
-	options: LoadOptions,
-): Promise<LoadResult> {
+	batches: AsyncIterable<Row[]> | Iterable<Row[]>,
+	options: LoadOptions & { steps?: RowStep[] },
+): Promise<LoadResult & { batches: number }> {
 	if (options.chunk && (await destination.state.get(CHUNK_NAMESPACE, chunkKey(options.chunk)))) {
-		return { table: options.table, written: 0, rejected: [], skipped: true, chunk: options.chunk };
+		return { table: options.table, written: 0, rejected: [], skipped: true, chunk: options.chunk, batches: 0 };
 	}
 	const [schema] = await destination.introspect([options.table]);
 	const rejected: Rejection[] = [];
-	let parents = rows;
 	const childRows: Record<string, number> = {};
+	let written = 0;
+	let passed = 0;
+	let refusedWhileWriting = 0;
+	let count = 0;
+	let held: Row[] | undefined;
+	const write = async (parents: Row[], last: boolean) => {
+		const chunk = options.chunk;
+		const before = rejected.length;
+		// Built when written, so rejects found while writing the last batch are in it too. The rejects are
+		// kept with the checkpoint: a worker that saves no execution data must not lose them.
+		const checkpoint =
+			last && chunk
+				? () => ({
+						namespace: CHUNK_NAMESPACE,
+						key: chunkKey(chunk),
+						value: {
+							rows: passed - refusedWhileWriting - (rejected.length - before),
+							rejected: rejected.slice(0, MAX_KEPT_REJECTS),
+							rejectedCount: rejected.length,
+							at: new Date().toISOString(),
+						},
+					})
+				: undefined;
+		written += await writeIsolating(destination, schema.primaryKey, options, parents, rejected, checkpoint);
+		refusedWhileWriting += rejected.length - before;
+	};
+	for await (const incoming of batches) {
+		count++;
+		const parents = await checkedParents(destination, schema, incoming, options, rejected, childRows);
+		passed += parents.length;
+		for (let i = 0; i < parents.length; i += options.batchSize) {
+			if (held) await write(held, false);
+			held = parents.slice(i, i + options.batchSize);
+		}
+	}
+	await write(held ?? [], true);
+	return { table: options.table, written, rejected, skipped: false, chunk: options.chunk, childRows, batches: count };
+}
+
+/** The rows of one batch after the transform steps and the checks, their child rows written first. */
+async function checkedParents(
+	destination: TableSink & Stateful,
+	schema: TableSchema,
+	incoming: Row[],
+	options: LoadOptions & { steps?: RowStep[] },
+	rejected: Rejection[],
+	childRows: Record<string, number>,
+): Promise<Row[]> {
+	let rows = incoming;
+	for (const step of options.steps ?? []) {
+		const out = step(rows);
+		rejected.push(...out.rejected);
+		rows = out.rows;
+	}
 	if (options.children?.length) {
 		const split = rows.map((row) => splitRow(row, schema, options.children!));
 		rejected.push(...split.filter(isRejection));
-		parents = await writeChildren(
+		rows = await writeChildren(
 			destination,
 			schema,
 			split.filter((s): s is SplitRow => !isRejection(s)),
@@ -58,35 +118,14 @@ export async function loadRows(
 			childRows,
 		);
 	}
-	const checked = checkRows(schema, parents, { extraFields: !destination.capabilities.hasSchema });
-	const good = checked.good;
+	const checked = checkRows(schema, rows, { extraFields: !destination.capabilities.hasSchema });
 	rejected.push(...checked.rejected);
-	let written = 0;
-	const refusedBeforeWriting = rejected.length;
-	const batches: Row[][] = [];
-	for (let i = 0; i < good.length; i += options.batchSize) batches.push(good.slice(i, i + options.batchSize));
-	if (!batches.length) batches.push([]);
-	for (const [i, batch] of batches.entries()) {
-		const last = i === batches.length - 1;
-		// Built when written, so rejects found while writing the last batch are in it too. The rejects are
-		// kept with the checkpoint: a worker that saves no execution data must not lose them.
-		const chunk = options.chunk;
-		const checkpoint =
-			last && chunk
-				? () => ({
-						namespace: CHUNK_NAMESPACE,
-						key: chunkKey(chunk),
-						value: {
-							rows: good.length - (rejected.length - refusedBeforeWriting),
-							rejected: rejected.slice(0, MAX_KEPT_REJECTS),
-							rejectedCount: rejected.length,
-							at: new Date().toISOString(),
-						},
-					})
-				: undefined;
-		written += await writeIsolating(destination, schema.primaryKey, options, batch, rejected, checkpoint);
-	}
-	return { table: options.table, written, rejected, skipped: false, chunk: options.chunk, childRows };
+	return checked.good;
+}
+
+/** The pipeline over rows already in memory (one n8n item per row: Batch Load). */
+export function loadRows(destination: TableSink & Stateful, rows: Row[], options: LoadOptions): Promise<LoadResult> {
+	return copyBatches(destination, [rows], options).then(({ batches: _batches, ...result }) => result);
 }
 
 /**

@@ -1,20 +1,10 @@
 import { portableDefault } from '../model/defaults';
 import type { Stateful, TableSink, TableSource, WriteMode } from '../ports';
+import { type ChunkRef } from './chunks';
+import { copyBatches } from './load';
 import { combineDigests } from '../validate/digest';
 import { requirePrimaryKey } from '../model/identifiers';
-import type { KeyRange, Row, TableSchema } from '../model/schema';
-import { CHUNK_NAMESPACE } from '../state/namespaces';
-
-export interface ChunkRef {
-	run: string;
-	table: string;
-	range: KeyRange;
-}
-
-/** A chunk's checkpoint key: the run, the table and the exact range, so a re-plan never reuses a stale mark. */
-export function chunkKey(chunk: ChunkRef): string {
-	return `${chunk.run}/${chunk.table}/${JSON.stringify(chunk.range)}`;
-}
+import type { KeyRange, TableSchema } from '../model/schema';
 
 export interface CopyOptions {
 	batchSize: number;
@@ -28,33 +18,20 @@ export interface ChunkResult {
 	batches: number;
 }
 
-/**
- * Copies one key range. Every batch is an idempotent write; the last one carries the chunk's
- * checkpoint (in the same transaction where the destination has them), so a rerun skips a chunk
- * that is done and rewrites one that was cut off, never duplicating a row.
- */
+/** Copies one key range of a table through the copy pipeline (core/copy/load.ts). */
 export async function copyChunk(
 	source: TableSource,
 	destination: TableSink & Stateful,
 	chunk: ChunkRef,
 	options: CopyOptions,
 ): Promise<ChunkResult> {
-	const key = chunkKey(chunk);
-	if (await destination.state.get(CHUNK_NAMESPACE, key)) return { rows: 0, skipped: true, batches: 0 };
-	const target = options.destinationTable ?? chunk.table;
-	let rows = 0;
-	let batches = 0;
-	let pending: Row[] | undefined;
-	// One batch is held back so the checkpoint can ride on the last write.
-	for await (const batch of source.read(chunk.table, chunk.range, { batchSize: options.batchSize })) {
-		if (pending) await destination.write(target, pending, { mode: options.mode });
-		pending = batch;
-		rows += batch.length;
-		batches++;
-	}
-	const checkpoint = { namespace: CHUNK_NAMESPACE, key, value: { rows, at: new Date().toISOString() } };
-	await destination.write(target, pending ?? [], { mode: options.mode, checkpoint });
-	return { rows, skipped: false, batches };
+	const result = await copyBatches(destination, source.read(chunk.table, chunk.position as KeyRange, options), {
+		table: options.destinationTable ?? chunk.table,
+		mode: options.mode,
+		batchSize: options.batchSize,
+		chunk,
+	});
+	return { rows: result.written, skipped: result.skipped, batches: result.batches };
 }
 
 export interface TableMigration {
@@ -92,7 +69,7 @@ export async function migrateTable(
 		const result = await copyChunk(
 			source,
 			destination,
-			{ run: options.run, table, range },
+			{ run: options.run, table, position: range },
 			{ batchSize: options.batchSize, mode: options.mode ?? 'upsert' },
 		);
 		rows += result.rows;

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { parseChunkRef, type PlannedChunk } from '../../core/copy/chunks';
+import { chunkKey, parseChunkRef, type PlannedChunk } from '../../core/copy/chunks';
 import { audited, clearStaleCheckpoints, recordPlan } from '../../core/report/progress';
 import type { ChildTable } from '../../core/mapping/child-tables';
 import type { DatabaseConnector, WriteMode } from '../../core/ports';
 import { SchemaError } from '../../core/model/errors';
 import { loadRows } from '../../core/copy/load';
 import { type TableMapping } from '../../core/mapping/mapping';
-import { chunkKey } from '../../core/copy/migrate';
 import { systemParameter, type DatabaseSystem } from '../shared/connection';
 import { tableParameter } from '../shared/database-properties';
 import { itemToRow } from '../shared/items';
@@ -195,7 +194,7 @@ export class BatchLoad implements INodeType {
 					rejected: result.rejected.length,
 					skippedAsDone: result.skipped,
 					...(children ? { childRows: result.childRows } : {}),
-					...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.range as IDataObject } : {}),
+					...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.position as IDataObject } : {}),
 				};
 				const rejects = result.rejected.map((r) => ({ json: r as unknown as IDataObject, pairedItem: { item: 0 } }));
 				return [[{ json: summary, pairedItem: { item: 0 } }], rejects];

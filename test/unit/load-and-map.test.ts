@@ -73,7 +73,7 @@ describe('loading with rejects and checkpoints', () => {
 			{ id: '2', small: 70000 },
 			{ id: '3', small: 3 },
 		];
-		const chunk = { run: 'm', table: 't', range: {} };
+		const chunk = { run: 'm', table: 't', position: {} };
 		const first = await loadRows(destination, rows, { table: 't', mode: 'upsert', batchSize: 1, chunk });
 		expect(first).toMatchObject({ written: 2, skipped: false, rejected: [{ key: ['2'], column: 'small' }] });
 		expect(await destination.count('t')).toBe(2);
@@ -129,7 +129,7 @@ describe('rejects kept with the checkpoint', () => {
 		const destination = new MemoryConnector();
 		await destination.createTable(table);
 		await destination.write('t', [{ id: '2' }], { mode: 'insert' });
-		const chunk = { run: 'k', table: 't', range: {} };
+		const chunk = { run: 'k', table: 't', position: {} };
 		await loadRows(destination, [{ id: '1', small: 99999 }, { id: '2' }, { id: '3' }], {
 			table: 't',
 			mode: 'insert',

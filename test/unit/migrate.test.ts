@@ -52,10 +52,10 @@ describe('chunked copy with checkpoints', () => {
 		const dst = new MemoryConnector();
 		await dst.createTable(schema);
 		expect(
-			await copyChunk(src, dst, { run: 'r3', table: 'items', range: {} }, { batchSize: 10, mode: 'upsert' }),
+			await copyChunk(src, dst, { run: 'r3', table: 'items', position: {} }, { batchSize: 10, mode: 'upsert' }),
 		).toEqual({ rows: 0, skipped: false, batches: 0 });
 		expect(
-			await copyChunk(src, dst, { run: 'r3', table: 'items', range: {} }, { batchSize: 10, mode: 'upsert' }),
+			await copyChunk(src, dst, { run: 'r3', table: 'items', position: {} }, { batchSize: 10, mode: 'upsert' }),
 		).toMatchObject({ skipped: true });
 	});
 });
