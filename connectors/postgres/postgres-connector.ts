@@ -1,31 +1,17 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
-import type {
-	DatabaseConnector,
-	ReadOptions,
-	SegmentDigest,
-	StateStore,
-	TableSnapshot,
-	SequenceState,
-	StateEntry,
-	WriteOptions,
-	WriteResult,
-} from '../../core/ports';
-import { capabilities, copiedSnapshot, requireSnapshotSchema, type ChangeQuery } from '../../core/ports';
-import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/validate/digest';
-import { TableCatalog, columnsWithKey, pickColumns } from '../../core/model/catalog';
+import type { MigrationError } from '../../core/model/errors';
 import { requireColumns, requirePrimaryKey } from '../../core/model/identifiers';
-import { missingForeignKeys } from '../../core/mapping/foreign-keys';
-import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/model/keyset';
-import type { ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/model/schema';
-import { inParts, onlyColumns } from '../../core/model/identifiers';
-import { requireCursorColumn } from '../../core/sync/sync';
+import type { Column, Row, TableSchema, Value } from '../../core/model/schema';
+import type { SequenceState, TableSnapshot, WriteOptions, WriteResult } from '../../core/ports';
+import { capabilities, copiedSnapshot, requireSnapshotSchema } from '../../core/ports';
+import type { Statement } from '../sql/sql-compiler';
+import { SqlConnector, snapshotName, type DriverRow } from '../sql/sql-connector';
 import { translatePostgresError } from './postgres-errors';
 import { INTERNAL_PREFIX, introspectPostgres } from './postgres-introspector';
-import * as sql from './postgres-sql';
+import { PostgresSql } from './postgres-sql';
 import { copyText, postgresParam } from './postgres-types';
 
 export interface PostgresConnectorOptions {
@@ -36,232 +22,65 @@ export interface PostgresConnectorOptions {
 	endpoint?: string;
 }
 
-const STATE_TABLE = `${INTERNAL_PREFIX}state`;
-
-export class PostgresConnector implements DatabaseConnector {
-	readonly system = 'postgres';
+/** PostgreSQL: what differs from every SQL database (connectors/sql/): COPY writes, snapshots with sequences, an advisory lock. */
+export class PostgresConnector extends SqlConnector<PoolClient> {
 	readonly capabilities = capabilities({
 		supportsTransactions: true,
 		checksumInDatabase: true,
 		maxIdentifier: { length: 63, unit: 'bytes' },
 	});
 	readonly schema: string;
-	readonly state: StateStore;
-	private readonly secrets: string[];
-	private readonly endpoint?: string;
-	private readonly catalog: TableCatalog;
+	readonly sql: PostgresSql;
 
 	constructor(
 		private readonly pool: Pool,
 		options: PostgresConnectorOptions = {},
 	) {
-		this.schema = options.schema ?? 'public';
-		this.secrets = options.secrets ?? [];
-		this.endpoint = options.endpoint;
-		this.state = new PostgresStateStore(this);
-		this.catalog = new TableCatalog(this.system, () => this.run(() => introspectPostgres(this.pool, this.schema)));
+		const schema = options.schema ?? 'public';
+		super('postgres', options, () => introspectPostgres(pool, schema));
+		this.schema = schema;
+		this.sql = new PostgresSql(schema);
 	}
 
-	/** Runs a driver call, translating its errors once. */
-	async run<T>(work: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+	protected translate(error: unknown, context: Record<string, unknown>): MigrationError {
+		return translatePostgresError(error, this.secrets, context);
+	}
+
+	async rows(statement: Statement, on: Pick<Pool, 'query'> = this.pool): Promise<DriverRow[]> {
+		return (await on.query(statement.text, statement.values)).rows;
+	}
+
+	async execute(statement: Statement | string, on: Pick<Pool, 'query'> = this.pool): Promise<number> {
+		const { text, values } = typeof statement === 'string' ? { text: statement, values: [] } : statement;
+		return (await on.query(text, values)).rowCount ?? 0;
+	}
+
+	protected param(value: Value, column: Column): unknown {
+		return postgresParam(value, column);
+	}
+
+	stateValue(raw: unknown): unknown {
+		return raw; // jsonb comes back parsed
+	}
+
+	/**
+	 * Creates `_dm_state` once, race-free: concurrent first uses (parallel chunks, two migrations, n8n
+	 * workers) would otherwise collide in the catalog (`pg_type_typname_nsp_index`). Creation runs on a
+	 * connection of its own under a transaction-scoped advisory lock, never inside a caller's transaction.
+	 */
+	protected async createStateTable(): Promise<void> {
+		const client = await this.pool.connect();
+		let committed = false;
 		try {
-			return await work();
-		} catch (error) {
-			throw translatePostgresError(error, this.secrets, { endpoint: this.endpoint, ...context });
+			await client.query('BEGIN');
+			await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dm_state:${this.schema}`]);
+			await client.query(this.sql.createStateTable());
+			await client.query('COMMIT');
+			committed = true;
+		} finally {
+			if (!committed) await client.query('ROLLBACK').catch(() => undefined);
+			client.release();
 		}
-	}
-
-	async introspect(tables?: string[]): Promise<TableSchema[]> {
-		const all = await this.catalog.all();
-		return tables ? Promise.all(tables.map((name) => this.catalog.get(name))) : all;
-	}
-
-	/** The introspected table; unknown names are refused before any statement is built. */
-	table(name: string): Promise<TableSchema> {
-		return this.catalog.get(name);
-	}
-
-	async ping(): Promise<void> {
-		await this.run(() => this.pool.query('SELECT 1'));
-	}
-
-	async count(tableName: string, range?: KeyRange): Promise<number> {
-		const table = await this.table(tableName);
-		if (range) requirePrimaryKey(table, this.system);
-		const statement = sql.countRows(this.schema, table, range ? this.keyParams(table, range) : undefined);
-		const result = await this.run(() => this.pool.query(statement), { table: tableName });
-		return Number(result.rows[0].n);
-	}
-
-	async planChunks(tableName: string, rowsPerChunk: number): Promise<KeyRange[]> {
-		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
-		const table = await this.table(tableName);
-		const key = requirePrimaryKey(table, this.system);
-		const result = await this.run(() => this.pool.query(sql.chunkBoundaries(this.schema, table, rowsPerChunk)), {
-			table: tableName,
-		});
-		return rangesFromBoundaries(result.rows.map((row) => key.map((k) => row[k])));
-	}
-
-	async *read(tableName: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
-		yield* this.readTable(await this.table(tableName), range, options);
-	}
-
-	/** Reads a table described by `table` (a live table, or a snapshot copy under the live table's schema). */
-	private async *readTable(table: TableSchema, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]> {
-		const tableName = table.name;
-		assertPositiveInteger(options.batchSize, 'batchSize');
-		requirePrimaryKey(table, this.system);
-		const columns = options.columns ?? table.columns.map((c) => c.name);
-		requireColumns(table, columns, this.system);
-		const selected = columnsWithKey(columns, table.primaryKey);
-		const pages = keysetPages(range, table.primaryKey, options.batchSize, async (page, limit) => {
-			const statement = sql.selectPage(this.schema, table, selected, this.keyParams(table, page), limit);
-			return (await this.run(() => this.pool.query(statement), { table: tableName })).rows;
-		});
-		for await (const rows of pages) {
-			yield selected.length === columns.length ? rows : rows.map((r) => pickColumns(r, columns));
-		}
-	}
-
-	async checksum(tableName: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest> {
-		return this.checksumTable(onlyColumns(await this.table(tableName), columns, this.system), range);
-	}
-
-	async readChanges(tableName: string, query: ChangeQuery): Promise<Row[]> {
-		const { table, after, horizon } = await this.changeParams(tableName, query);
-		const statement = sql.selectChanges(this.schema, table, query.cursorColumn, after, horizon, query.limit);
-		return (await this.run(() => this.pool.query(statement), { table: tableName })).rows;
-	}
-
-	async countChanges(tableName: string, query: Omit<ChangeQuery, 'limit'>): Promise<number> {
-		const { table, after, horizon } = await this.changeParams(tableName, query);
-		const statement = sql.countChanges(this.schema, table, query.cursorColumn, after, horizon);
-		return Number((await this.run(() => this.pool.query(statement), { table: tableName })).rows[0].n);
-	}
-
-	private async changeParams(tableName: string, query: Omit<ChangeQuery, 'limit'>) {
-		const table = await this.table(tableName);
-		const cursor = requireCursorColumn(table, query.cursorColumn);
-		const tuple = { ...table, primaryKey: [cursor.name, ...table.primaryKey] };
-		const after = query.after
-			? this.keyParams(tuple, { after: [query.after.cursor, ...query.after.key] }).after
-			: undefined;
-		const horizon = query.horizon === undefined ? undefined : postgresParam(query.horizon, cursor);
-		return { table, after, horizon };
-	}
-
-	async readByKeys(tableName: string, keys: KeyTuple[]): Promise<Row[]> {
-		const table = await this.table(tableName);
-		requirePrimaryKey(table, this.system);
-		const rows: Row[] = [];
-		for (const part of inParts(keys)) {
-			const statement = sql.selectByKeys(
-				this.schema,
-				table,
-				part.map((k) => this.keyParams(table, { after: k }).after!),
-			);
-			rows.push(...(await this.run(() => this.pool.query(statement), { table: tableName })).rows);
-		}
-		return rows;
-	}
-
-	async deleteRows(tableName: string, keys: KeyTuple[], checkpoint?: StateEntry): Promise<number> {
-		const table = await this.table(tableName);
-		requirePrimaryKey(table, this.system);
-		return this.transaction(
-			async (client) => {
-				let deleted = 0;
-				for (const part of inParts(keys)) {
-					const statement = sql.deleteByKeys(
-						this.schema,
-						table,
-						part.map((k) => this.keyParams(table, { after: k }).after!),
-					);
-					deleted += (await client.query(statement)).rowCount ?? 0;
-				}
-				if (checkpoint)
-					await setState(this.pool, client, this.schema, checkpoint.namespace, checkpoint.key, checkpoint.value);
-				return deleted;
-			},
-			{ table: tableName },
-		);
-	}
-
-	async clock(): Promise<string> {
-		const result = await this.run(() =>
-			this.pool.query(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`),
-		);
-		return result.rows[0].now;
-	}
-
-	private async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
-		const tableName = table.name;
-		requirePrimaryKey(table, this.system);
-		const scalar = { ...table, columns: scalarColumns(table.columns) };
-		const statement = sql.checksumRange(this.schema, scalar, range ? this.keyParams(table, range) : undefined);
-		const digest = new DigestAccumulator(table.columns, table.primaryKey);
-		// The database sums the scalar part while the JSON part streams on another connection.
-		const [result] = await Promise.all([
-			this.run(() => this.pool.query(statement), { table: tableName }),
-			addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest),
-		]);
-		digest.addAggregate(Number(result.rows[0].n), result.rows[0].s);
-		return digest.result();
-	}
-
-	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
-		await this.run(() => this.pool.query(sql.createTable(this.schema, table, options.ifNotExists ?? false)), {
-			table: table.name,
-		});
-		for (const index of table.indexes) {
-			const statement =
-				`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${sql.q(index.name)} ` +
-				`ON ${sql.qualified(this.schema, table.name)} (${index.columns.map(sql.q).join(', ')})`;
-			await this.run(() => this.pool.query(statement), { table: table.name });
-		}
-		this.catalog.invalidate();
-	}
-
-	async dropTable(tableName: string): Promise<void> {
-		const table = await this.table(tableName);
-		await this.run(() => this.pool.query(`DROP TABLE ${sql.qualified(this.schema, table.name)}`), { table: tableName });
-		this.catalog.invalidate();
-	}
-
-	async addForeignKeys(tableName: string, foreignKeys: ForeignKeyInfo[]): Promise<number> {
-		const table = await this.table(tableName);
-		const missing = await missingForeignKeys(this, table, foreignKeys);
-		for (const fk of missing) {
-			await this.run(
-				() =>
-					this.pool.query(
-						`ALTER TABLE ${sql.qualified(this.schema, table.name)} ADD CONSTRAINT ${sql.q(fk.name)} FOREIGN KEY (${fk.columns.map(sql.q).join(', ')}) ` +
-							`REFERENCES ${sql.qualified(this.schema, fk.referencedTable)} (${fk.referencedColumns.map(sql.q).join(', ')})`,
-					),
-				{ table: tableName },
-			);
-		}
-		this.catalog.invalidate();
-		return missing.length;
-	}
-
-	async orphans(tableName: string, fk: ForeignKeyInfo): Promise<number> {
-		const table = await this.table(tableName);
-		const parent = await this.table(fk.referencedTable);
-		requireColumns(table, fk.columns, this.system);
-		requireColumns(parent, fk.referencedColumns, this.system);
-		const set = fk.columns.map((c) => `c.${sql.q(c)} IS NOT NULL`).join(' AND ');
-		const match = fk.columns.map((c, i) => `p.${sql.q(fk.referencedColumns[i])} = c.${sql.q(c)}`).join(' AND ');
-		const result = await this.run(
-			() =>
-				this.pool.query(
-					`SELECT count(*)::text AS n FROM ${sql.qualified(this.schema, table.name)} c WHERE ${set} ` +
-						`AND NOT EXISTS (SELECT 1 FROM ${sql.qualified(this.schema, parent.name)} p WHERE ${match})`,
-				),
-			{ table: tableName },
-		);
-		return Number(result.rows[0].n);
 	}
 
 	/**
@@ -296,33 +115,22 @@ export class PostgresConnector implements DatabaseConnector {
 						}
 						if (block) yield block;
 					};
-					if (options.mode === 'insert' || (await noneStored(client, this.schema, table, key, rows))) {
-						await pipeline(
-							Readable.from(lines()),
-							client.query(copyFromStream(sql.copyFrom(this.schema, table.name, names))),
-						);
+					if (options.mode === 'insert' || (await noneStored(client, this.sql, table, key, rows))) {
+						await pipeline(Readable.from(lines()), client.query(copyFromStream(this.sql.copyFrom(table.name, names))));
 					} else {
 						const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
 						await client.query(
-							`CREATE TEMP TABLE ${sql.q(staging)} ON COMMIT DROP AS SELECT ${names.map(sql.q).join(', ')} ` +
-								`FROM ${sql.qualified(this.schema, table.name)} WITH NO DATA`,
+							`CREATE TEMP TABLE ${this.sql.q(staging)} ON COMMIT DROP AS SELECT ${this.sql.columnList(names)} ` +
+								`FROM ${this.sql.table(table.name)} WITH NO DATA`,
 						);
 						await pipeline(
 							Readable.from(lines()),
-							client.query(copyFromStream(`COPY ${sql.q(staging)} (${names.map(sql.q).join(', ')}) FROM STDIN`)),
+							client.query(copyFromStream(`COPY ${this.sql.q(staging)} (${this.sql.columnList(names)}) FROM STDIN`)),
 						);
-						await client.query(sql.upsertFromStaging(this.schema, table.name, staging, names, key));
+						await client.query(this.sql.upsertFromStaging(table.name, staging, names, key));
 					}
 				}
-				if (options.checkpoint)
-					await setState(
-						this.pool,
-						client,
-						this.schema,
-						options.checkpoint.namespace,
-						options.checkpoint.key,
-						options.checkpoint.value,
-					);
+				if (options.checkpoint) await this.setState(options.checkpoint, client);
 				return { written: rows.length };
 			},
 			{ table: tableName },
@@ -340,7 +148,7 @@ export class PostgresConnector implements DatabaseConnector {
 		} catch (error) {
 			failed = error as Error;
 			await client.query('ROLLBACK').catch(() => undefined);
-			throw translatePostgresError(error, this.secrets, { endpoint: this.endpoint, ...context });
+			throw this.translate(error, context);
 		} finally {
 			// A connection that failed is not given back to the pool for reuse.
 			client.release(failed);
@@ -351,20 +159,22 @@ export class PostgresConnector implements DatabaseConnector {
 		const exists = await this.catalog.exists(tableName);
 		if (!exists) return { table: tableName, createdByMigration: true, rows: 0 };
 		const table = await this.table(tableName);
-		const copyName = snapshotName(runId, table.name);
-		const copy = sql.qualified(this.schema, copyName);
+		const copyName = snapshotName(INTERNAL_PREFIX, runId, table.name);
+		const copy = this.sql.table(copyName);
 		const sequences: SequenceState[] = [];
 		await this.transaction(
 			async (client) => {
 				await client.query(`DROP TABLE IF EXISTS ${copy}`);
 				// LIKE keeps column order and types; the key makes the copy's checksum a keyed read.
-				await client.query(`CREATE TABLE ${copy} (LIKE ${sql.qualified(this.schema, table.name)})`);
+				await client.query(`CREATE TABLE ${copy} (LIKE ${this.sql.table(table.name)})`);
 				if (table.primaryKey.length)
-					await client.query(`ALTER TABLE ${copy} ADD PRIMARY KEY (${table.primaryKey.map(sql.q).join(', ')})`);
-				await client.query(`INSERT INTO ${copy} SELECT * FROM ${sql.qualified(this.schema, table.name)}`);
+					await client.query(
+						`ALTER TABLE ${copy} ADD PRIMARY KEY (${table.primaryKey.map((c) => this.sql.q(c)).join(', ')})`,
+					);
+				await client.query(`INSERT INTO ${copy} SELECT * FROM ${this.sql.table(table.name)}`);
 				for (const column of table.columns) {
 					const found = await client.query(`SELECT pg_get_serial_sequence($1, $2) AS seq`, [
-						sql.qualified(this.schema, table.name),
+						this.sql.table(table.name),
 						column.name,
 					]);
 					const sequence = found.rows[0].seq as string | null;
@@ -378,10 +188,6 @@ export class PostgresConnector implements DatabaseConnector {
 		return copiedSnapshot(table, copyName, await this.checksum(table.name), sequences);
 	}
 
-	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {
-		return this.checksumTable({ ...requireSnapshotSchema(snapshot), name: snapshot.copyName! });
-	}
-
 	/** Idempotent, one transaction: the table holds exactly the copy's rows and its sequences their old values. */
 	async restore(snapshot: TableSnapshot): Promise<void> {
 		const exists = await this.catalog.exists(snapshot.table);
@@ -391,14 +197,10 @@ export class PostgresConnector implements DatabaseConnector {
 		}
 		if (!exists) await this.createTable(requireSnapshotSchema(snapshot));
 		const table = await this.table(snapshot.table);
-		const target = sql.qualified(this.schema, table.name);
-		const cols = table.columns.map((c) => sql.q(c.name)).join(', ');
+		const target = this.sql.table(table.name);
 		await this.transaction(
 			async (client) => {
-				await client.query(`DELETE FROM ${target}`);
-				await client.query(
-					`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${sql.qualified(this.schema, snapshot.copyName!)}`,
-				);
+				for (const statement of this.sql.replaceRows(table, snapshot.copyName!)) await client.query(statement);
 				for (const sequence of snapshot.sequences ?? []) {
 					await client.query(`SELECT setval(pg_get_serial_sequence($1, $2), $3::bigint, $4)`, [
 						target,
@@ -412,140 +214,8 @@ export class PostgresConnector implements DatabaseConnector {
 		);
 	}
 
-	async discardSnapshot(snapshot: TableSnapshot): Promise<void> {
-		if (!snapshot.copyName) return;
-		await this.run(() => this.pool.query(`DROP TABLE IF EXISTS ${sql.qualified(this.schema, snapshot.copyName!)}`));
-	}
-
 	async close(): Promise<void> {
 		await this.pool.end();
-	}
-
-	private keyParams(table: TableSchema, range: KeyRange): KeyRange {
-		const keyColumns = table.primaryKey.map((k) => table.columns.find((c) => c.name === k)!);
-		const convert = (tuple?: unknown[]) =>
-			tuple?.map((v, i) => postgresParam(v as never, keyColumns[i])) as KeyRange['after'];
-		return { after: convert(range.after), upTo: convert(range.upTo) };
-	}
-}
-
-export function snapshotName(runId: string, table: string): string {
-	return `${INTERNAL_PREFIX}snap_${createHash('sha1').update(`${runId}\0${table}`).digest('hex').slice(0, 16)}`;
-}
-
-/** Schemas whose `_dm_state` this pool has seen or made: the table is created once, not before every call. */
-const stateReady = new WeakMap<Pool, Set<string>>();
-
-/**
- * Creates `_dm_state` once, race-free: concurrent first uses (parallel chunks, two migrations, n8n
- * workers) would otherwise collide in the catalog (`pg_type_typname_nsp_index`). Creation runs on a
- * connection of its own under a transaction-scoped advisory lock, never inside a caller's transaction.
- */
-async function ensureStateTable(pool: Pool, schema: string): Promise<void> {
-	if (stateReady.get(pool)?.has(schema)) return;
-	const client = await pool.connect();
-	let committed = false;
-	try {
-		await client.query('BEGIN');
-		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dm_state:${schema}`]);
-		await client.query(
-			`CREATE TABLE IF NOT EXISTS ${sql.qualified(schema, STATE_TABLE)} (namespace text NOT NULL, key text NOT NULL, ` +
-				`value jsonb, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (namespace, key))`,
-		);
-		await client.query('COMMIT');
-		committed = true;
-	} finally {
-		if (!committed) await client.query('ROLLBACK').catch(() => undefined);
-		client.release();
-	}
-	if (!stateReady.has(pool)) stateReady.set(pool, new Set());
-	stateReady.get(pool)!.add(schema);
-}
-
-async function setState(
-	pool: Pool,
-	client: Pick<Pool, 'query'>,
-	schema: string,
-	namespace: string,
-	key: string,
-	value: unknown,
-): Promise<void> {
-	await ensureStateTable(pool, schema);
-	await client.query(
-		`INSERT INTO ${sql.qualified(schema, STATE_TABLE)} (namespace, key, value) VALUES ($1, $2, $3) ` +
-			`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-		[namespace, key, JSON.stringify(value ?? null)],
-	);
-}
-
-/** Checkpoints and watermarks in the destination itself, in `_dm_state`. */
-class PostgresStateStore implements StateStore {
-	constructor(private readonly connector: PostgresConnector) {}
-
-	private get pool(): Pool {
-		return (this.connector as unknown as { pool: Pool }).pool;
-	}
-
-	async get<T>(namespace: string, key: string): Promise<T | undefined> {
-		return this.connector.run(async () => {
-			await ensureStateTable(this.pool, this.connector.schema);
-			const r = await this.pool.query(
-				`SELECT value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 AND key = $2`,
-				[namespace, key],
-			);
-			return r.rows.length ? (r.rows[0].value as T) : undefined;
-		});
-	}
-
-	async set(namespace: string, key: string, value: unknown): Promise<void> {
-		await this.connector.run(() => setState(this.pool, this.pool, this.connector.schema, namespace, key, value));
-	}
-
-	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
-		return this.connector.run(async () => {
-			await ensureStateTable(this.pool, this.connector.schema);
-			const r = await this.pool.query(
-				`SELECT key, value FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 ORDER BY key`,
-				[namespace],
-			);
-			return r.rows.map((row) => ({ key: row.key, value: row.value as T }));
-		});
-	}
-
-	async lease(namespace: string, key: string, owner: string, ttlSeconds: number) {
-		return this.connector.run(async () => {
-			await ensureStateTable(this.pool, this.connector.schema);
-			const table = sql.qualified(this.connector.schema, STATE_TABLE);
-			const until = `to_char((clock_timestamp() + $4 * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-			await this.pool.query(
-				`INSERT INTO ${table} (namespace, key, value) VALUES ($1, $2, jsonb_build_object('owner', $3::text, 'until', ${until})) ` +
-					`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() ` +
-					`WHERE ${table}.value->>'owner' = $3 OR (${table}.value->>'until')::timestamptz < clock_timestamp()`,
-				[namespace, key, owner, ttlSeconds],
-			);
-			const r = await this.pool.query(`SELECT value FROM ${table} WHERE namespace = $1 AND key = $2`, [namespace, key]);
-			return r.rows[0].value as { owner: string; until: string };
-		});
-	}
-
-	async release(namespace: string, key: string, owner: string): Promise<void> {
-		await this.connector.run(async () => {
-			await ensureStateTable(this.pool, this.connector.schema);
-			await this.pool.query(
-				`DELETE FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1 AND key = $2 AND value->>'owner' = $3`,
-				[namespace, key, owner],
-			);
-		});
-	}
-
-	async delete(namespace: string, key?: string): Promise<void> {
-		await this.connector.run(async () => {
-			await ensureStateTable(this.pool, this.connector.schema);
-			await this.pool.query(
-				`DELETE FROM ${sql.qualified(this.connector.schema, STATE_TABLE)} WHERE namespace = $1${key === undefined ? '' : ' AND key = $2'}`,
-				key === undefined ? [namespace] : [namespace, key],
-			);
-		});
 	}
 }
 
@@ -557,13 +227,13 @@ const PROBED_KEY_TYPES = new Set(['int16', 'int32', 'int64', 'string', 'text', '
  * write's transaction through the key's unique index; a row that lands meanwhile makes the COPY fail
  * loudly on that index, never overwrite silently.
  */
-async function noneStored(client: PoolClient, schema: string, table: TableSchema, key: string[], rows: Row[]) {
+async function noneStored(client: PoolClient, sql: PostgresSql, table: TableSchema, key: string[], rows: Row[]) {
 	const column = key.length === 1 ? table.columns.find((c) => c.name === key[0]) : undefined;
 	if (!column || !PROBED_KEY_TYPES.has(column.logical)) return false;
 	const keys = rows.map((row) => row[column.name]);
 	if (keys.some((value) => typeof value !== 'string' && typeof value !== 'number')) return false;
 	const result = await client.query(
-		`SELECT EXISTS (SELECT 1 FROM ${sql.qualified(schema, table.name)} WHERE ${sql.q(column.name)} = ANY($1)) AS found`,
+		`SELECT EXISTS (SELECT 1 FROM ${sql.table(table.name)} WHERE ${sql.q(column.name)} = ANY($1)) AS found`,
 		[keys],
 	);
 	return !result.rows[0].found;

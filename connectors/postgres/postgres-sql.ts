@@ -1,205 +1,138 @@
 import { escapeIdentifier } from 'pg';
 import type { Column, KeyRange, TableSchema } from '../../core/model/schema';
 import { portableDefault } from '../../core/model/defaults';
+import { SqlCompiler, type Params, type Statement } from '../sql/sql-compiler';
+import { INTERNAL_PREFIX } from './postgres-introspector';
 import { postgresTypeFor } from './postgres-types';
 
-/** Statement builders: pure, and every identifier passes through the driver's own escaping. */
-export const q = escapeIdentifier;
+export type { Statement };
 
-export function qualified(schema: string, table: string): string {
-	return `${q(schema)}.${q(table)}`;
-}
+/** PostgreSQL's statements: `$n` placeholders, schema-qualified names, keys compared as rows. */
+export class PostgresSql extends SqlCompiler {
+	readonly stateTable = `${INTERNAL_PREFIX}state`;
+	readonly clock = `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
+	protected readonly countAll = 'count(*)::text';
 
-export interface Statement {
-	text: string;
-	values: unknown[];
-}
-
-/** `(k1,k2) > ($n,..) AND (k1,k2) <= ($m,..)` as a row comparison, which PostgreSQL serves from the PK index. */
-export function rangePredicate(key: string[], range: KeyRange | undefined, firstParam = 1): Statement {
-	const parts: string[] = [];
-	const values: unknown[] = [];
-	const tuple = `(${key.map(q).join(', ')})`;
-	let n = firstParam;
-	const params = (count: number) => `(${Array.from({ length: count }, () => `$${n++}`).join(', ')})`;
-	if (range?.after) {
-		parts.push(`${tuple} > ${params(key.length)}`);
-		values.push(...range.after);
+	constructor(readonly schema: string) {
+		super();
 	}
-	if (range?.upTo) {
-		parts.push(`${tuple} <= ${params(key.length)}`);
-		values.push(...range.upTo);
+
+	q(name: string): string {
+		return escapeIdentifier(name);
 	}
-	return { text: parts.length ? parts.join(' AND ') : 'TRUE', values };
-}
 
-export function selectPage(
-	schema: string,
-	table: TableSchema,
-	columns: string[],
-	range: KeyRange,
-	limit: number,
-): Statement {
-	const where = rangePredicate(table.primaryKey, range);
-	return {
-		text:
-			`SELECT ${columns.map(q).join(', ')} FROM ${qualified(schema, table.name)} WHERE ${where.text} ` +
-			`ORDER BY ${table.primaryKey.map(q).join(', ')} LIMIT ${Math.floor(limit)}`,
-		values: where.values,
-	};
-}
-
-export function countRows(schema: string, table: TableSchema, range?: KeyRange): Statement {
-	const where = rangePredicate(table.primaryKey, range);
-	return {
-		text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
-		values: where.values,
-	};
-}
-
-/** Every `rowsPerChunk`-th key in key order: one pass over the PK index, no OFFSET. */
-export function chunkBoundaries(schema: string, table: TableSchema, rowsPerChunk: number): Statement {
-	const key = table.primaryKey.map(q).join(', ');
-	return {
-		text:
-			`SELECT ${key} FROM (SELECT ${key}, row_number() OVER (ORDER BY ${key}) AS dm_rn ` +
-			`FROM ${qualified(schema, table.name)}) s WHERE dm_rn % $1 = 0 ORDER BY ${key}`,
-		values: [Math.floor(rowsPerChunk)],
-	};
-}
-
-/** Canonical text of one column, matching core/canonical.ts. */
-export function canonicalExpression(column: Column): string {
-	const c = q(column.name);
-	switch (column.logical) {
-		case 'boolean':
-			return `CASE WHEN ${c} THEN '1' ELSE '0' END`;
-		case 'decimal':
-			return `trim_scale(${c})::text`;
-		case 'timestamptz':
-			return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-		case 'timestamp':
-			return `to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-		case 'time':
-			return `to_char(${c}, 'HH24:MI:SS.US')`;
-		case 'date':
-			return `to_char(${c}, 'YYYY-MM-DD')`;
-		case 'binary':
-			return `encode(${c}, 'hex')`;
-		case 'json':
-			return `${c}::jsonb::text`;
-		default:
-			return `${c}::text`;
+	table(name: string): string {
+		return `${this.q(this.schema)}.${this.q(name)}`;
 	}
-}
 
-/** Count and sum of the first 60 bits of each row's md5, computed inside PostgreSQL. */
-export function checksumRange(schema: string, table: TableSchema, range?: KeyRange): Statement {
-	const where = rangePredicate(table.primaryKey, range);
-	const row = table.columns
-		.map((col) => `CASE WHEN ${q(col.name)} IS NULL THEN 'N' ELSE 'V' || ${canonicalExpression(col)} END`)
-		.join(` || chr(31) || `);
-	return {
-		text:
-			`SELECT count(*)::text AS n, coalesce(sum(('x' || substr(md5(${row}), 1, 15))::bit(60)::bigint), 0)::text AS s ` +
-			`FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
-		values: where.values,
-	};
-}
+	protected placeholder(n: number): string {
+		return `$${n}`;
+	}
 
-export function createTable(schema: string, table: TableSchema, ifNotExists: boolean): string {
-	const columns = table.columns.map(
-		(c) => `${q(c.name)} ${postgresTypeFor(c)}${postgresDefault(c)}${c.nullable ? '' : ' NOT NULL'}`,
-	);
-	if (table.primaryKey.length) columns.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
-	return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(schema, table.name)} (${columns.join(', ')})`;
-}
+	/** `(k1,k2) > ($n,..)` as a row comparison, which PostgreSQL serves from the PK index. */
+	protected tupleCompare(key: string[], op: '>' | '<=', bound: unknown[], params: Params): string {
+		return `(${this.columnList(key)}) ${op} (${bound.map((v) => params.bind(v)).join(', ')})`;
+	}
 
-export function copyFrom(schema: string, table: string, columns: string[]): string {
-	return `COPY ${qualified(schema, table)} (${columns.map(q).join(', ')}) FROM STDIN`;
-}
+	canonicalExpression(column: Column): string {
+		const c = this.q(column.name);
+		switch (column.logical) {
+			case 'boolean':
+				return `CASE WHEN ${c} THEN '1' ELSE '0' END`;
+			case 'decimal':
+				return `trim_scale(${c})::text`;
+			case 'timestamptz':
+				return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+			case 'timestamp':
+				return `to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+			case 'time':
+				return `to_char(${c}, 'HH24:MI:SS.US')`;
+			case 'date':
+				return `to_char(${c}, 'YYYY-MM-DD')`;
+			case 'binary':
+				return `encode(${c}, 'hex')`;
+			case 'json':
+				return `${c}::jsonb::text`;
+			default:
+				return `${c}::text`;
+		}
+	}
 
-/** Upsert from a staging table filled by COPY. */
-export function upsertFromStaging(
-	schema: string,
-	table: string,
-	staging: string,
-	columns: string[],
-	key: string[],
-): string {
-	const cols = columns.map(q).join(', ');
-	const updates = columns.filter((c) => !key.includes(c)).map((c) => `${q(c)} = EXCLUDED.${q(c)}`);
-	return (
-		`INSERT INTO ${qualified(schema, table)} (${cols}) SELECT ${cols} FROM ${q(staging)} ` +
-		`ON CONFLICT (${key.map(q).join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`
-	);
-}
+	/** Count and sum of the first 60 bits of each row's md5, computed inside PostgreSQL. */
+	checksumRange(table: TableSchema, range?: KeyRange): Statement {
+		const params = this.params();
+		const where = this.rangePredicate(table.primaryKey, range, params);
+		const row = table.columns
+			.map((col) => `CASE WHEN ${this.q(col.name)} IS NULL THEN 'N' ELSE 'V' || ${this.canonicalExpression(col)} END`)
+			.join(` || chr(31) || `);
+		return {
+			text:
+				`SELECT count(*)::text AS n, coalesce(sum(('x' || substr(md5(${row}), 1, 15))::bit(60)::bigint), 0)::text AS s ` +
+				`FROM ${this.table(table.name)} WHERE ${where}`,
+			values: params.values,
+		};
+	}
 
-/** `(cursor, pk…) > (…) AND cursor <= horizon`: the change feed's position, compared as one tuple. */
-export function changePredicate(
-	table: TableSchema,
-	cursorColumn: string,
-	after: unknown[] | undefined,
-	horizon: unknown,
-): Statement {
-	// A start position has a cursor and no key yet: then it compares the cursor alone.
-	const columns = [cursorColumn, ...table.primaryKey].slice(0, after?.length);
-	const tuple = rangePredicate(columns, after ? { after: after as never } : undefined);
-	// A row without a cursor value has no place in the feed (the backfill carries it).
-	const text = `${q(cursorColumn)} IS NOT NULL AND ${tuple.text}`;
-	if (horizon === undefined) return { text, values: tuple.values };
-	return { text: `${text} AND ${q(cursorColumn)} <= $${tuple.values.length + 1}`, values: [...tuple.values, horizon] };
-}
+	createTable(table: TableSchema, ifNotExists: boolean): string[] {
+		const columns = table.columns.map(
+			(c) => `${this.q(c.name)} ${postgresTypeFor(c)}${postgresDefault(c)}${c.nullable ? '' : ' NOT NULL'}`,
+		);
+		if (table.primaryKey.length) columns.push(`PRIMARY KEY (${this.columnList(table.primaryKey)})`);
+		return [
+			`CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${this.table(table.name)} (${columns.join(', ')})`,
+			...table.indexes.map(
+				(index) =>
+					`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${this.q(index.name)} ` +
+					`ON ${this.table(table.name)} (${this.columnList(index.columns)})`,
+			),
+		];
+	}
 
-export function selectChanges(
-	schema: string,
-	table: TableSchema,
-	cursorColumn: string,
-	after: unknown[] | undefined,
-	horizon: unknown,
-	limit: number,
-): Statement {
-	const where = changePredicate(table, cursorColumn, after, horizon);
-	return {
-		text:
-			`SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${qualified(schema, table.name)} WHERE ${where.text} ` +
-			`ORDER BY ${[cursorColumn, ...table.primaryKey].map(q).join(', ')} LIMIT ${Math.floor(limit)}`,
-		values: where.values,
-	};
-}
+	copyFrom(table: string, columns: string[]): string {
+		return `COPY ${this.table(table)} (${this.columnList(columns)}) FROM STDIN`;
+	}
 
-export function countChanges(
-	schema: string,
-	table: TableSchema,
-	cursorColumn: string,
-	after: unknown[] | undefined,
-	horizon: unknown,
-): Statement {
-	const where = changePredicate(table, cursorColumn, after, horizon);
-	return {
-		text: `SELECT count(*)::text AS n FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
-		values: where.values,
-	};
-}
+	/** Upsert from a staging table filled by COPY. */
+	upsertFromStaging(table: string, staging: string, columns: string[], key: string[]): string {
+		const cols = this.columnList(columns);
+		const updates = columns.filter((c) => !key.includes(c)).map((c) => `${this.q(c)} = EXCLUDED.${this.q(c)}`);
+		return (
+			`INSERT INTO ${this.table(table)} (${cols}) SELECT ${cols} FROM ${this.q(staging)} ` +
+			`ON CONFLICT (${this.columnList(key)}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`
+		);
+	}
 
-/** `(k1, k2) IN (($1, $2), …)` for `keys` key tuples. */
-export function keyList(key: string[], keys: unknown[][]): Statement {
-	let n = 1;
-	const tuples = keys.map(() => `(${key.map(() => `$${n++}`).join(', ')})`);
-	return { text: `(${key.map(q).join(', ')}) IN (${tuples.join(', ')})`, values: keys.flat() };
-}
+	createStateTable(): string {
+		return (
+			`CREATE TABLE IF NOT EXISTS ${this.table(this.stateTable)} (namespace text NOT NULL, key text NOT NULL, ` +
+			`value jsonb, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (namespace, key))`
+		);
+	}
 
-export function selectByKeys(schema: string, table: TableSchema, keys: unknown[][]): Statement {
-	const where = keyList(table.primaryKey, keys);
-	return {
-		text: `SELECT ${table.columns.map((c) => q(c.name)).join(', ')} FROM ${qualified(schema, table.name)} WHERE ${where.text}`,
-		values: where.values,
-	};
-}
+	setState(namespace: string, key: string, json: string): Statement {
+		return {
+			text:
+				`INSERT INTO ${this.table(this.stateTable)} (namespace, key, value) VALUES ($1, $2, $3) ` +
+				`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+			values: [namespace, key, json],
+		};
+	}
 
-export function deleteByKeys(schema: string, table: TableSchema, keys: unknown[][]): Statement {
-	const where = keyList(table.primaryKey, keys);
-	return { text: `DELETE FROM ${qualified(schema, table.name)} WHERE ${where.text}`, values: where.values };
+	takeLease(namespace: string, key: string, owner: string, ttlSeconds: number): Statement {
+		const table = this.table(this.stateTable);
+		const until = `to_char((clock_timestamp() + $4 * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+		return {
+			text:
+				`INSERT INTO ${table} (namespace, key, value) VALUES ($1, $2, jsonb_build_object('owner', $3::text, 'until', ${until})) ` +
+				`ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() ` +
+				`WHERE ${table}.value->>'owner' = $3 OR (${table}.value->>'until')::timestamptz < clock_timestamp()`,
+			values: [namespace, key, owner, ttlSeconds],
+		};
+	}
+
+	protected stateField(field: string): string {
+		return `value->>'${field}'`;
+	}
 }
 
 /** ` DEFAULT …` for a default every engine reads alike; '' otherwise. */

@@ -20,7 +20,12 @@ const table: TableSchema = {
 
 describe('statement builders', () => {
 	it('PostgreSQL: quotes identifiers, binds values, compares the key as a row', () => {
-		const s = pg.selectPage('public', table, ['k`1', 'v'], { after: ['a', '1'], upTo: ['z', '9'] }, 500);
+		const s = new pg.PostgresSql('public').selectPage(
+			table,
+			['k`1', 'v'],
+			{ after: ['a', '1'], upTo: ['z', '9'] },
+			500,
+		);
 		expect(s.text).toContain('"x""; DROP TABLE y; --"');
 		expect(s.text).toContain('("k`1", "k2") > ($1, $2) AND ("k`1", "k2") <= ($3, $4)');
 		expect(s.text).toMatch(/ORDER BY "k`1", "k2" LIMIT 500$/);
@@ -29,23 +34,23 @@ describe('statement builders', () => {
 	});
 
 	it('PostgreSQL: plans chunks by row_number over the key, no OFFSET', () => {
-		const s = pg.chunkBoundaries('public', table, 1000);
+		const s = new pg.PostgresSql('public').chunkBoundaries(table, 1000);
 		expect(s.text).not.toMatch(/OFFSET/i);
 		expect(s.values).toEqual([1000]);
 	});
 
 	it('PostgreSQL: upsert updates non-key columns on conflict', () => {
-		expect(pg.upsertFromStaging('public', 't', 's', ['id', 'v'], ['id'])).toBe(
+		expect(new pg.PostgresSql('public').upsertFromStaging('t', 's', ['id', 'v'], ['id'])).toBe(
 			'INSERT INTO "public"."t" ("id", "v") SELECT "id", "v" FROM "s" ON CONFLICT ("id") DO UPDATE SET "v" = EXCLUDED."v"',
 		);
 	});
 
 	it('MySQL: escapes backticks and expands the key comparison for the index', () => {
-		const s = my.selectPage(table, ['v'], { after: ['a', '1'] }, 10);
-		expect(s.sql).toContain('`x"; DROP TABLE y; --`');
-		expect(s.sql).toContain('(`k``1` > ?) OR (`k``1` = ? AND `k2` > ?)');
+		const s = new my.MysqlSql().selectPage(table, ['v'], { after: ['a', '1'] }, 10);
+		expect(s.text).toContain('`x"; DROP TABLE y; --`');
+		expect(s.text).toContain('(`k``1` > ?) OR (`k``1` = ? AND `k2` > ?)');
 		expect(s.values).toEqual(['a', 'a', '1']);
-		expect(s.sql).not.toMatch(/OFFSET/i);
+		expect(s.text).not.toMatch(/OFFSET/i);
 	});
 
 	it('MongoDB: ranges filter on _id; hostile collection names are refused', () => {
