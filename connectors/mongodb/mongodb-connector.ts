@@ -248,9 +248,17 @@ export class MongoConnector implements DatabaseConnector {
 	}
 
 	async clock(): Promise<string> {
+		return (await this.serverTime()).toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
+	}
+
+	/** The server's clock (hello's localTime): leases and the change feed's horizon never read this machine's. */
+	async serverTime(): Promise<Date> {
 		const hello = await this.run(() => this.db.command({ hello: 1 }));
-		const at = hello.localTime instanceof Date ? hello.localTime : new Date();
-		return at.toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
+		if (!(hello.localTime instanceof Date))
+			throw new SchemaError('UNSUPPORTED', 'The MongoDB server did not tell its time (hello.localTime)', {
+				system: this.system,
+			});
+		return hello.localTime;
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
@@ -464,15 +472,16 @@ class MongoStateStore implements StateStore {
 
 	/** The lease's holder and expiry sit beside the JSON value so the filter can match them atomically. */
 	async lease(namespace: string, key: string, owner: string, ttlSeconds: number) {
-		const until = new Date(Date.now() + ttlSeconds * 1000);
+		const now = await this.connector.serverTime();
+		const until = new Date(now.getTime() + ttlSeconds * 1000);
 		const value = JSON.stringify({ owner, until: until.toISOString() });
 		await this.connector
 			.run(() =>
 				this.connector
 					.stateCollection()
 					.updateOne(
-						{ _id: stateId(namespace, key), $or: [{ leaseOwner: owner }, { leaseUntil: { $lt: new Date() } }] },
-						{ $set: { namespace, key, value, leaseOwner: owner, leaseUntil: until, updatedAt: new Date() } },
+						{ _id: stateId(namespace, key), $or: [{ leaseOwner: owner }, { leaseUntil: { $lt: now } }] },
+						{ $set: { namespace, key, value, leaseOwner: owner, leaseUntil: until, updatedAt: now } },
 						{ upsert: true },
 					),
 			)
