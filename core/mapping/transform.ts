@@ -140,3 +140,39 @@ export function castValue(value: Value | undefined, type: LogicalType): { value:
 	const problem = valueProblem(converted, column);
 	return problem ? { reason: `cannot cast to ${type}: ${problem}` } : { value: converted };
 }
+
+/** A step as the Transform node's parameters give it (one entry of its Steps list). */
+export interface StepParameters {
+	action: TransformStep['action'];
+	field: string;
+	to?: string;
+	type?: LogicalType;
+	value?: Value;
+	separator?: string;
+	mapping?: string | Record<string, Value>;
+	unmapped?: 'reject' | 'keep' | 'null';
+}
+
+/** The step those parameters describe; a step missing what it needs is refused. */
+export function stepFromParameters(p: StepParameters): TransformStep {
+	if (!p.field) throw new RangeError(`A ${p.action} step needs a field`);
+	switch (p.action) {
+		case 'rename':
+			if (!p.to) throw new RangeError(`Rename of ${p.field} needs a new name`);
+			return { action: 'rename', field: p.field, to: p.to };
+		case 'cast':
+			return { action: 'cast', field: p.field, type: p.type ?? 'string' };
+		case 'flatten':
+			return { action: 'flatten', field: p.field, separator: p.separator ?? '_' };
+		case 'remap': {
+			const mapping =
+				typeof p.mapping === 'string' ? (JSON.parse(p.mapping || '{}') as Record<string, Value>) : (p.mapping ?? {});
+			return { action: 'remap', field: p.field, mapping, unmapped: p.unmapped ?? 'reject' };
+		}
+		case 'default':
+		case 'compute':
+			return { action: p.action, field: p.field, value: p.value ?? null };
+		default:
+			return { action: 'drop', field: p.field };
+	}
+}

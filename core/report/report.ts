@@ -1,5 +1,7 @@
 import type { TableMapping } from '../mapping/mapping';
-import type { AuditEntry, Progress } from './progress';
+import type { Stateful } from '../ports';
+import { MAPPING_NAMESPACE } from '../state/namespaces';
+import { appendAudit, auditLog, runProgress, type AuditEntry, type Progress } from './progress';
 import type { Check } from '../validate/validate';
 
 /** The migration report: what moved, how fast, what failed, what validation found, and the verdict. */
@@ -284,4 +286,19 @@ body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#22
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}.pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}
 body.ready h2:last-of-type+p{color:#1b5e20}body.not-ready h2:last-of-type+p{color:#b71c1c}
 </style></head><body class="${verdict}">${body.join('\n')}</body></html>\n`;
+}
+
+/**
+ * The migration report of a run, from what the destination holds (plan, checkpoints, audit log,
+ * the mapping documents of its tables) and the checks Verify Rows made; the Report step is
+ * appended to the run's audit log first, so the report counts it.
+ */
+export async function migrationReport(destination: Stateful, migration: string, checks: Check[]) {
+	const progress = await runProgress(destination, migration);
+	const mappings = (await destination.state.list<TableMapping>(MAPPING_NAMESPACE))
+		.map((e) => e.value)
+		.filter((m) => m.table in progress.tables);
+	await appendAudit(destination, { migration, step: 'Report', durationMs: 0, outcome: 'success' });
+	const report = buildReport({ progress, audit: await auditLog(destination, migration), mappings, checks });
+	return { report, markdown: reportMarkdown(report), html: reportHtml(report) };
 }

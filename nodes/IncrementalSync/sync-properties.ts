@@ -2,92 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 const show = (...operation: string[]) => ({ show: { operation } });
 
-const operation: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{
-			name: 'Begin Sync (Destination)',
-			value: 'begin',
-			action: 'Take the sync lease and read its watermark',
-			description: 'One run at a time per sync and table: the committed watermark on Start, or the holder on Busy',
-		},
-		{
-			name: 'Read Changes (Source)',
-			value: 'read',
-			action: 'Read rows changed since the watermark',
-			description:
-				'Rows past the (cursor, key) watermark up to the source clock minus the lag, in order, one batch; rows on Changes, the batch on Batch',
-		},
-		{
-			name: 'Commit Watermark (Destination)',
-			value: 'commit',
-			action: 'Commit the watermark after the load',
-			description: "After Batch Load: the batch's deletes and its watermark in one transaction, lag metrics as output",
-		},
-		{
-			name: 'Mark Start (Source)',
-			value: 'markStart',
-			action: 'Read where the first sync starts',
-			description: 'Before the backfill: the source clock minus the lag, so every change during the backfill is synced',
-		},
-		{
-			name: 'Commit Start (Destination)',
-			value: 'commitStart',
-			action: 'Record where the first sync starts',
-			description: 'Stores the Mark Start position unless the sync already has a watermark',
-		},
-		{
-			name: 'Check Dual Write (Old Database)',
-			value: 'checkWrite',
-			action: 'Check a dual write against its settings',
-			description:
-				'Before any write: only the listed tables and columns, at most so many rows and bytes; the rows on output, or the reason it is refused',
-		},
-		{
-			name: 'Queue Replay (Old Database)',
-			value: 'queueReplay',
-			action: 'Queue failed dual writes for replay',
-			description: 'Keys of rows the new database refused, kept in the old database for the next sync to replay',
-		},
-		{
-			name: 'Clear Replayed (Source)',
-			value: 'clearReplayed',
-			action: 'Remove replayed queue entries',
-			description: 'After Commit Watermark: removes the replay entries the committed batch carried',
-		},
-		{
-			name: 'Key Segments (Destination)',
-			value: 'keySegments',
-			action: 'Checksum destination keys per segment',
-			description: 'Key-set deletes, step 1: primary-key segments and the digest of their keys',
-		},
-		{
-			name: 'Changed Key Segments (Source)',
-			value: 'changedSegments',
-			action: 'Find segments whose keys differ',
-			description: "Key-set deletes, step 2: the source's keys of each segment whose key digest differs",
-		},
-		{
-			name: 'Delete Missing Keys (Destination)',
-			value: 'deleteMissing',
-			action: 'Delete rows the source no longer has',
-			description: 'Key-set deletes, step 3: deletes the keys of each segment that the source no longer has',
-		},
-		{
-			name: 'Cutover Readiness (Destination)',
-			value: 'readiness',
-			action: 'Decide whether cutover is safe',
-			description:
-				'From the sync state and the Validate checks given as input: "Ready for production cutover: YES/NO" and why',
-		},
-	],
-	default: 'read',
-};
-
-const rest: INodeProperties[] = [
+/** The parameters of the sync steps; several steps share each, shown for the operations that take it. */
+export const syncProperties: INodeProperties[] = [
 	{
 		displayName: 'Sync Name',
 		name: 'sync',
@@ -239,5 +155,3 @@ const rest: INodeProperties[] = [
 		displayOptions: show('keySegments'),
 	},
 ];
-
-export const syncProperties = { operation, rest };

@@ -1,20 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { LogicalType, Value } from '../../core/model/schema';
-import { transformRow, type TransformStep } from '../../core/mapping/transform';
+import { stepFromParameters, transformRow, type StepParameters } from '../../core/mapping/transform';
 import { rowToItem } from '../shared/items';
 import { toNodeError } from '../shared/node-errors';
-
-interface StepParameters {
-	action: TransformStep['action'];
-	field: string;
-	to?: string;
-	type?: LogicalType;
-	value?: Value;
-	separator?: string;
-	mapping?: string | Record<string, Value>;
-	unmapped?: 'reject' | 'keep' | 'null';
-}
 
 const CAST_TYPES: LogicalType[] = [
 	'int16',
@@ -141,7 +130,7 @@ export class Transform implements INodeType {
 		const rejected: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
-				const steps = ((this.getNodeParameter('steps.step', i, []) as StepParameters[]) ?? []).map(toStep);
+				const steps = ((this.getNodeParameter('steps.step', i, []) as StepParameters[]) ?? []).map(stepFromParameters);
 				const result = transformRow(items[i].json as IDataObject as Record<string, Value>, steps);
 				if ('row' in result) rows.push(rowToItem(result.row, i));
 				else
@@ -159,28 +148,5 @@ export class Transform implements INodeType {
 			}
 		}
 		return [rows, rejected];
-	}
-}
-
-function toStep(p: StepParameters): TransformStep {
-	if (!p.field) throw new RangeError(`A ${p.action} step needs a field`);
-	switch (p.action) {
-		case 'rename':
-			if (!p.to) throw new RangeError(`Rename of ${p.field} needs a new name`);
-			return { action: 'rename', field: p.field, to: p.to };
-		case 'cast':
-			return { action: 'cast', field: p.field, type: p.type ?? 'string' };
-		case 'flatten':
-			return { action: 'flatten', field: p.field, separator: p.separator ?? '_' };
-		case 'remap': {
-			const mapping =
-				typeof p.mapping === 'string' ? (JSON.parse(p.mapping || '{}') as Record<string, Value>) : (p.mapping ?? {});
-			return { action: 'remap', field: p.field, mapping, unmapped: p.unmapped ?? 'reject' };
-		}
-		case 'default':
-		case 'compute':
-			return { action: p.action, field: p.field, value: p.value ?? null };
-		default:
-			return { action: 'drop', field: p.field };
 	}
 }

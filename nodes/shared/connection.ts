@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import type { DatabaseConnector } from '../../core/ports';
 import { createMongoConnector } from '../../connectors/mongodb/mongodb-client';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
@@ -14,6 +14,16 @@ export const CREDENTIAL_TYPE: Record<DatabaseSystem, string> = {
 };
 
 export const CONNECTION_TEST = 'migrationConnectionTest';
+
+/** The credentials block of every database node: the one the `system` parameter chooses, tested on save. */
+export const DATABASE_CREDENTIALS: INodeCredentialDescription[] = Object.entries(CREDENTIAL_TYPE).map(
+	([system, name]) => ({
+		name,
+		required: true,
+		testedBy: CONNECTION_TEST,
+		displayOptions: { show: { system: [system] } },
+	}),
+);
 
 export function systemOfCredentialType(type: string): DatabaseSystem {
 	const entry = Object.entries(CREDENTIAL_TYPE).find(([, name]) => name === type);

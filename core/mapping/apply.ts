@@ -1,0 +1,88 @@
+/**
+ * Schema Mapper's work, free of n8n: design the mapping documents of a source's tables, create
+ * their tables in a destination (recording each document there), add their foreign keys after the
+ * load, and read back a table's child-table design.
+ */
+import { SchemaError } from '../model/errors';
+import type { Row } from '../model/schema';
+import type { Stateful, TableSink, TableSource } from '../ports';
+import { MAPPING_NAMESPACE } from '../state/namespaces';
+import { childTablesFor, type ChildTable } from './child-tables';
+import { flattenRow, flattenSchema } from './flatten';
+import { mapTables, type TableMapping } from './mapping';
+
+export interface DesignOptions {
+	/** Logical type per column (`table.column`), over what introspection found. */
+	overrides: Record<string, string>;
+	prefix: string;
+	/** Nested documents become one column per leaf, joined by the separator. */
+	flatten: boolean;
+	/** Array fields become child tables (inferred from a sample). */
+	childTables: boolean;
+	separator: string;
+}
+
+/** The mapping document of each table (none named: every table of the source). */
+export async function designMappings(
+	source: TableSource,
+	tables: string[],
+	options: DesignOptions,
+): Promise<TableMapping[]> {
+	const found = await source.introspect(tables.length ? tables : undefined);
+	const samples = new Map<string, Row[]>();
+	const { flatten, separator } = options;
+	if (flatten || options.childTables)
+		for (const schema of found) {
+			const sample = await sampleRows(source, schema.name);
+			samples.set(schema.name, flatten ? sample.map((row) => flattenRow(row, separator)) : sample);
+		}
+	const schemas = flatten ? found.map((schema) => flattenSchema(schema, samples.get(schema.name)!, separator)) : found;
+	return mapTables(schemas, options.overrides, options.prefix).map((mapping) => {
+		if (!options.childTables) return mapping;
+		const { parent, children } = childTablesFor(mapping.target, samples.get(mapping.table)!, separator);
+		return { ...mapping, target: parent, children };
+	});
+}
+
+/** Creates a mapping's tables (parent and children) and records the document for the steps after. */
+export async function applyDdl(destination: TableSink & Stateful, mapping: TableMapping) {
+	const { markdown: _, ...document } = mapping as TableMapping & { markdown?: string };
+	await destination.createTable(mapping.target, { ifNotExists: true });
+	for (const child of mapping.children ?? []) await destination.createTable(child.schema, { ifNotExists: true });
+	// Batch Load reads the child-table design from here, so the chunk worker needs no extra input.
+	await destination.state.set(MAPPING_NAMESPACE, mapping.destinationTable, document);
+	return {
+		table: mapping.destinationTable,
+		sourceTable: mapping.table,
+		created: true,
+		columns: mapping.target.columns.length,
+		indexes: mapping.target.indexes.length,
+		childTables: (mapping.children ?? []).map((c) => c.table),
+	};
+}
+
+/** Adds a mapping's foreign keys (parent and children) that are not there yet. */
+export async function applyForeignKeys(destination: TableSink, mapping: TableMapping) {
+	let added = await destination.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
+	for (const child of mapping.children ?? [])
+		added += await destination.addForeignKeys(child.table, child.schema.foreignKeys);
+	return { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added };
+}
+
+/** The child tables Apply DDL recorded for a table. */
+export async function recordedChildTables(destination: Stateful, table: string): Promise<ChildTable[]> {
+	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
+	if (!mapping?.children?.length)
+		throw new SchemaError(
+			'SCHEMA_ERROR',
+			`No child tables are recorded for ${table}: run Schema Mapper Map with Arrays "Child Tables", then Apply DDL on this database`,
+			{ table },
+		);
+	return mapping.children;
+}
+
+/** The first rows in key order: what flattening infers leaf columns from. */
+async function sampleRows(source: TableSource, table: string, size = 1000): Promise<Row[]> {
+	for await (const rows of source.read(table, {}, { batchSize: size })) return rows;
+	return [];
+}

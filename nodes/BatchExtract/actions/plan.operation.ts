@@ -1,0 +1,42 @@
+import { planTableChunks } from '../../../core/copy/chunks';
+import type { DatabaseSystem } from '../../shared/connection';
+import { MIGRATION_NAME, tableParameter } from '../../shared/database-properties';
+import { withConnector } from '../../shared/node-connector';
+import { eachItem, paired, type Operation } from '../../shared/operations';
+
+export const plan: Operation = {
+	option: {
+		name: 'Plan Chunks',
+		value: 'plan',
+		action: 'Plan chunks of a table',
+		description: 'One item per primary-key range (never OFFSET)',
+	},
+	properties: [
+		tableParameter('Table Name or ID', 'Source table (collection)'),
+		MIGRATION_NAME,
+		{
+			displayName: 'Rows per Chunk',
+			name: 'rowsPerChunk',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10000,
+			description: 'Rows in each chunk; one chunk-worker execution handles one chunk, so memory stays O(chunk)',
+		},
+	],
+	async execute(items) {
+		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
+		return [
+			await withConnector(this, system, (source) =>
+				eachItem(this, items, async (i) => {
+					const chunks = await planTableChunks(
+						source,
+						this.getNodeParameter('migration', i) as string,
+						this.getNodeParameter('table', i) as string,
+						this.getNodeParameter('rowsPerChunk', i) as number,
+					);
+					return paired(chunks, i);
+				}),
+			),
+		];
+	},
+};

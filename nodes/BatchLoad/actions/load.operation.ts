@@ -1,0 +1,122 @@
+import type { IDataObject } from 'n8n-workflow';
+import { parseChunkRef, type PlannedChunk } from '../../../core/copy/chunks';
+import { loadRows } from '../../../core/copy/load';
+import { recordedChildTables } from '../../../core/mapping/apply';
+import type { WriteMode } from '../../../core/ports';
+import { audited } from '../../../core/report/progress';
+import type { DatabaseSystem } from '../../shared/connection';
+import { tableParameter } from '../../shared/database-properties';
+import { itemToRow } from '../../shared/items';
+import { withConnector } from '../../shared/node-connector';
+import type { Operation } from '../../shared/operations';
+
+export const load: Operation = {
+	option: {
+		name: 'Load',
+		value: 'load',
+		action: 'Load rows',
+		description:
+			'Write every input item as a row; one summary item, and one item per rejected row on the second output',
+	},
+	properties: [
+		tableParameter('Table Name or ID', 'Destination table (collection)'),
+		{
+			displayName: 'Mode',
+			name: 'mode',
+			type: 'options',
+			options: [
+				{ name: 'Upsert', value: 'upsert', description: 'Insert or replace by primary key: safe to rerun' },
+				{ name: 'Insert', value: 'insert', description: 'Plain insert: a key already present is rejected' },
+			],
+			default: 'upsert',
+		},
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5000,
+			description: 'Rows per write (COPY on PostgreSQL, multi-row INSERT on MySQL, bulk write on MongoDB)',
+		},
+		{
+			displayName: 'Arrays',
+			name: 'arrays',
+			type: 'options',
+			options: [
+				{ name: 'As Given', value: 'asGiven', description: 'Write array fields into the table as they are (JSON)' },
+				{
+					name: 'To Child Tables',
+					value: 'childTables',
+					description:
+						'Write array fields to the child tables Schema Mapper designed (Map with Arrays: Child Tables, then Apply DDL here)',
+				},
+			],
+			default: 'asGiven',
+		},
+		{
+			displayName: 'Record Chunk as Done',
+			name: 'recordChunk',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to store the chunk checkpoint with the last write, so a rerun skips this chunk',
+		},
+		{
+			displayName: 'Chunk',
+			name: 'chunk',
+			type: 'json',
+			default: '={{ $("When Executed by Another Workflow").first().json }}',
+			description: 'The Plan Chunks item these rows belong to (migration, table, range)',
+			displayOptions: { show: { recordChunk: [true] } },
+		},
+	],
+	async execute(items) {
+		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
+		return withConnector(this, system, async (destination) => {
+			const table = this.getNodeParameter('table', 0) as string;
+			const chunk = this.getNodeParameter('recordChunk', 0)
+				? parseChunkRef(this.getNodeParameter('chunk', 0))
+				: undefined;
+			// An empty chunk arrives as one item without fields (the reader's "always output data").
+			const children =
+				this.getNodeParameter('arrays', 0, 'asGiven') === 'childTables'
+					? await recordedChildTables(destination, table)
+					: undefined;
+			const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
+			const write = () =>
+				loadRows(destination, rows, {
+					table,
+					chunk,
+					mode: this.getNodeParameter('mode', 0) as WriteMode,
+					batchSize: this.getNodeParameter('batchSize', 0) as number,
+					children,
+				});
+			const chunkItem = chunk ? (parseJson(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
+			const result = chunk
+				? await audited(
+						destination,
+						{ migration: chunk.run, step: 'Load Chunk', table: chunk.table, chunk: chunkItem?.chunk },
+						write,
+						(r) => ({
+							rows: r.written,
+							outcome: r.skipped ? 'skipped' : 'success',
+						}),
+					)
+				: await write();
+			const summary: IDataObject = {
+				table,
+				rows: rows.length,
+				written: result.written,
+				rejected: result.rejected.length,
+				skippedAsDone: result.skipped,
+				...(children ? { childRows: result.childRows } : {}),
+				...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.position as IDataObject } : {}),
+			};
+			const rejects = result.rejected.map((r) => ({ json: r as unknown as IDataObject, pairedItem: { item: 0 } }));
+			return [[{ json: summary, pairedItem: { item: 0 } }], rejects];
+		});
+	},
+};
+
+function parseJson(value: unknown): unknown {
+	return typeof value === 'string' ? JSON.parse(value) : value;
+}

@@ -1,0 +1,47 @@
+import { migrationReport } from '../../../core/report/report';
+import type { Check } from '../../../core/validate/validate';
+import type { DatabaseSystem } from '../../shared/connection';
+import { withConnector } from '../../shared/node-connector';
+import type { Operation } from '../../shared/operations';
+
+export const report: Operation = {
+	option: {
+		name: 'Report (Destination)',
+		value: 'report',
+		action: 'Build the migration report',
+		description:
+			"The migration report from the run's plan, checkpoints, audit log, mappings and the input checks: JSON, Markdown, and an HTML file as binary data",
+	},
+	properties: [
+		{
+			displayName: 'Migration Name',
+			name: 'migration',
+			type: 'string',
+			default: 'migration',
+			required: true,
+			description: 'The run to report on: the Migration Name of its chunks',
+		},
+	],
+	async execute(items) {
+		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
+		const migration = this.getNodeParameter('migration', 0) as string;
+		// Takes every check of Verify Rows among its input; other items are ignored.
+		const checks = items
+			.map((item) => item.json as unknown as Check)
+			.filter((c) => typeof c.check === 'string' && typeof c.pass === 'boolean');
+		const built = await withConnector(this, system, (destination) => migrationReport(destination, migration, checks));
+		const html = await this.helpers.prepareBinaryData(
+			Buffer.from(built.html, 'utf8'),
+			`migration-report-${migration}.html`,
+			'text/html',
+		);
+		const markdown = await this.helpers.prepareBinaryData(
+			Buffer.from(built.markdown, 'utf8'),
+			`migration-report-${migration}.md`,
+			'text/markdown',
+		);
+		return [
+			[{ json: { ...built.report, markdown: built.markdown }, binary: { html, markdown }, pairedItem: { item: 0 } }],
+		];
+	},
+};
