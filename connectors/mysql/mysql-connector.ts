@@ -164,9 +164,7 @@ export class MysqlConnector extends SqlConnector<PoolConnection> {
 		const copyName = snapshotName(INTERNAL_PREFIX, runId, table.name);
 		await this.run(
 			async () => {
-				await this.execute(`DROP TABLE IF EXISTS ${q(copyName)}`);
-				await this.execute(`CREATE TABLE ${q(copyName)} LIKE ${q(table.name)}`);
-				await this.execute(`INSERT INTO ${q(copyName)} SELECT * FROM ${q(table.name)}`);
+				for (const statement of this.sql.copyTable(table, copyName)) await this.execute(statement);
 			},
 			{ table: tableName },
 		);
@@ -181,13 +179,8 @@ export class MysqlConnector extends SqlConnector<PoolConnection> {
 		return copiedSnapshot(table, copyName, await this.checksum(table.name), sequences);
 	}
 
-	/** Idempotent: rows replaced in one transaction, then the AUTO_INCREMENT put back (DDL commits on its own). */
-	async restore(snapshot: TableSnapshot): Promise<void> {
-		const exists = await this.catalog.exists(snapshot.table);
-		if (snapshot.createdByMigration) {
-			if (exists) await this.dropTable(snapshot.table);
-			return;
-		}
+	/** Rows replaced in one transaction, then the AUTO_INCREMENT put back (DDL commits on its own). */
+	protected async restoreCopy(snapshot: TableSnapshot, exists: boolean): Promise<void> {
 		if (!exists) {
 			await this.run(() => this.execute(`CREATE TABLE ${q(snapshot.table)} LIKE ${q(snapshot.copyName!)}`), {
 				table: snapshot.table,

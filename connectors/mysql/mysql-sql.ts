@@ -96,6 +96,14 @@ export class MysqlSql extends SqlCompiler {
 		];
 	}
 
+	copyTable(table: TableSchema, copy: string): string[] {
+		return [
+			`DROP TABLE IF EXISTS ${q(copy)}`,
+			`CREATE TABLE ${q(copy)} LIKE ${q(table.name)}`,
+			`INSERT INTO ${q(copy)} SELECT * FROM ${q(table.name)}`,
+		];
+	}
+
 	createStateTable(): string {
 		return (
 			`CREATE TABLE IF NOT EXISTS ${q(this.stateTable)} (namespace VARCHAR(190) NOT NULL, \`key\` VARCHAR(190) NOT NULL, ` +

@@ -119,13 +119,10 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 						await pipeline(Readable.from(lines()), client.query(copyFromStream(this.sql.copyFrom(table.name, names))));
 					} else {
 						const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
-						await client.query(
-							`CREATE TEMP TABLE ${this.sql.q(staging)} ON COMMIT DROP AS SELECT ${this.sql.columnList(names)} ` +
-								`FROM ${this.sql.table(table.name)} WITH NO DATA`,
-						);
+						await client.query(this.sql.stagingTable(table.name, staging, names));
 						await pipeline(
 							Readable.from(lines()),
-							client.query(copyFromStream(`COPY ${this.sql.q(staging)} (${this.sql.columnList(names)}) FROM STDIN`)),
+							client.query(copyFromStream(this.sql.copyFrom(staging, names, false))),
 						);
 						await client.query(this.sql.upsertFromStaging(table.name, staging, names, key));
 					}
@@ -160,18 +157,10 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 		if (!exists) return { table: tableName, createdByMigration: true, rows: 0 };
 		const table = await this.table(tableName);
 		const copyName = snapshotName(INTERNAL_PREFIX, runId, table.name);
-		const copy = this.sql.table(copyName);
 		const sequences: SequenceState[] = [];
 		await this.transaction(
 			async (client) => {
-				await client.query(`DROP TABLE IF EXISTS ${copy}`);
-				// LIKE keeps column order and types; the key makes the copy's checksum a keyed read.
-				await client.query(`CREATE TABLE ${copy} (LIKE ${this.sql.table(table.name)})`);
-				if (table.primaryKey.length)
-					await client.query(
-						`ALTER TABLE ${copy} ADD PRIMARY KEY (${table.primaryKey.map((c) => this.sql.q(c)).join(', ')})`,
-					);
-				await client.query(`INSERT INTO ${copy} SELECT * FROM ${this.sql.table(table.name)}`);
+				for (const statement of this.sql.copyTable(table, copyName)) await client.query(statement);
 				for (const column of table.columns) {
 					const found = await client.query(`SELECT pg_get_serial_sequence($1, $2) AS seq`, [
 						this.sql.table(table.name),
@@ -188,13 +177,8 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 		return copiedSnapshot(table, copyName, await this.checksum(table.name), sequences);
 	}
 
-	/** Idempotent, one transaction: the table holds exactly the copy's rows and its sequences their old values. */
-	async restore(snapshot: TableSnapshot): Promise<void> {
-		const exists = await this.catalog.exists(snapshot.table);
-		if (snapshot.createdByMigration) {
-			if (exists) await this.dropTable(snapshot.table);
-			return;
-		}
+	/** One transaction: the table holds exactly the copy's rows and its sequences their old values. */
+	protected async restoreCopy(snapshot: TableSnapshot, exists: boolean): Promise<void> {
 		if (!exists) await this.createTable(requireSnapshotSchema(snapshot));
 		const table = await this.table(snapshot.table);
 		const target = this.sql.table(table.name);

@@ -88,8 +88,26 @@ export class PostgresSql extends SqlCompiler {
 		];
 	}
 
-	copyFrom(table: string, columns: string[]): string {
-		return `COPY ${this.table(table)} (${this.columnList(columns)}) FROM STDIN`;
+	copyTable(table: TableSchema, copy: string): string[] {
+		return [
+			`DROP TABLE IF EXISTS ${this.table(copy)}`,
+			// LIKE keeps column order and types; the key makes the copy's checksum a keyed read.
+			`CREATE TABLE ${this.table(copy)} (LIKE ${this.table(table.name)})`,
+			...(table.primaryKey.length
+				? [`ALTER TABLE ${this.table(copy)} ADD PRIMARY KEY (${this.columnList(table.primaryKey)})`]
+				: []),
+			`INSERT INTO ${this.table(copy)} SELECT * FROM ${this.table(table.name)}`,
+		];
+	}
+
+	/** A temporary table shaped like `table`'s columns, dropped at commit: COPY fills it, an upsert empties it. */
+	stagingTable(table: string, staging: string, columns: string[]): string {
+		return `CREATE TEMP TABLE ${this.q(staging)} ON COMMIT DROP AS SELECT ${this.columnList(columns)} FROM ${this.table(table)} WITH NO DATA`;
+	}
+
+	/** COPY into a table of the schema, or (qualified false) into a temporary table. */
+	copyFrom(table: string, columns: string[], qualified = true): string {
+		return `COPY ${qualified ? this.table(table) : this.q(table)} (${this.columnList(columns)}) FROM STDIN`;
 	}
 
 	/** Upsert from a staging table filled by COPY. */

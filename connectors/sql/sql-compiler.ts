@@ -179,6 +179,9 @@ export abstract class SqlCompiler {
 		return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${this.table(name)}`;
 	}
 
+	/** A snapshot's copy of a table: same columns and types, its primary key, every row. */
+	abstract copyTable(table: TableSchema, copy: string): string[];
+
 	/** Replaces a table's rows by a copy's, the columns named (a copy's column order may differ). */
 	replaceRows(table: TableSchema, copy: string): string[] {
 		const cols = this.columnList(table.columns.map((c) => c.name));

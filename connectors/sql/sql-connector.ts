@@ -78,7 +78,8 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 	abstract stateValue(raw: unknown): unknown;
 	abstract write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;
 	abstract snapshot(table: string, runId: string): Promise<TableSnapshot>;
-	abstract restore(snapshot: TableSnapshot): Promise<void>;
+	/** Puts a table that existed before back to its snapshot's copy (recreated first when it vanished). */
+	protected abstract restoreCopy(snapshot: TableSnapshot, exists: boolean): Promise<void>;
 	abstract close(): Promise<void>;
 
 	/** Driver values of these columns as the engine-neutral values (in place: no second object per row). */
@@ -250,6 +251,13 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 		requireColumns(parent, fk.referencedColumns, this.system);
 		const result = await this.query(this.sql.orphans(table.name, parent.name, fk), tableName);
 		return Number(result[0].n);
+	}
+
+	/** Idempotent: a table the run created is dropped; any other holds exactly its copy's rows again. */
+	async restore(snapshot: TableSnapshot): Promise<void> {
+		const exists = await this.catalog.exists(snapshot.table);
+		if (!snapshot.createdByMigration) return this.restoreCopy(snapshot, exists);
+		if (exists) await this.dropTable(snapshot.table);
 	}
 
 	async snapshotChecksum(snapshot: TableSnapshot): Promise<SegmentDigest> {
