@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeSource, Stateful, StateStore, TableSink, Watermark } from '../ports';
 import { SchemaError, StateError } from '../model/errors';
+import { canonicalJson, canonicalText } from '../model/canonical';
 import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSchema, type Value } from '../model/schema';
 import { LEASE_NAMESPACE, REPLAY_NAMESPACE, WATERMARK_NAMESPACE } from '../state/namespaces';
 
@@ -33,6 +34,8 @@ export interface ChangeBatch extends SyncState {
 	deletedKeys: KeyTuple[];
 	/** Replay-queue entries (keys in the source's state table) this batch re-read. */
 	replayed: string[];
+	/** The keys of the replayed rows the source still has: the destination must hold each before the commit. */
+	replayedKeys?: KeyTuple[];
 	more: boolean;
 }
 
@@ -166,10 +169,15 @@ export async function readChangeBatch(
 				replay.map((r) => r.key),
 			)
 		: [];
-	const replayedKeys = new Set(replayedRows.map((r) => JSON.stringify(keyOf(r, primaryKey))));
+	// Keys compared in one canonical form: a queued key came as JSON (a number), a re-read one as the
+	// driver gives it (a string): taken for different, the row was deleted right after its replay.
+	const keyColumns = primaryKey.map((k) => findColumn(table, k)!);
+	const canonical = (key: KeyTuple) => canonicalKey(key, keyColumns);
+	const replayedKeys = new Set(replayedRows.map((r) => canonical(keyOf(r, primaryKey))));
 	// A key both changed and replayed is loaded once, as read last (batches are upserted row by row).
-	const rows = [...changed.filter((r) => !replayedKeys.has(JSON.stringify(keyOf(r, primaryKey)))), ...replayedRows];
-	const gone = replay.filter((r) => !replayedKeys.has(JSON.stringify(r.key))).map((r) => r.key);
+	const rows = [...changed.filter((r) => !replayedKeys.has(canonical(keyOf(r, primaryKey)))), ...replayedRows];
+	// Deleted only when the source no longer has the row.
+	const gone = replay.filter((r) => !replayedKeys.has(canonical(r.key))).map((r) => r.key);
 
 	const soft = options.softDeleteColumn;
 	const upserts = soft ? rows.filter((r) => !isSoftDeleted(r[soft])) : rows;
@@ -195,6 +203,7 @@ export async function readChangeBatch(
 		upserts: upserts.length,
 		deletedKeys,
 		replayed: replay.map((r) => r.entry),
+		replayedKeys: replayedRows.map((r) => keyOf(r, primaryKey)),
 		more: changed.length === options.batchSize,
 		rowsBehind,
 		secondsBehind: next.length ? secondsBetween(sourceClock, next[0][column.name], column) : 0,
@@ -207,7 +216,7 @@ export async function readChangeBatch(
  * holds the sync's lease. Called only after the batch's rows were loaded.
  */
 export async function commitBatch(
-	destination: TableSink & Stateful,
+	destination: TableSink & Pick<ChangeSource, 'readByKeys'> & Stateful,
 	batch: ChangeBatch,
 	options: { destinationTable?: string; expectedTable?: string; leaseSeconds: number },
 ): Promise<SyncState> {
@@ -217,7 +226,8 @@ export async function commitBatch(
 			{ table: options.expectedTable, batchTable: batch.table },
 		);
 	const current = await committedState(destination, batch.sync, batch.table, batch.cursorColumn);
-	if (JSON.stringify(current?.watermark ?? null) !== JSON.stringify(batch.from))
+	// Compared as canonical JSON: a jsonb column hands objects back with their keys in its own order.
+	if (canonicalJson(current?.watermark ?? null) !== canonicalJson(batch.from ?? null))
 		throw new StateError(
 			`The watermark of sync ${batch.sync} (${batch.table}) moved since this batch was read: another run committed first; this batch is not committed`,
 			{ table: batch.table, sync: batch.sync },
@@ -238,12 +248,27 @@ export async function commitBatch(
 		rowsBehind: batch.rowsBehind,
 		secondsBehind: batch.secondsBehind,
 	};
-	await destination.deleteRows(options.destinationTable || batch.table, batch.deletedKeys, {
+	const target = options.destinationTable || batch.table;
+	// A queued key leaves the queue (Clear Replayed, after this) only once the new database holds its row.
+	if (batch.replayedKeys?.length) {
+		const held = await destination.readByKeys(target, batch.replayedKeys);
+		if (held.length < batch.replayedKeys.length)
+			throw new StateError(
+				`${batch.replayedKeys.length - held.length} replayed row(s) of ${batch.table} are not in the destination after the load: this batch is not committed and the replay queue is kept`,
+				{ table: batch.table, sync: batch.sync },
+			);
+	}
+	await destination.deleteRows(target, batch.deletedKeys, {
 		namespace: WATERMARK_NAMESPACE,
 		key: watermarkKey(batch.sync, batch.table),
 		value: state,
 	});
 	return state;
+}
+
+/** A key as one canonical text, whatever form its values came in (a JSON number, a driver's string, a Buffer). */
+export function canonicalKey(key: KeyTuple, columns: Column[]): string {
+	return JSON.stringify(key.map((value, i) => canonicalText(value, columns[i].logical)));
 }
 
 export interface QueuedReplay {
@@ -270,6 +295,11 @@ export async function queuedReplays(state: StateStore, sync: string, table: stri
 export async function clearReplays(state: StateStore, entries: string[]): Promise<number> {
 	for (const entry of entries) await state.delete(REPLAY_NAMESPACE, entry);
 	return entries.length;
+}
+
+/** What a sync says when it runs before its backfill recorded where to start. */
+export function waitingMessage(sync: string, table: string): string {
+	return `Sync ${sync} (${table}) is waiting for the backfill: no start position is recorded yet (the backfill records it first), so this run did nothing`;
 }
 
 export function newRunOwner(executionId?: string): string {

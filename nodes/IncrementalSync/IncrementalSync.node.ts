@@ -23,6 +23,7 @@ import { keySegmentsOperation } from './actions/key-segments.operation';
 import { changedSegmentsOperation } from './actions/changed-segments.operation';
 import { deleteMissingOperation } from './actions/delete-missing.operation';
 import { readinessOperation } from './actions/readiness.operation';
+import { releaseOperation } from './actions/release.operation';
 import { syncProperties } from './sync-properties';
 
 const OPERATIONS = [
@@ -38,6 +39,7 @@ const OPERATIONS = [
 	changedSegmentsOperation,
 	deleteMissingOperation,
 	readinessOperation,
+	releaseOperation,
 ];
 
 export class IncrementalSync implements INodeType {
@@ -59,7 +61,7 @@ export class IncrementalSync implements INodeType {
 			systemParameter('system', 'Database'),
 			// Shared by several steps, each shown for the operations that take it.
 			tableParameter('Table Name or ID', 'The synced table (collection)', {
-				operation: ['begin', 'read', 'commit', 'markStart', 'queueReplay', 'keySegments'],
+				operation: ['begin', 'read', 'commit', 'markStart', 'queueReplay', 'keySegments', 'release'],
 			}),
 			...syncProperties,
 		]),

@@ -11,7 +11,7 @@ export const syncProperties: INodeProperties[] = [
 		default: 'zero-downtime',
 		required: true,
 		description: 'Names the watermark, the lease and the replay queue of this sync',
-		displayOptions: show('begin', 'markStart', 'queueReplay', 'readiness'),
+		displayOptions: show('begin', 'markStart', 'queueReplay', 'readiness', 'release'),
 	},
 	{
 		displayName: 'Tables',
@@ -102,6 +102,23 @@ export const syncProperties: INodeProperties[] = [
 		default: 600,
 		description: 'How long a run may hold the sync before another may take over (a killed run frees it after this)',
 		displayOptions: show('begin', 'commit'),
+	},
+	{
+		displayName: 'Wait for the Backfill',
+		name: 'waitForStart',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether a sync whose start was never recorded (Mark Start → Commit Start, before the backfill) does nothing and says so on Busy, instead of reading the whole table',
+		displayOptions: show('begin'),
+	},
+	{
+		displayName: 'Lease Owner',
+		name: 'owner',
+		type: 'string',
+		default: "={{ $('Begin Sync').last().json.owner }}",
+		description: 'The run that took the lease: the owner of the Begin Sync item',
+		displayOptions: show('release'),
 	},
 	{
 		displayName: 'Request',

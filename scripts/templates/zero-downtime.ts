@@ -213,6 +213,26 @@ function zeroDowntime(pair: Pair) {
 					{ onError: 'continueErrorOutput' },
 				),
 				boolIf('Every Table Synced?', [1080, 600], "={{ $('Sync Table').all(1).length === 0 }}"),
+				// Busy (another run holds the lease) or waiting for the backfill: nothing was read; the caller learns why.
+				boolIf(
+					'Any Table Not Run?',
+					[1200, 450],
+					"={{ $('Sync Table').all(0).some((item) => item.json.waiting !== undefined || item.json.busy !== undefined) }}",
+				),
+				node(
+					'Sync Not Run',
+					'n8n-nodes-base.set',
+					3.4,
+					[1440, 300],
+					{
+						mode: 'raw',
+						jsonOutput:
+							"={{ JSON.stringify({ sync: $('Sync Settings').first().json.sync, status: $('Sync Table').all(0).every((item) => item.json.waiting !== undefined) ? 'WAITING FOR THE BACKFILL' : 'BUSY', tables: $('Sync Table').all(0).map((item) => ({ table: item.json.table, synced: item.json.waiting === undefined && item.json.busy === undefined, waiting: item.json.message ?? null, busy: item.json.busy ?? null, holder: item.json.holder ?? null, until: item.json.until ?? null })) }) }}",
+						options: {},
+					},
+					{ executeOnce: true },
+				),
+				respond('Answer Not Run', [1680, 300], 409),
 				node(
 					'Sync Failed',
 					'n8n-nodes-base.set',
@@ -286,7 +306,9 @@ function zeroDowntime(pair: Pair) {
 				...sync.connections,
 				'Each Synced Table': link('Sync Table'),
 				'Sync Table': branches('Every Table Synced?', 'Sync Failed'),
-				'Every Table Synced?': branches('Fingerprint Source'),
+				'Every Table Synced?': branches('Any Table Not Run?'),
+				'Any Table Not Run?': branches('Sync Not Run', 'Fingerprint Source'),
+				'Sync Not Run': link('Answer Not Run'),
 				'Sync Failed': link('Answer Sync Failed'),
 				'Answer Sync Failed': link('Sync Stopped'),
 				'Fingerprint Source': link('Compare Destination'),
@@ -341,6 +363,7 @@ function syncWorker(pair: Pair) {
 						table: fromTrigger('tables'),
 						cursorColumn: fromTrigger('cursorColumn'),
 						leaseSeconds: fromTrigger('leaseSeconds'),
+						waitForStart: true,
 					},
 					{ credentials: credential(destination, 'Destination') },
 				),
@@ -360,7 +383,7 @@ function syncWorker(pair: Pair) {
 						softDeleteColumn: fromTrigger('softDeleteColumn'),
 						replayQueue: true,
 					},
-					{ credentials: credential(source, 'Source') },
+					{ onError: 'continueErrorOutput', credentials: credential(source, 'Source') },
 				),
 				node(
 					'Load Changes',
@@ -376,7 +399,7 @@ function syncWorker(pair: Pair) {
 						arrays: 'asGiven',
 						recordChunk: false,
 					},
-					{ credentials: credential(destination, 'Destination') },
+					{ onError: 'continueErrorOutput', credentials: credential(destination, 'Destination') },
 				),
 				boolIf(
 					'Key-Set Deletes?',
@@ -394,7 +417,7 @@ function syncWorker(pair: Pair) {
 						table: fromTrigger('tables'),
 						segmentRows: fromTrigger('segmentRows'),
 					},
-					{ credentials: credential(destination, 'Destination'), executeOnce: true },
+					{ onError: 'continueErrorOutput', credentials: credential(destination, 'Destination'), executeOnce: true },
 				),
 				node(
 					'Changed Key Segments',
@@ -402,7 +425,7 @@ function syncWorker(pair: Pair) {
 					1,
 					[1440, -200],
 					{ operation: 'changedSegments', system: source },
-					{ credentials: credential(source, 'Source'), alwaysOutputData: true },
+					{ onError: 'continueErrorOutput', credentials: credential(source, 'Source'), alwaysOutputData: true },
 				),
 				node(
 					'Delete Missing Keys',
@@ -410,7 +433,11 @@ function syncWorker(pair: Pair) {
 					1,
 					[1680, -200],
 					{ operation: 'deleteMissing', system: destination },
-					{ credentials: credential(destination, 'Destination'), alwaysOutputData: true },
+					{
+						onError: 'continueErrorOutput',
+						credentials: credential(destination, 'Destination'),
+						alwaysOutputData: true,
+					},
 				),
 				node(
 					'Commit Watermark',
@@ -426,7 +453,7 @@ function syncWorker(pair: Pair) {
 						leaseSeconds: fromTrigger('leaseSeconds'),
 					},
 					// Only after the load (and the deletes): a run killed before this reads the same batch again.
-					{ credentials: credential(destination, 'Destination'), executeOnce: true },
+					{ onError: 'continueErrorOutput', credentials: credential(destination, 'Destination'), executeOnce: true },
 				),
 				node(
 					'Clear Replayed',
@@ -441,6 +468,36 @@ function syncWorker(pair: Pair) {
 					[2400, 0],
 					`={{ $('Commit Watermark').last().json.more === true && $runIndex + 1 < ${fromTrigger('maxBatches').slice(4, -3)} }}`,
 				),
+				// A step that fails gives the lease back at once, then fails the run with the step and the reason.
+				node(
+					'Failed Step',
+					'n8n-nodes-base.set',
+					3.4,
+					[1920, 400],
+					{
+						mode: 'raw',
+						jsonOutput: '={{ JSON.stringify({ step: $prevNode.name, error: $json.error }) }}',
+						options: {},
+					},
+					{ executeOnce: true },
+				),
+				node(
+					'Release Lease',
+					IS,
+					1,
+					[2160, 400],
+					{
+						operation: 'release',
+						system: destination,
+						sync: fromTrigger('sync'),
+						table: fromTrigger('tables'),
+						owner: "={{ $('Begin Sync').last().json.owner }}",
+					},
+					{ credentials: credential(destination, 'Destination') },
+				),
+				node('Sync Step Failed', 'n8n-nodes-base.stopAndError', 1, [2400, 400], {
+					errorMessage: "={{ $('Failed Step').first().json.step + ': ' + $('Failed Step').first().json.error }}",
+				}),
 				node('Sync Done', 'n8n-nodes-base.set', 3.4, [2640, 100], {
 					mode: 'raw',
 					jsonOutput: "={{ JSON.stringify($('Commit Watermark').last().json) }}",
@@ -450,15 +507,29 @@ function syncWorker(pair: Pair) {
 			connections: {
 				[TRIGGER]: link('Begin Sync'),
 				'Begin Sync': branches('Read Changes', 'Sync Busy'),
-				'Read Changes': link('Load Changes'),
-				'Load Changes': link('Key-Set Deletes?'),
+				'Read Changes': {
+					main: [
+						[{ node: 'Load Changes', type: 'main', index: 0 }],
+						[],
+						[{ node: 'Failed Step', type: 'main', index: 0 }],
+					],
+				},
+				'Load Changes': {
+					main: [
+						[{ node: 'Key-Set Deletes?', type: 'main', index: 0 }],
+						[],
+						[{ node: 'Failed Step', type: 'main', index: 0 }],
+					],
+				},
 				'Key-Set Deletes?': branches('Key Segments', 'Commit Watermark'),
-				'Key Segments': link('Changed Key Segments'),
-				'Changed Key Segments': link('Delete Missing Keys'),
-				'Delete Missing Keys': link('Commit Watermark'),
-				'Commit Watermark': link('Clear Replayed'),
+				'Key Segments': branches('Changed Key Segments', 'Failed Step'),
+				'Changed Key Segments': branches('Delete Missing Keys', 'Failed Step'),
+				'Delete Missing Keys': branches('Commit Watermark', 'Failed Step'),
+				'Commit Watermark': branches('Clear Replayed', 'Failed Step'),
 				'Clear Replayed': link('More?'),
 				'More?': branches('Begin Sync', 'Sync Done'),
+				'Failed Step': link('Release Lease'),
+				'Release Lease': link('Sync Step Failed'),
 			},
 		},
 	);
@@ -565,12 +636,20 @@ function dualWrite(pair: Pair) {
 					// A failure here is not the caller's: the rows go to the replay queue and the next sync writes them.
 					{ credentials: credential(destination, 'Destination'), onError: 'continueErrorOutput' },
 				),
+				// The new database's answer, row by row: all written, or some refused (each with its reason) and queued.
+				boolIf('New Database Took All?', [2160, -100], '={{ $json.rejected === 0 }}'),
 				respond(
 					'Written to Both',
-					[2160, -100],
+					[2400, -200],
 					200,
 					"={{ JSON.stringify({ old: 'written', new: 'written', rows: $json.written }) }}",
 				),
+				node('Refused Rows', 'n8n-nodes-base.set', 3.4, [2400, 0], {
+					mode: 'raw',
+					jsonOutput: "={{ JSON.stringify({ refused: $('Write New Database').all(1).map((item) => item.json) }) }}",
+					options: {},
+				}),
+				node('Each Refused Row', 'n8n-nodes-base.splitOut', 1, [2640, 0], { fieldToSplitOut: 'refused', options: {} }),
 				node(
 					'Queue Replay',
 					IS,
@@ -599,7 +678,7 @@ function dualWrite(pair: Pair) {
 					'Queued for Replay',
 					[2400, 200],
 					200,
-					"={{ JSON.stringify({ old: 'written', new: 'queued for replay', queued: $json.queued }) }}",
+					"={{ JSON.stringify({ old: 'written', new: $('Write New Database').all(2).length ? 'queued for replay' : 'partly written, the refused rows queued for replay', written: $('Write New Database').all(0).reduce((n, item) => n + (item.json.written ?? 0), 0), queued: $json.queued, refused: $('Write New Database').all(1).map((item) => ({ key: item.json.key, column: item.json.column, reason: item.json.reason })), error: $('Write New Database').all(2)[0]?.json.error ?? null }) }}",
 				),
 			],
 			connections: {
@@ -619,13 +698,17 @@ function dualWrite(pair: Pair) {
 				'Old Database Took All?': branches('Rows Again', 'Refused by Old Database'),
 				'Rows Again': link('Each Row Again'),
 				'Each Row Again': link('Write New Database'),
+				// Output 1 (the refused rows) is read by Refused Rows; output 2 is the error: the whole request is queued.
 				'Write New Database': {
 					main: [
-						[{ node: 'Written to Both', type: 'main', index: 0 }],
-						[{ node: 'Queue Replay', type: 'main', index: 0 }],
+						[{ node: 'New Database Took All?', type: 'main', index: 0 }],
+						[],
 						[{ node: 'Queue Replay', type: 'main', index: 0 }],
 					],
 				},
+				'New Database Took All?': branches('Written to Both', 'Refused Rows'),
+				'Refused Rows': link('Each Refused Row'),
+				'Each Refused Row': link('Queue Replay'),
 				'Queue Replay': branches('Queued for Replay', 'Replay Not Queued'),
 				'Replay Not Queued': link('Queue Failed'),
 			},

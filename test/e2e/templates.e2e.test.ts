@@ -653,14 +653,16 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			return JSON.parse(text);
 		};
 		try {
-			const settings = { sync: 'e2e-zd', tables: [table], lagSeconds: 1 };
+			// A sync of its own each run: the databases keep the state of earlier runs.
+			const syncName = `e2e-zd-${Date.now()}`;
+			const settings = { sync: syncName, tables: [table], lagSeconds: 1 };
 			// Without the webhook key: no backfill, no sync, and no row written to either database.
 			const zd = 'data-migration/zero-downtime-mysql-to-postgres';
 			await expectRefused(`${zd}/backfill`, 'POST', settings);
 			await expectRefused(`${zd}/sync`, 'POST', settings);
 			await expectRefused(`${zd}/write`, 'POST', {
 				table,
-				sync: 'e2e-zd',
+				sync: syncName,
 				rows: [{ id: 9002, name: 'intruder', updated_at: '2024-06-01T00:00:00' }],
 			});
 			expect(await withPostgres((q) => q(`SELECT to_regclass('public.${table}') AS t`))).toEqual([{ t: null }]);
@@ -683,19 +685,50 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				});
 			}
 			expect(await withPostgres((q) => q(`SELECT to_regclass('public.${table}') AS t`))).toEqual([{ t: null }]);
+			// A sync before its backfill (the schedule, say) does nothing, holds nothing and says why.
+			const early = await fetch(`http://127.0.0.1:${PORT}/webhook/${zd}/sync`, {
+				method: 'POST',
+				headers: withKey({ 'content-type': 'application/json' }),
+				body: JSON.stringify(settings),
+			});
+			expect(early.status).toBe(409);
+			expect(await early.json()).toMatchObject({
+				status: 'WAITING FOR THE BACKFILL',
+				tables: [{ table, synced: false, waiting: expect.stringMatching(/is waiting for the backfill/) }],
+			});
 			expect(await post('backfill', settings)).toMatchObject({
-				sync: 'e2e-zd',
+				sync: syncName,
 				status: 'BACKFILL DONE',
 				tables: [table],
-				backfill: { migration: 'e2e-zd-backfill' },
+				backfill: { migration: `${syncName}-backfill` },
 			});
 			// The application's writes during the migration: to the old database, and to the new one.
 			const written = await post('write', {
 				table,
-				sync: 'e2e-zd',
+				sync: syncName,
 				rows: [{ id: 9001, name: 'dual ✓', amount: '1.50', updated_at: '2024-06-01T00:00:00.000000' }],
 			});
 			expect(written).toEqual({ old: 'written', new: 'written', rows: 1 });
+			// The new database refuses one of two rows (a constraint the old one lacks): answered row by row.
+			await withPostgres((q) =>
+				q(`ALTER TABLE public.${table} ADD CONSTRAINT dm_e2e_small CHECK (amount < 2000) NOT VALID`),
+			);
+			const partly = await post('write', {
+				table,
+				sync: syncName,
+				rows: [
+					{ id: 9004, name: 'fits', amount: '1.50', updated_at: '2024-06-01T00:00:00.000000' },
+					{ id: 9005, name: 'too much for the new one', amount: '5000.00', updated_at: '2024-06-01T00:00:00.000000' },
+				],
+			});
+			await withPostgres((q) => q(`ALTER TABLE public.${table} DROP CONSTRAINT dm_e2e_small`));
+			expect(partly).toMatchObject({
+				old: 'written',
+				new: 'partly written, the refused rows queued for replay',
+				written: 1,
+				queued: 1,
+				refused: [{ key: ['9005'], reason: expect.stringContaining('dm_e2e_small') }],
+			});
 			// With the key, but outside the settings: refused with 400 and the reason, nothing written anywhere.
 			const refusedWrites: Array<[object, RegExp]> = [
 				[
@@ -751,7 +784,8 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			try {
 				const [a, b] = await Promise.all([source.checksum(table), destination.checksum(table)]);
 				expect(b.digest).toBe(a.digest);
-				expect(a.rows).toBe(5000 + 1 - 10);
+				// 5000 seeded, 3 dual writes (one replayed by the sync), 10 deleted.
+				expect(a.rows).toBe(5000 + 3 - 10);
 			} finally {
 				await Promise.all([source.close(), destination.close()]);
 			}

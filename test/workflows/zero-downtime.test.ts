@@ -360,6 +360,87 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 		expect(await withPostgres((q) => q(`SELECT COUNT(*)::int AS n FROM public.${TABLE} WHERE id = 970001`))).toEqual([{ n: 0 }]);
 	}, 300_000);
 
+	it('dual write: rows the new database refuses are named, queued and, once it takes them, synced: 0 lost', async () => {
+		await seed();
+		await resetDestination();
+		expect((await runWorkflow(main, { credentials, workflows: library, startNode: 'Backfill Webhook', input: [{ body: settings }] })).error).toBeUndefined();
+		expect((await sync()).error).toBeUndefined();
+		const row = (id: number, amount: string) => ({ id: String(id), name: `dual ${id}`, amount, note: null, updated_at: '2001-01-01T00:00:00.000000' });
+		// The new database is stricter than the old one for a while (a constraint the old one lacks).
+		await withPostgres((q) => q(`ALTER TABLE public.${TABLE} ADD CONSTRAINT dm_zd_small CHECK (amount < 30000) NOT VALID`));
+		try {
+			const run = await runWorkflow(dualWrite, {
+				credentials,
+				startNode: 'Write Request',
+				input: [{ body: { table: TABLE, sync: SYNC, rows: [row(980001, '1.00'), row(980002, '50000.00')] } }],
+			});
+			expect(run.error).toBeUndefined();
+			// Not "written to both": the refused row is named with its reason, and queued.
+			expect(run.output('Written to Both')).toEqual([]);
+			expect(run.output('Write New Database')[0]).toMatchObject({ written: 1, rejected: 1 });
+			expect(run.output('Write New Database', 1)).toEqual([
+				expect.objectContaining({ key: ['980002'], reason: expect.stringMatching(/dm_zd_small/) }),
+			]);
+			expect(run.output('Queue Replay')[0]).toMatchObject({ queued: 1 });
+			expect(run.output('Queued for Replay')).toHaveLength(1);
+		} finally {
+			await withPostgres((q) => q(`ALTER TABLE public.${TABLE} DROP CONSTRAINT IF EXISTS dm_zd_small`));
+		}
+		await sleep(1200);
+		expect((await sync()).error).toBeUndefined();
+		expect(await difference()).toEqual({ sourceRows: SEED + 2, missing: 0, extra: 0, changed: [] });
+		const source = createMysqlConnector(mysqlSettings);
+		try {
+			expect((await source.state.list(REPLAY_NAMESPACE)).filter((e) => e.key.startsWith(`${SYNC}/`))).toHaveLength(0);
+		} finally {
+			await source.close();
+		}
+	}, 300_000);
+
+	it('a sync before its backfill says it waits and holds nothing; a failed sync gives its lease back at once', async () => {
+		await seed();
+		await resetDestination();
+		const leases = async () => {
+			const destination = createPostgresConnector(pg);
+			try {
+				return (await destination.state.list('sync-leases')).filter((e) => e.key.startsWith(`${SYNC}/`));
+			} finally {
+				await destination.close();
+			}
+		};
+		// As the every-minute schedule would, before anyone ran the backfill: no failure, no lease, the reason.
+		const early = await sync();
+		expect(early.error).toBeUndefined();
+		expect(early.output('Sync Not Run')[0]).toMatchObject({
+			sync: SYNC,
+			status: 'WAITING FOR THE BACKFILL',
+			tables: [{ table: TABLE, synced: false, waiting: expect.stringMatching(/is waiting for the backfill/) }],
+		});
+		expect(early.output('Fingerprint Source')).toEqual([]);
+		expect(await leases()).toEqual([]);
+		expect((await runWorkflow(main, { credentials, workflows: library, startNode: 'Backfill Webhook', input: [{ body: settings }] })).error).toBeUndefined();
+		expect((await sync()).error).toBeUndefined();
+		// A change the new database refuses: the sync fails, names the step and the reason, and frees its lease.
+		await withPostgres((q) => q(`ALTER TABLE public.${TABLE} ADD CONSTRAINT dm_zd_small CHECK (amount < 1000000)`));
+		try {
+			await pool.query(`UPDATE ${TABLE} SET amount = 2000000, updated_at = NOW(6) WHERE id = 7`);
+			await sleep(1200);
+			const failed = await sync({ leaseSeconds: 600 });
+			expect(failed.output('Sync Failed')[0]).toMatchObject({
+				status: 'FAILED',
+				failedTables: [{ table: TABLE, error: expect.stringMatching(/^Commit Watermark: 1 row\(s\) of this batch were rejected/) }],
+			});
+			expect(await leases()).toEqual([]);
+		} finally {
+			await withPostgres((q) => q(`ALTER TABLE public.${TABLE} DROP CONSTRAINT IF EXISTS dm_zd_small`));
+		}
+		// Fixed: the next sync runs at once (not Busy for 600 s) and carries the row.
+		const next = await sync({ leaseSeconds: 600 });
+		expect(next.error).toBeUndefined();
+		expect(next.output('Sync Not Run')).toEqual([]);
+		expect(await difference()).toEqual({ sourceRows: SEED, missing: 0, extra: 0, changed: [] });
+	}, 300_000);
+
 	it('dual write: only the listed tables and columns, in bounded requests; a refused request writes nothing anywhere', async () => {
 		await seed();
 		const write = (body: IDataObject | string, workflow = dualWrite) =>
