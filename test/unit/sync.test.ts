@@ -101,8 +101,14 @@ describe('incremental sync in core', () => {
 		});
 		await destination.write('orders', [{ id: '2', name: 'b', changed: at(9), deleted: false }], { mode: 'insert' });
 		await takeLease(destination.state, 's', 'orders', 'run-1', 60);
+		// The replayed row must be in the destination before its queue entry may go: not loaded yet, refused.
+		await expect(commitBatch(destination, batch, { leaseSeconds: 60 })).rejects.toThrow(
+			/1 replayed row\(s\) of orders are not in the destination after the load/,
+		);
+		await destination.write('orders', rows, { mode: 'upsert' }); // what Batch Load does between the two
 		await commitBatch(destination, batch, { leaseSeconds: 60 });
-		expect(await destination.count('orders')).toBe(0); // the soft-deleted row is gone; rows are loaded by Batch Load
+		// The soft-deleted row is gone; the changed and the replayed rows are there.
+		expect((await destination.readByKeys('orders', [['1'], ['2'], ['4']])).map((r) => r.id).sort()).toEqual(['1', '4']);
 		// The same batch again: the watermark moved since it was read.
 		await expect(commitBatch(destination, batch, { leaseSeconds: 60 })).rejects.toThrow(
 			/moved since this batch was read/,
