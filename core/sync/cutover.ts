@@ -22,7 +22,7 @@ export function cutoverReadiness(
 			reasons.push(`${table}: ${state.rowsBehind} row(s) behind the source (${state.secondsBehind ?? '?'} s)`);
 		const own = checks.filter((c) => c.table === table);
 		if (!own.length) reasons.push(`${table}: no validation checks were given`);
-		for (const check of own.filter((c) => !c.pass)) reasons.push(`${table}: ${check.check} differs ${describe(check)}`);
+		for (const check of own.filter((c) => !c.pass)) reasons.push(`${table}: ${describe(check)}`);
 	});
 	if (!tables.length) reasons.push('no tables were named');
 	const ready = reasons.length === 0;
@@ -41,9 +41,57 @@ export function cutoverReadiness(
 	};
 }
 
+/** How many keys a reason lists at most; the check's own details hold the rest. */
+const LISTED_KEYS = 5;
+
+const keys = (list: unknown[]) =>
+	list
+		.slice(0, LISTED_KEYS)
+		.map((k) => JSON.stringify(k))
+		.join(', ') + (list.length > LISTED_KEYS ? ` and ${list.length - LISTED_KEYS} more` : '');
+
+/** A failed check as a whole sentence, naming what differs (and the first keys where it knows them). */
 function describe(check: Check): string {
-	const d = check.details;
-	if (check.check === 'count') return `(source ${d.source}, destination ${d.destination})`;
-	if (check.check === 'checksum') return `(${d.mismatchedSegments} of ${d.segments} segments)`;
-	return '';
+	const d = check.details as Record<string, never>;
+	switch (check.check) {
+		case 'count':
+			return `count differs (source ${d.source}, destination ${d.destination})`;
+		case 'checksum':
+			return `checksum differs (${d.mismatchedSegments} of ${d.segments} segments)`;
+		case 'columns':
+			return `columns differ (missing in the destination: ${JSON.stringify(d.missingColumns ?? [])}; extra: ${JSON.stringify(d.extraColumns ?? [])})`;
+		case 'sample': {
+			const differences = (d.differences ?? []) as Array<{ key: unknown; column: string | null }>;
+			const missing = differences.filter((x) => x.column === null).map((x) => x.key);
+			const changed = differences.filter((x) => x.column !== null).map((x) => `${JSON.stringify(x.key)}.${x.column}`);
+			return [
+				`sample differs: ${differences.length} sampled value(s) do not match`,
+				missing.length ? `rows missing in the destination: ${keys(missing)}` : '',
+				changed.length
+					? `values changed: ${changed.slice(0, LISTED_KEYS).join(', ')}${changed.length > LISTED_KEYS ? ` and ${changed.length - LISTED_KEYS} more` : ''}`
+					: '',
+			]
+				.filter(Boolean)
+				.join('; ');
+		}
+		case 'referential': {
+			const broken = ((d.foreignKeys ?? []) as Array<{ foreignKey: string; orphans: number }>).filter(
+				(f) => f.orphans > 0,
+			);
+			return `rows reference missing parents (${broken.map((f) => `${f.foreignKey}: ${f.orphans}`).join(', ')})`;
+		}
+		case 'rows': {
+			const list = (name: string) => ((d[name] ?? []) as Array<{ key: unknown }>).map((r) => r.key ?? r);
+			const parts = [
+				['missing in the destination', list('missing')],
+				['extra in the destination', list('extra')],
+				['changed', list('changed')],
+			].filter(([, l]) => (l as unknown[]).length);
+			return parts.length
+				? `rows differ: ${parts.map(([what, l]) => `${(l as unknown[]).length} ${what} (${keys(l as unknown[])})`).join('; ')}`
+				: 'rows differ';
+		}
+		default:
+			return `the ${check.check} check failed`;
+	}
 }

@@ -153,6 +153,28 @@ describe('incremental sync in core', () => {
 			[{ ...pass, pass: false, details: { source: 2, destination: 1 } }],
 		);
 		expect(differs.reasons).toEqual(['t: count differs (source 2, destination 1)']);
+		// Every reason a whole sentence that names what differs, with the first keys.
+		const sample = {
+			check: 'sample' as const,
+			table: 't',
+			pass: false,
+			details: {
+				differences: [
+					{ key: ['7'], column: null, source: 'row', destination: 'missing' },
+					{ key: ['9'], column: 'name', source: 'a', destination: 'b' },
+				],
+			},
+		};
+		const columns = {
+			check: 'columns' as const,
+			table: 't',
+			pass: false,
+			details: { missingColumns: ['note'], extraColumns: [] },
+		};
+		expect(cutoverReadiness(['t'], [state], [sample, columns]).reasons).toEqual([
+			't: sample differs: 2 sampled value(s) do not match; rows missing in the destination: ["7"]; values changed: ["9"].name',
+			't: columns differ (missing in the destination: ["note"]; extra: [])',
+		]);
 		expect(cutoverReadiness(['t'], [undefined], []).reasons).toEqual([
 			't: no sync has committed yet',
 			't: no validation checks were given',
