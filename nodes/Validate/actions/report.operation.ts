@@ -1,6 +1,7 @@
 import { migrationReport } from '../../../core/report/report';
 import type { Check } from '../../../core/validate/validate';
 import type { DatabaseSystem } from '../../shared/connection';
+import { MIGRATION_NAME } from '../../shared/database-properties';
 import { withConnector } from '../../shared/node-connector';
 import type { Operation } from '../../shared/operations';
 
@@ -12,16 +13,7 @@ export const report: Operation = {
 		description:
 			"The migration report from the run's plan, checkpoints, audit log, mappings and the input checks: JSON, Markdown, and an HTML file as binary data",
 	},
-	properties: [
-		{
-			displayName: 'Migration Name',
-			name: 'migration',
-			type: 'string',
-			default: 'migration',
-			required: true,
-			description: 'The run to report on: the Migration Name of its chunks',
-		},
-	],
+	properties: [{ ...MIGRATION_NAME, description: 'The run to report on: the Migration Name of its chunks' }],
 	async execute(items) {
 		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
 		const migration = this.getNodeParameter('migration', 0) as string;

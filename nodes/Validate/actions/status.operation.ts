@@ -1,5 +1,6 @@
 import { runProgress } from '../../../core/report/progress';
 import type { DatabaseSystem } from '../../shared/connection';
+import { MIGRATION_NAME } from '../../shared/database-properties';
 import { withConnector } from '../../shared/node-connector';
 import { paired, type Operation } from '../../shared/operations';
 
@@ -10,16 +11,7 @@ export const status: Operation = {
 		action: 'Report live progress of a migration',
 		description: 'Chunks and rows done of the plan, rows per second, ETA, errors: while the migration runs',
 	},
-	properties: [
-		{
-			displayName: 'Migration Name',
-			name: 'migration',
-			type: 'string',
-			default: 'migration',
-			required: true,
-			description: 'The run to report on: the Migration Name of its chunks',
-		},
-	],
+	properties: [{ ...MIGRATION_NAME, description: 'The run to report on: the Migration Name of its chunks' }],
 	async execute(items) {
 		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
 		const out = await withConnector(this, system, async (destination) => {
