@@ -115,13 +115,13 @@ describe.each(sqlSources)('$name → PostgreSQL: replay without loss', (sourceTa
 			// A watermark past every row: only the queue carries them.
 			const after = { cursor: '2020-01-01T00:00:00.000000Z', key: [] };
 			await destination.state.delete('watermarks', `${sync}/${c.table.name}`);
-		await commitStart(destination, sync, {
-			table: c.table.name,
-			cursorColumn: 'changed',
-			primaryKey: c.table.primaryKey,
-			watermark: after,
-		});
-		const { batch, rows } = await readChangeBatch(source, { ...options, after });
+			await commitStart(destination, sync, {
+				table: c.table.name,
+				cursorColumn: 'changed',
+				primaryKey: c.table.primaryKey,
+				watermark: after,
+			});
+			const { batch, rows } = await readChangeBatch(source, { ...options, after });
 			expect(rows.map((r) => r.note).sort()).toEqual([c.rows[0].note, c.rows[1].note].sort());
 			expect(batch.deletedKeys.map((k) => k.map(String))).toEqual([c.gone.map(String)]);
 			await takeLease(destination.state, sync, c.table.name, 'replayer', 60);
