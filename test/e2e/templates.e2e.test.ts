@@ -727,7 +727,8 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 				new: 'partly written, the refused rows queued for replay',
 				written: 1,
 				queued: 1,
-				refused: [{ key: ['9005'], reason: expect.stringContaining('dm_e2e_small') }],
+				// The key as the application sent it (a JSON number).
+				refused: [{ key: [9005], reason: expect.stringContaining('dm_e2e_small') }],
 			});
 			// With the key, but outside the settings: refused with 400 and the reason, nothing written anywhere.
 			const refusedWrites: Array<[object, RegExp]> = [
