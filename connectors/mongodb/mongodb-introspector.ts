@@ -46,10 +46,11 @@ export async function introspectMongo(
 					if (value !== null && value !== undefined) seen.set(field, (seen.get(field) ?? 0) + 1);
 				}
 			}
+			// A field null in every sampled document is JSON: it holds whatever later documents bring, exactly.
 			const columns: Column[] = [...types].map(([field, logical]) => ({
 				name: field,
-				nativeType: bsonTypeName(logical ?? 'unknown'),
-				logical: logical ?? 'unknown',
+				nativeType: logical ? bsonTypeName(logical) : 'null',
+				logical: logical ?? 'json',
 				nullable: field !== '_id' && (seen.get(field) ?? 0) < sample.length,
 			}));
 			return { name, columns, primaryKey: ['_id'], indexes: indexInfo, foreignKeys: [], rowEstimate: estimate };

@@ -1,5 +1,6 @@
 import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'mongodb';
 import { canonicalDecimal } from '../../core/model/canonical';
+import { canonicalJsonText, canonicalJsonValue } from '../../core/model/json-text';
 import { ValueError } from '../../core/model/errors';
 import type { Column, JsonValue, LogicalType, Value } from '../../core/model/schema';
 
@@ -10,9 +11,10 @@ export function logicalOfBson(value: unknown): LogicalType | undefined {
 	if (typeof value === 'string') return 'string';
 	if (typeof value === 'boolean') return 'boolean';
 	if (typeof value === 'bigint' || value instanceof Long) return 'int64';
-	if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'int32' : 'float64';
+	// The client keeps BSON's own number types (promoteValues off): a Double is never taken for an Int32.
 	if (value instanceof Int32) return 'int32';
 	if (value instanceof Double) return 'float64';
+	if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'int32' : 'float64';
 	if (value instanceof Decimal128) return 'decimal';
 	if (value instanceof Date) return 'timestamptz';
 	if (value instanceof Binary || Buffer.isBuffer(value)) return 'binary';
@@ -53,13 +55,22 @@ export function mergeLogical(a: LogicalType | undefined, b: LogicalType | undefi
 	return 'json';
 }
 
-/** BSON value → canonical value; nested documents become JSON with the same scalar rules. */
+/**
+ * BSON value → canonical value. Documents, arrays and every value of a JSON column are JSON: parsed
+ * values while a JavaScript value holds them exactly, else JSON text with the exact digits (an int64
+ * beyond 2^53, a Decimal128), never a number turned into a string.
+ */
 export function fromBson(value: unknown, logical?: LogicalType, field?: string): Value {
 	if (value === null || value === undefined) return null;
+	if (logical === 'json' || Array.isArray(value) || isDocument(value)) return jsonOfBson(value, field);
+	return scalarOfBson(value, logical, field);
+}
+
+function scalarOfBson(value: unknown, logical: LogicalType | undefined, field: string | undefined): Value {
 	if (value instanceof ObjectId) return value.toHexString();
 	if (typeof value === 'bigint') return value.toString();
 	if (value instanceof Long) return value.toString();
-	if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+	if (value instanceof Int32 || value instanceof Double) return finite(value.valueOf(), logical, field);
 	if (value instanceof Decimal128) return canonicalDecimal(value.toString());
 	if (value instanceof Date) {
 		if (Number.isNaN(value.getTime()))
@@ -70,27 +81,75 @@ export function fromBson(value: unknown, logical?: LogicalType, field?: string):
 	}
 	if (value instanceof Binary) return Buffer.from(value.buffer);
 	if (Buffer.isBuffer(value)) return value;
-	if (typeof value === 'number') {
-		// JSON cannot carry these; they would silently become null in an n8n item.
-		if (!Number.isFinite(value))
-			throw new ValueError(`${field ? `Field ${field}: ` : ''}${value} cannot be represented as a JSON number`, {
-				column: field,
-			});
-		if (logical === 'int64') return String(value);
-		return value;
-	}
-	if (Array.isArray(value)) return value.map((v) => fromBsonNested(v, field));
-	if (typeof value === 'object') {
-		const out: Record<string, JsonValue> = {};
-		for (const [k, v] of Object.entries(value as object)) out[k] = fromBsonNested(v, field ? `${field}.${k}` : k);
-		return out;
-	}
+	if (typeof value === 'number') return finite(value, logical, field);
 	return value as Value;
 }
 
-function fromBsonNested(value: unknown, field?: string): JsonValue {
-	const converted = fromBson(value, undefined, field);
-	return Buffer.isBuffer(converted) ? converted.toString('base64') : (converted as JsonValue);
+function finite(value: number, logical: LogicalType | undefined, field: string | undefined): Value {
+	// JSON cannot carry these; they would silently become null in an n8n item.
+	if (!Number.isFinite(value))
+		throw new ValueError(`${field ? `Field ${field}: ` : ''}${value} cannot be represented as a JSON number`, {
+			column: field,
+		});
+	return logical === 'int64' ? String(value) : value;
+}
+
+const isDocument = (value: unknown): value is Record<string, unknown> =>
+	!!value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && !Buffer.isBuffer(value);
+
+const INEXACT = Symbol('inexact');
+
+function jsonOfBson(value: unknown, field?: string): Value {
+	try {
+		const plain = plainJson(value, field);
+		// A string in a JSON column is JSON text (row-check, writers): a string value becomes its JSON.
+		return typeof plain === 'string' ? JSON.stringify(plain) : plain;
+	} catch (error) {
+		if (error !== INEXACT) throw error;
+		return exactJsonText(value, field);
+	}
+}
+
+/** The value as plain JSON; throws INEXACT where only text would hold it exactly. */
+function plainJson(value: unknown, field?: string): JsonValue {
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'bigint' || value instanceof Long) {
+		const n = Number(value.toString());
+		if (!Number.isSafeInteger(n)) throw INEXACT;
+		return n;
+	}
+	if (value instanceof Decimal128) throw INEXACT;
+	if (Array.isArray(value)) return value.map((v, i) => plainJson(v, `${field ?? ''}[${i}]`));
+	if (isDocument(value)) {
+		const out: Record<string, JsonValue> = {};
+		for (const [k, v] of Object.entries(value)) out[k] = plainJson(v, field ? `${field}.${k}` : k);
+		return out;
+	}
+	const scalar = scalarOfBson(value, undefined, field);
+	return Buffer.isBuffer(scalar) ? scalar.toString('base64') : (scalar as JsonValue);
+}
+
+/** JSON text with every number's exact digits. */
+function exactJsonText(value: unknown, field?: string): string {
+	if (value === null || value === undefined) return 'null';
+	if (typeof value === 'bigint' || value instanceof Long) return value.toString();
+	if (value instanceof Decimal128) {
+		const text = value.toString();
+		if (!/^-?\d/.test(text))
+			throw new ValueError(
+				`${field ? `Field ${field}: ` : ''}Decimal128 ${text} cannot be represented as a JSON number`,
+				{
+					column: field,
+				},
+			);
+		return canonicalDecimal(text);
+	}
+	if (Array.isArray(value)) return `[${value.map((v, i) => exactJsonText(v, `${field ?? ''}[${i}]`)).join(',')}]`;
+	if (isDocument(value))
+		return `{${Object.entries(value)
+			.map(([k, v]) => `${JSON.stringify(k)}:${exactJsonText(v, field ? `${field}.${k}` : k)}`)
+			.join(',')}}`;
+	return JSON.stringify(plainJson(value, field));
 }
 
 /** Canonical value → BSON for a column of the given logical type. */
@@ -117,9 +176,21 @@ export function toBson(value: Value | undefined, column: Column): unknown {
 			return new Binary(Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'base64'));
 		case 'boolean':
 			return value === true || value === 1 || value === '1' || value === 'true' || value === 't';
+		case 'json':
+			return typeof value === 'string' ? documentOfJsonText(value, column) : value;
 		default:
 			return value;
 	}
+}
+
+/** JSON text as a BSON value: exact, or refused where a double would round one of its numbers. */
+function documentOfJsonText(text: string, column: Column): unknown {
+	const parsed = JSON.parse(text) as unknown;
+	if (canonicalJsonValue(parsed) !== canonicalJsonText(text))
+		throw new ValueError(`Column ${column.name}: a number in this JSON has more digits than a BSON double holds`, {
+			column: column.name,
+		});
+	return parsed;
 }
 
 /** Decimal128 holds 34 significant digits; a value needing more would be rounded, so it is refused. */

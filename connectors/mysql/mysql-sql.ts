@@ -3,7 +3,7 @@ import type { Column, KeyRange, TableSchema } from '../../core/model/schema';
 import { portableDefault } from '../../core/model/defaults';
 import { SqlCompiler, type Params, type Statement } from '../sql/sql-compiler';
 import { INTERNAL_PREFIX } from './mysql-introspector';
-import { INSTANT_COMMENT, mysqlTypeFor } from './mysql-types';
+import { logicalComment, mysqlTypeFor } from './mysql-types';
 
 export type { Statement };
 
@@ -83,8 +83,9 @@ export class MysqlSql extends SqlCompiler {
 				c,
 				table.primaryKey.includes(c.name) || table.indexes.some((i) => i.columns.includes(c.name)),
 			);
-			// DATETIME(6) has no zone; the comment keeps "this is a UTC instant" for introspection.
-			const comment = c.logical === 'timestamptz' ? ` COMMENT '${INSTANT_COMMENT}'` : '';
+			// One MySQL type, two logical ones (a UTC instant, a boolean, a time of day): the comment keeps which.
+			const marker = logicalComment(c.logical);
+			const comment = marker ? ` COMMENT '${marker}'` : '';
 			return `${q(c.name)} ${type}${mysqlDefault(c, type)}${c.nullable ? ' NULL' : ' NOT NULL'}${comment}`;
 		});
 		if (table.primaryKey.length) columns.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);

@@ -1,9 +1,25 @@
-import { canonicalDecimal } from '../../core/model/canonical';
+import { canonicalDecimal, formatInterval, parseInterval } from '../../core/model/canonical';
 import { ValueError } from '../../core/model/errors';
 import type { Column, LogicalType, Value } from '../../core/model/schema';
 
-/** Column comment marking a DATETIME(6) that holds a UTC instant (written by createTable). */
-export const INSTANT_COMMENT = 'dm:timestamptz';
+/**
+ * Column comments createTable writes where one MySQL type holds two logical ones, so a table this
+ * package created reads back as what it was made from: DATETIME(6) holding a UTC instant,
+ * TINYINT(1) holding a boolean, TIME holding a time of day (TIME itself is a duration).
+ */
+const LOGICAL_COMMENTS: Partial<Record<LogicalType, string>> = {
+	timestamptz: 'dm:timestamptz',
+	boolean: 'dm:boolean',
+	time: 'dm:time',
+};
+export const INSTANT_COMMENT = LOGICAL_COMMENTS.timestamptz!;
+
+export function logicalComment(logical: LogicalType): string | undefined {
+	return LOGICAL_COMMENTS[logical];
+}
+
+/** MySQL TIME's range: a duration beyond it is refused, never clipped (MySQL would clip). */
+const MAX_TIME_MICROS = (838n * 3600n + 59n * 60n + 59n) * 1_000_000n;
 
 export interface MysqlColumnInfo {
 	dataType: string;
@@ -15,11 +31,15 @@ export interface MysqlColumnInfo {
 
 /** MySQL/MariaDB column → logical type. */
 export function logicalFromMysql({ dataType, columnType, jsonChecked, comment }: MysqlColumnInfo): LogicalType {
-	if (comment === INSTANT_COMMENT && dataType.toLowerCase() === 'datetime') return 'timestamptz';
+	const type = dataType.toLowerCase();
+	if (comment === INSTANT_COMMENT && type === 'datetime') return 'timestamptz';
+	if (comment === LOGICAL_COMMENTS.boolean && type === 'tinyint') return 'boolean';
+	if (comment === LOGICAL_COMMENTS.time && type === 'time') return 'time';
 	const unsigned = /unsigned/i.test(columnType);
-	switch (dataType.toLowerCase()) {
+	switch (type) {
 		case 'tinyint':
-			return /^tinyint\(1\)/i.test(columnType) && !unsigned ? 'boolean' : 'int16';
+			// TINYINT(1) is an integer that may hold 2 or -128; Map makes it boolean only when the data is 0/1.
+			return 'int16';
 		case 'bool':
 		case 'boolean':
 			return 'boolean';
@@ -58,7 +78,8 @@ export function logicalFromMysql({ dataType, columnType, jsonChecked, comment }:
 		case 'date':
 			return 'date';
 		case 'time':
-			return 'time';
+			// -838:59:59 … 838:59:59: a duration, held exactly by PostgreSQL's interval.
+			return 'interval';
 		case 'datetime':
 			return 'timestamp';
 		case 'timestamp':
@@ -116,6 +137,7 @@ export function mysqlTypeFor(column: Column, inKey = false): string {
 		case 'date':
 			return 'date';
 		case 'time':
+		case 'interval':
 			return 'time(6)';
 		case 'timestamp':
 			return 'datetime(6)';
@@ -145,7 +167,12 @@ export function fromMysql(value: unknown, column: Column): Value {
 		case 'timestamptz':
 			return String(value).replace(' ', 'T') + 'Z';
 		case 'json':
-			return typeof value === 'string' ? JSON.parse(value) : (value as Value);
+			// Kept as the text the server holds: JSON.parse would round big integers (see json-text.ts).
+			return Buffer.isBuffer(value)
+				? value.toString('utf8')
+				: typeof value === 'string'
+					? value
+					: JSON.stringify(value);
 		case 'binary':
 			return Buffer.isBuffer(value) ? value : Buffer.from(String(value));
 		case 'string':
@@ -170,7 +197,9 @@ export function toMysql(value: Value | undefined, column: Column): unknown {
 		case 'timestamptz':
 			return timestampForMysql(String(value), column);
 		case 'json':
-			return JSON.stringify(value);
+			return typeof value === 'string' ? value : JSON.stringify(value);
+		case 'interval':
+			return timeForMysql(String(value), column);
 		case 'binary':
 			if (Buffer.isBuffer(value)) return value;
 			if (typeof value === 'string') return Buffer.from(value, 'base64');
@@ -186,6 +215,20 @@ export function toMysql(value: Value | undefined, column: Column): unknown {
 		default:
 			return typeof value === 'object' && !Buffer.isBuffer(value) ? JSON.stringify(value) : value;
 	}
+}
+
+/** A duration as MySQL TIME text; months or a span beyond ±838:59:59 cannot be held, so they are refused. */
+function timeForMysql(text: string, column: Column): string {
+	const interval = parseInterval(text);
+	if (!interval)
+		throw new ValueError(`Column ${column.name}: ${JSON.stringify(text)} is not a duration`, { column: column.name });
+	const abs = interval.micros < 0n ? -interval.micros : interval.micros;
+	if (interval.months || abs > MAX_TIME_MICROS + 999_999n)
+		throw new ValueError(
+			`Column ${column.name}: ${JSON.stringify(text)} is outside MySQL TIME's range -838:59:59 … 838:59:59`,
+			{ column: column.name },
+		);
+	return formatInterval(interval);
 }
 
 /** '2024-01-02T03:04:05.123456Z' → '2024-01-02 03:04:05.123456'; offsets other than Z are converted to UTC. */

@@ -25,7 +25,7 @@ export function createPostgresPool(settings: PostgresSettings): Pool {
 		max: settings.maxConnections ?? 4,
 		connectionTimeoutMillis: 10000,
 		// Timestamps cross as UTC instants: the session zone is fixed so text output is UTC.
-		options: '-c TimeZone=UTC -c extra_float_digits=1',
+		options: '-c TimeZone=UTC -c extra_float_digits=1 -c IntervalStyle=postgres',
 		types: {
 			getTypeParser: ((oid: number, format?: string) => {
 				return postgresTypeParser(oid) ?? types.getTypeParser(oid, format as never);

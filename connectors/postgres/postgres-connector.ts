@@ -27,6 +27,7 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 	readonly capabilities = capabilities({
 		supportsTransactions: true,
 		checksumInDatabase: true,
+		textHoldsNul: false,
 		maxIdentifier: { length: 63, unit: 'bytes' },
 	});
 	readonly schema: string;
@@ -60,7 +61,7 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 	}
 
 	stateValue(raw: unknown): unknown {
-		return raw; // jsonb comes back parsed
+		return typeof raw === 'string' ? JSON.parse(raw) : raw; // jsonb comes back as text (see postgres-types)
 	}
 
 	/**

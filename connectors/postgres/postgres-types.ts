@@ -36,6 +36,8 @@ export function logicalFromPostgres(nativeType: string): LogicalType {
 			return 'date';
 		case 'time without time zone':
 			return 'time';
+		case 'interval':
+			return 'interval';
 		case 'timestamp without time zone':
 			return 'timestamp';
 		case 'timestamp with time zone':
@@ -78,6 +80,8 @@ export function postgresTypeFor(column: Column): string {
 			return 'date';
 		case 'time':
 			return 'time(6)';
+		case 'interval':
+			return 'interval';
 		case 'timestamp':
 			return 'timestamp(6)';
 		case 'timestamptz':
@@ -100,6 +104,9 @@ const OID = {
 	timestamp: 1114,
 	timestamptz: 1184,
 	money: 790,
+	json: 114,
+	jsonb: 3802,
+	interval: 1186,
 };
 
 export function postgresTypeParser(oid: number): ((text: string) => unknown) | undefined {
@@ -109,6 +116,10 @@ export function postgresTypeParser(oid: number): ((text: string) => unknown) | u
 		case OID.date:
 		case OID.time:
 		case OID.money:
+		case OID.interval:
+		// JSON stays text: JSON.parse would round big integers and turn 1e400 into Infinity.
+		case OID.json:
+		case OID.jsonb:
 			return (text) => text;
 		case OID.timestamp:
 			return (text) => text.replace(' ', 'T');
@@ -129,7 +140,10 @@ export function copyText(value: Value | undefined, column: Column): string {
 			text = '\\x' + toBuffer(value, column).toString('hex');
 			break;
 		case 'json':
-			text = typeof value === 'string' && column.nativeType === 'json' ? value : JSON.stringify(value);
+			text = jsonText(value);
+			break;
+		case 'interval':
+			text = String(value);
 			break;
 		case 'boolean':
 			text = value === true || value === 1 || value === 'true' || value === 't' || value === '1' ? 't' : 'f';
@@ -165,7 +179,12 @@ export function toBuffer(value: Value, column: Column): Buffer {
 export function postgresParam(value: Value | undefined, column: Column): unknown {
 	if (value === null || value === undefined) return null;
 	if (column.logical === 'binary') return toBuffer(value, column);
-	if (column.logical === 'json') return JSON.stringify(value);
+	if (column.logical === 'json') return jsonText(value);
 	if (column.logical === 'decimal' || column.logical === 'int64') return canonicalDecimal(String(value));
 	return value;
+}
+
+/** A JSON column's value as JSON text: text stays as it is (exact), a parsed value is serialised. */
+export function jsonText(value: Value): string {
+	return typeof value === 'string' ? value : JSON.stringify(value);
 }

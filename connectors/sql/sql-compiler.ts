@@ -71,6 +71,15 @@ export abstract class SqlCompiler {
 		};
 	}
 
+	/** One row whose column holds a value outside the integers given, if any (NULL is not outside). */
+	valueOutside(table: TableSchema, column: string, values: number[]): Statement {
+		const list = values.map((v) => String(Math.trunc(v))).join(', ');
+		return {
+			text: `SELECT 1 AS found FROM ${this.table(table.name)} WHERE ${this.q(column)} NOT IN (${list}) LIMIT 1`,
+			values: [],
+		};
+	}
+
 	countRows(table: TableSchema, range?: KeyRange): Statement {
 		const params = this.params();
 		const where = this.rangePredicate(table.primaryKey, range, params);

@@ -119,6 +119,11 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 		return Number(result[0].n);
 	}
 
+	async holdsOnly(tableName: string, column: string, values: number[]): Promise<boolean> {
+		const table = await this.table(tableName);
+		return (await this.query(this.sql.valueOutside(table, column, values), tableName)).length === 0;
+	}
+
 	async planChunks(tableName: string, rowsPerChunk: number): Promise<KeyRange[]> {
 		assertPositiveInteger(rowsPerChunk, 'rowsPerChunk');
 		const table = await this.table(tableName);

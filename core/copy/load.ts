@@ -2,7 +2,7 @@ import { isRejection, splitRow, type ChildTable, type SplitRow } from '../mappin
 import type { StateEntry, Stateful, TableSink, WriteMode } from '../ports';
 import { ConstraintError, isMigrationError } from '../model/errors';
 import { chunkKey, type ChunkRef } from './chunks';
-import { checkRows, type Rejection } from './row-check';
+import { checkRows, rejectedRowCount, type Rejection, type ValuePolicies } from './row-check';
 import type { Row, TableSchema } from '../model/schema';
 import { CHUNK_NAMESPACE } from '../state/namespaces';
 
@@ -17,6 +17,8 @@ export interface LoadOptions {
 	chunk?: ChunkRef;
 	/** Array fields stored as child tables (Schema Mapper's design); their rows are written first. */
 	children?: ChildTable[];
+	/** What to do with a value the destination cannot hold exactly, per column (default: refuse the row). */
+	policies?: ValuePolicies;
 }
 
 export interface LoadResult {
@@ -55,6 +57,7 @@ export async function copyBatches(
 	let written = 0;
 	let passed = 0;
 	let refusedWhileWriting = 0;
+	const refusedRows = () => rejectedRowCount(rejected);
 	let count = 0;
 	let held: Row[] | undefined;
 	const write = async (parents: Row[], last: boolean) => {
@@ -70,7 +73,8 @@ export async function copyBatches(
 						value: {
 							rows: passed - refusedWhileWriting - (rejected.length - before),
 							rejected: rejected.slice(0, MAX_KEPT_REJECTS),
-							rejectedCount: rejected.length,
+							rejectedCount: refusedRows(),
+							nulledCount: rejected.filter((r) => r.action === 'nulled').length,
 							at: new Date().toISOString(),
 						},
 					})
@@ -118,9 +122,14 @@ async function checkedParents(
 			childRows,
 		);
 	}
-	const checked = checkRows(schema, rows, { extraFields: !destination.capabilities.hasSchema });
+	const checked = checkRows(schema, rows, checkOptions(destination, options));
 	rejected.push(...checked.rejected);
 	return checked.good;
+}
+
+function checkOptions(destination: TableSink, options: LoadOptions) {
+	const { hasSchema, textHoldsNul } = destination.capabilities;
+	return { extraFields: !hasSchema, textHoldsNul, policies: options.policies };
 }
 
 /** The pipeline over rows already in memory (one n8n item per row: Batch Load). */
@@ -146,9 +155,12 @@ async function writeChildren(
 	const parentCheck = checkRows(
 		parentSchema,
 		split.map((s) => s.parent),
-		{ extraFields: !destination.capabilities.hasSchema },
+		checkOptions(destination, options),
 	);
-	const refused = new Map<string, Rejection>(parentCheck.rejected.map((r) => [JSON.stringify(r.key), r]));
+	// Values the policy sets to NULL are listed by the parents' own check, after this one.
+	const refused = new Map<string, Rejection>(
+		parentCheck.rejected.filter((r) => r.action !== 'nulled').map((r) => [JSON.stringify(r.key), r]),
+	);
 	const childSchemas = await destination.introspect(options.children!.map((c) => c.table));
 	const rejectParentsOf = (child: ChildTable, problems: Rejection[]) => {
 		for (const problem of problems) {
@@ -166,7 +178,7 @@ async function writeChildren(
 		const check = checkRows(
 			childSchemas[i],
 			split.flatMap((s) => s.children[child.table] ?? []),
-			{ extraFields: false },
+			{ ...checkOptions(destination, options), extraFields: false, policies: undefined },
 		);
 		rejectParentsOf(child, check.rejected);
 	}
@@ -217,6 +229,7 @@ async function writeIsolating(
 			column: String(failure.context.column ?? ''),
 			value: null,
 			reason: failure.message,
+			action: 'rejected',
 		});
 		if (checkpoint) await destination.write(options.table, [], { mode: options.mode, checkpoint: checkpoint() });
 		return 0;

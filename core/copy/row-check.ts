@@ -1,13 +1,43 @@
-import { canonicalDecimal } from '../model/canonical';
+import { canonicalDecimal, parseInterval } from '../model/canonical';
+import { isJsonText } from '../model/json-text';
 import type { Column, Row, TableSchema, Value } from '../model/schema';
 
-/** Why a row cannot be written as it is: the reject output's record. */
+/**
+ * Why a value cannot be written as it is: the reject output's record. Every such value of a row is
+ * listed; `action` says whether the row was refused or written with NULL there (the column's policy).
+ */
 export interface Rejection {
 	table: string;
 	key: Value[];
 	column: string;
 	value: string | null;
 	reason: string;
+	action?: 'rejected' | 'nulled';
+}
+
+/**
+ * What to do with a value the destination cannot hold exactly, per column ("table.column", "column"
+ * or "*"): refuse the row (the default: nothing is written that differs), or write NULL there and
+ * report it (a nullable, non-key column only).
+ */
+export type InvalidValuePolicy = 'reject' | 'null';
+export type ValuePolicies = Record<string, InvalidValuePolicy>;
+
+export interface CheckOptions {
+	extraFields?: boolean;
+	/** False where text cannot hold U+0000 (PostgreSQL): such text is refused naming its column. */
+	textHoldsNul?: boolean;
+	policies?: ValuePolicies;
+}
+
+/** Rows refused, counted once each however many of their values were listed. */
+export function rejectedRowCount(rejections: Rejection[]): number {
+	return new Set(rejections.filter((r) => r.action !== 'nulled').map((r) => `${r.table}\u0000${JSON.stringify(r.key)}`))
+		.size;
+}
+
+export function policyFor(policies: ValuePolicies | undefined, table: string, column: string): InvalidValuePolicy {
+	return policies?.[`${table}.${column}`] ?? policies?.[column] ?? policies?.['*'] ?? 'reject';
 }
 
 const INT_RANGE: Partial<Record<Column['logical'], [bigint, bigint]>> = {
@@ -25,7 +55,11 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  * Checks one value against the destination column: a value the column cannot hold exactly is a
  * reason to reject the row, never to change the value.
  */
-export function valueProblem(value: Value | undefined, column: Column): string | undefined {
+export function valueProblem(
+	value: Value | undefined,
+	column: Column,
+	options: { textHoldsNul?: boolean } = {},
+): string | undefined {
 	if (value === null || value === undefined) return column.nullable ? undefined : 'NULL in a NOT NULL column';
 	const text = typeof value === 'string' ? value : undefined;
 	switch (column.logical) {
@@ -60,6 +94,8 @@ export function valueProblem(value: Value | undefined, column: Column): string |
 		case 'text':
 		case 'uuid': {
 			if (typeof value !== 'string') return `not text: ${short(value)}`;
+			if (options.textHoldsNul === false && value.includes('\u0000'))
+				return 'text containing NUL (U+0000), which the destination cannot store';
 			if (column.logical === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
 				return `not a UUID: ${short(value)}`;
 			// UTF-16 units never undercount characters: only a long string needs counting.
@@ -76,6 +112,11 @@ export function valueProblem(value: Value | undefined, column: Column): string |
 				: `not a timestamp: ${short(value)}`;
 		case 'time':
 			return text && TIME.test(text) ? undefined : `not a time of day: ${short(value)}`;
+		case 'interval':
+			return text && parseInterval(text) ? undefined : `not a duration: ${short(value)}`;
+		case 'json':
+			// A string is JSON text (as SQL connectors read it); anything else is a parsed document.
+			return typeof value === 'string' && !isJsonText(value) ? `not JSON text: ${short(value)}` : undefined;
 		case 'binary':
 			return Buffer.isBuffer(value) || (text !== undefined && /^[A-Za-z0-9+/]*={0,2}$/.test(text))
 				? undefined
@@ -134,50 +175,56 @@ function short(value: unknown): string {
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** Splits rows into those the table can hold exactly and rejections naming key, column and reason. */
+/**
+ * Splits rows into those the table can hold exactly and the values it cannot, each named by key,
+ * column and reason: all of a row's problems, not the first only. A column whose policy is `null`
+ * gets NULL and the row is written; otherwise the row is refused.
+ */
 export function checkRows(
 	table: TableSchema,
 	rows: Row[],
-	options: { extraFields?: boolean } = {},
+	options: CheckOptions = {},
 ): { good: Row[]; rejected: Rejection[] } {
 	const good: Row[] = [];
 	const rejected: Rejection[] = [];
 	const columns = new Map(table.columns.map((c) => [c.name, c]));
 	const required = table.columns.filter((c) => !c.nullable && !c.autoIncrement && !c.defaultExpression);
+	const inKey = new Set(table.primaryKey);
 	for (const row of rows) {
-		let problem: Rejection | undefined;
+		let problems: Rejection[] | undefined;
+		let refused = false;
+		let nulled: Row | undefined;
+		const note = (column: string, value: Value | undefined, reason: string, canNull: boolean) => {
+			const nullIt = canNull && policyFor(options.policies, table.name, column) === 'null';
+			(problems ??= []).push({
+				table: table.name,
+				key: table.primaryKey.map((k) => row[k] ?? null),
+				column,
+				value: value === null || value === undefined ? null : short(value),
+				reason,
+				action: nullIt ? 'nulled' : 'rejected',
+			});
+			if (nullIt) (nulled ??= { ...row })[column] = null;
+			else refused = true;
+		};
 		for (const name in row) {
 			const value = row[name];
 			const column = columns.get(name);
 			const reason = column
-				? valueProblem(value, column)
+				? valueProblem(value, column, options)
 				: table.columns.length
 					? `no column ${name} in ${table.name}`
 					: undefined;
-			if (reason) {
-				problem = {
-					table: table.name,
-					key: table.primaryKey.map((k) => row[k] ?? null),
-					column: name,
-					value: value === null || value === undefined ? null : short(value),
-					reason,
-				};
-				break;
-			}
+			if (reason) note(name, value, reason, !!column && column.nullable && !inKey.has(name) && value !== null);
 		}
-		if (!problem) {
-			const missing = required.find((c) => !(c.name in row));
-			if (missing)
-				problem = {
-					table: table.name,
-					key: table.primaryKey.map((k) => row[k] ?? null),
-					column: missing.name,
-					value: null,
-					reason: 'missing value for a NOT NULL column',
-				};
+		for (const column of required) {
+			if (!(column.name in row)) note(column.name, undefined, 'missing value for a NOT NULL column', false);
 		}
-		if (problem) rejected.push(problem);
-		else good.push(row);
+		if (problems) {
+			if (refused) for (const p of problems) p.action = 'rejected';
+			rejected.push(...problems);
+		}
+		if (!refused) good.push(nulled ?? row);
 	}
 	return { good, rejected };
 }

@@ -10,11 +10,14 @@ import { MAPPING_NAMESPACE } from '../state/namespaces';
 import { childTablesFor, type ChildTable } from './child-tables';
 import { flattenRow, flattenSchema } from './flatten';
 import { mapTables, type TableMapping } from './mapping';
+import type { ValuePolicies } from '../copy/row-check';
 
 export interface DesignOptions {
 	/** Logical type per column (`table.column`), over what introspection found. */
 	overrides: Record<string, string>;
 	prefix: string;
+	/** What Batch Load does with a value the destination cannot hold exactly, per column (default: refuse the row). */
+	policies?: Record<string, string>;
 	/** Nested documents become one column per leaf, joined by the separator. */
 	flatten: boolean;
 	/** Array fields become child tables (inferred from a sample). */
@@ -37,11 +40,34 @@ export async function designMappings(
 			samples.set(schema.name, flatten ? sample.map((row) => flattenRow(row, separator)) : sample);
 		}
 	const schemas = flatten ? found.map((schema) => flattenSchema(schema, samples.get(schema.name)!, separator)) : found;
-	return mapTables(schemas, options.overrides, options.prefix).map((mapping) => {
+	const policies = checkPolicies(options.policies ?? {});
+	const mappings = mapTables(schemas, options.overrides, options.prefix).map((m) => ({ ...m, policies }));
+	for (const mapping of mappings) await assessFlags(source, mapping, options.overrides);
+	return mappings.map((mapping) => {
 		if (!options.childTables) return mapping;
 		const { parent, children } = childTablesFor(mapping.target, samples.get(mapping.table)!, separator);
 		return { ...mapping, target: parent, children };
 	});
+}
+
+/**
+ * A MySQL TINYINT(1) is an integer; it becomes boolean only when every stored value is 0 or 1 (a 2
+ * would otherwise land as true, pgloader's flaw). Said in the document's notes either way.
+ */
+async function assessFlags(source: TableSource, mapping: TableMapping, overrides: Record<string, string>) {
+	for (const column of mapping.source.columns) {
+		if (!/^tinyint\(1\)/i.test(column.nativeType) || column.logical !== 'int16' || !source.holdsOnly) continue;
+		if (overrides[`${mapping.table}.${column.name}`] ?? overrides[column.name]) continue;
+		const target = mapping.target.columns.find((c) => c.name === column.name);
+		if (!target) continue;
+		if (await source.holdsOnly(mapping.table, column.name, [0, 1])) {
+			target.logical = 'boolean';
+			(mapping.notes ??= []).push(`${column.name}: TINYINT(1) holding only 0 and 1, mapped to boolean`);
+		} else
+			(mapping.notes ??= []).push(
+				`${column.name}: TINYINT(1) holding values other than 0 and 1, kept as an integer (smallint)`,
+			);
+	}
 }
 
 /** Creates a mapping's tables (parent and children) and records the document for the steps after. */
@@ -79,6 +105,20 @@ export async function recordedChildTables(destination: Stateful, table: string):
 			{ table },
 		);
 	return mapping.children;
+}
+
+function checkPolicies(policies: Record<string, string>): ValuePolicies {
+	for (const [where, policy] of Object.entries(policies))
+		if (policy !== 'reject' && policy !== 'null')
+			throw new SchemaError('SCHEMA_ERROR', `Invalid Values ${where}: "${policy}" is not one of "reject", "null"`, {
+				column: where,
+			});
+	return policies as ValuePolicies;
+}
+
+/** The invalid-value policies Map recorded for a table (none recorded: every row with one is refused). */
+export async function recordedPolicies(destination: Stateful, table: string): Promise<ValuePolicies | undefined> {
+	return (await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table))?.policies;
 }
 
 /** The first rows in key order: what flattening infers leaf columns from. */

@@ -7,11 +7,23 @@ const typeText = (c: Column) =>
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-function columnsTable(target: TableSchema, source?: TableSchema, overridden: string[] = []): string[] {
+function columnsTable(
+	target: TableSchema,
+	source?: TableSchema,
+	overridden: string[] = [],
+	notes: string[] = [],
+): string[] {
 	const lines = ['| Column | Source type | Target type | Nullable | Note |', '|---|---|---|---|---|'];
 	for (const column of target.columns) {
 		const from = source?.columns.find((c) => c.name === column.name);
-		const note = overridden.find((o) => o.startsWith(`${column.name}:`)) ? 'type override' : from ? '' : 'new';
+		const said = notes.find((n) => n.startsWith(`${column.name}:`));
+		const note = overridden.find((o) => o.startsWith(`${column.name}:`))
+			? 'type override'
+			: said
+				? cell(said.slice(column.name.length + 2))
+				: from
+					? ''
+					: 'new';
 		lines.push(
 			`| ${cell(column.name)} | ${from ? cell(from.nativeType || from.logical) : '—'} | ${typeText(column)} | ${column.nullable ? 'yes' : 'no'} | ${note} |`,
 		);
@@ -28,8 +40,14 @@ export function mappingMarkdown(mapping: TableMapping): string {
 		`Primary key: ${target.primaryKey.join(', ') || '—'} · Indexes: ${target.indexes.length} · Foreign keys (after load): ${mapping.foreignKeys.length}` +
 			(mapping.children?.length ? ` · Child tables: ${mapping.children.length}` : ''),
 		'',
-		...columnsTable(target, source, mapping.overridden),
+		...columnsTable(target, source, mapping.overridden, mapping.notes),
 	];
+	const policies = Object.entries(mapping.policies ?? {});
+	if (policies.length)
+		lines.push(
+			'',
+			`Invalid values: ${policies.map(([where, policy]) => `${where} → ${policy === 'null' ? 'NULL, reported' : 'row refused'}`).join('; ')}; elsewhere the row is refused.`,
+		);
 	for (const child of mapping.children ?? []) {
 		lines.push(
 			'',

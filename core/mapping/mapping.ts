@@ -1,4 +1,5 @@
 import type { ChildTable } from './child-tables';
+import type { ValuePolicies } from '../copy/row-check';
 import { SchemaError } from '../model/errors';
 import { requirePrimaryKey } from '../model/identifiers';
 import { portableSchema } from '../copy/migrate';
@@ -14,6 +15,10 @@ export interface TableMapping {
 	foreignKeys: ForeignKeyInfo[];
 	/** Columns whose type was set by an override, as "column: from → to". */
 	overridden: string[];
+	/** Choices made from the data rather than the declared types, in words (the mapping document shows them). */
+	notes?: string[];
+	/** What Batch Load does with a value the destination cannot hold exactly, per column. */
+	policies?: ValuePolicies;
 	/** Array fields stored as child tables, when mapped so. */
 	children?: ChildTable[];
 }
@@ -33,6 +38,7 @@ const LOGICAL_TYPES: LogicalType[] = [
 	'uuid',
 	'date',
 	'time',
+	'interval',
 	'timestamp',
 	'timestamptz',
 	'binary',
@@ -57,12 +63,15 @@ export function mapTables(sources: TableSchema[], overrides: Record<string, stri
 		requirePrimaryKey(source, 'source');
 		const target = portableSchema(source);
 		const overridden: string[] = [];
+		const notes: string[] = [];
 		target.columns = target.columns.map((column) => {
 			const override = overrides[`${source.name}.${column.name}`] ?? overrides[column.name];
 			if (override) {
 				overridden.push(`${column.name}: ${column.logical} → ${override}`);
 				return { ...column, logical: override as LogicalType };
 			}
+			if (source.columns.find((c) => c.name === column.name)?.nativeType === 'null')
+				notes.push(`${column.name}: null in every sampled document, mapped to JSON (holds any later value exactly)`);
 			if (column.logical === 'unknown') {
 				throw new SchemaError(
 					'UNSUPPORTED',
@@ -79,6 +88,6 @@ export function mapTables(sources: TableSchema[], overrides: Record<string, stri
 			name: `${prefix}${fk.name}`,
 			referencedTable: `${prefix}${fk.referencedTable}`,
 		}));
-		return { table: source.name, destinationTable: target.name, source, target, foreignKeys, overridden };
+		return { table: source.name, destinationTable: target.name, source, target, foreignKeys, overridden, notes };
 	});
 }

@@ -1,3 +1,4 @@
+import { canonicalJsonText, canonicalJsonValue } from './json-text';
 import type { LogicalType, Value } from './schema';
 
 /**
@@ -14,6 +15,8 @@ export function canonicalText(value: Value | undefined, logical: LogicalType): s
 		case 'int32':
 		case 'int64':
 		case 'decimal':
+			// A boolean column mapped from an integer (TINYINT(1) holding only 0 and 1) compares as 0/1.
+			if (typeof value === 'boolean') return value ? '1' : '0';
 			// Drivers hand most integers over as safe numbers, whose text is already canonical.
 			if (Number.isSafeInteger(value)) return String(value);
 			return typeof value === 'string' && CANONICAL_INTEGER.test(value) ? value : canonicalDecimal(String(value));
@@ -24,10 +27,12 @@ export function canonicalText(value: Value | undefined, logical: LogicalType): s
 		case 'timestamptz':
 		case 'time':
 			return padFraction(String(value));
+		case 'interval':
+			return canonicalInterval(String(value)) ?? String(value);
 		case 'binary':
 			return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'base64').toString('hex');
 		case 'json':
-			return canonicalJson(value);
+			return canonicalJsonOf(value);
 		default:
 			return typeof value === 'object' ? canonicalJson(value) : String(value);
 	}
@@ -70,19 +75,69 @@ export function padFraction(text: string): string {
 	return `${match[1]}.${(match[2] ?? '').padEnd(6, '0')}${match[3]}`;
 }
 
-export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-	if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('hex'));
-	// Loops rather than map/join: this runs per JSON value of every row a checksum reads.
-	if (Array.isArray(value)) {
-		let text = '[';
-		for (let i = 0; i < value.length; i++) text += (i ? ',' : '') + canonicalJson(value[i]);
-		return text + ']';
+/** Canonical text of a parsed JSON value; see json-text.ts. */
+export const canonicalJson = canonicalJsonValue;
+
+/**
+ * A JSON column's value is its JSON text (as every SQL connector reads it: never parsed into
+ * doubles) or, from a document store or an n8n item, a parsed value.
+ */
+function canonicalJsonOf(value: Value): string {
+	if (typeof value !== 'string') return canonicalJsonValue(value);
+	try {
+		return canonicalJsonText(value);
+	} catch {
+		// Not JSON text: compared as the JSON string it would be, so it still differs from any document.
+		return JSON.stringify(value);
 	}
-	const record = value as Record<string, unknown>;
-	const keys = Object.keys(record).sort();
-	let text = '{';
-	for (let i = 0; i < keys.length; i++)
-		text += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson(record[keys[i]])}`;
-	return text + '}';
+}
+
+export interface Interval {
+	months: number;
+	micros: bigint;
+}
+
+const INTERVAL_PART = /(-?\d+) (years?|mons?|days?)/g;
+const INTERVAL_TIME = /([+-])?(\d+):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+
+/**
+ * A duration as MySQL TIME ('-838:59:59.5') or PostgreSQL interval ('1 year 2 mons -3 days
+ * +04:05:06') writes it: months apart (a month has no fixed length), days folded into hours.
+ */
+export function parseInterval(text: string): Interval | undefined {
+	const trimmed = text.trim();
+	let months = 0;
+	let days = 0n;
+	let rest = trimmed;
+	for (const [part, count, unit] of trimmed.matchAll(INTERVAL_PART)) {
+		if (unit.startsWith('year')) months += Number(count) * 12;
+		else if (unit.startsWith('mon')) months += Number(count);
+		else days += BigInt(count);
+		rest = rest.replace(part, '');
+	}
+	rest = rest.trim();
+	let micros = days * 86_400_000_000n;
+	if (rest) {
+		const time = INTERVAL_TIME.exec(rest);
+		if (!time || time.index !== 0) return undefined;
+		const [, sign, h, m, s, fraction = ''] = time;
+		const t = (BigInt(h) * 3600n + BigInt(m) * 60n + BigInt(s)) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+		micros += sign === '-' ? -t : t;
+	} else if (!trimmed.match(INTERVAL_PART)) return undefined;
+	return { months, micros };
+}
+
+/** '[N mons ][-]H:MM:SS.ffffff': one text per duration, whichever engine wrote it. */
+export function canonicalInterval(text: string): string | undefined {
+	const interval = parseInterval(text);
+	return interval && formatInterval(interval);
+}
+
+export function formatInterval({ months, micros }: Interval): string {
+	const negative = micros < 0n;
+	const abs = negative ? -micros : micros;
+	const seconds = abs / 1_000_000n;
+	const pad = (n: bigint) => String(n).padStart(2, '0');
+	const time = `${negative ? '-' : ''}${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}.${String(abs % 1_000_000n).padStart(6, '0')}`;
+	return months ? `${months} mons ${time}` : time;
 }

@@ -5,11 +5,13 @@
  * through n8n items unchanged and compare equal across engines:
  *   int64, decimal      exact decimal strings (never JS numbers)
  *   date                'YYYY-MM-DD'
- *   time                'HH:MM:SS[.ffffff]'
+ *   time                'HH:MM:SS[.ffffff]'   (a time of day)
+ *   interval            '[-]H:MM:SS[.ffffff]' (a duration: MySQL TIME, PostgreSQL interval; see canonicalInterval)
  *   timestamp           'YYYY-MM-DDTHH:MM:SS[.ffffff]'   (no zone: a wall-clock value)
  *   timestamptz         'YYYY-MM-DDTHH:MM:SS[.ffffff]Z'  (a UTC instant)
  *   binary              Buffer in process; base64 string inside n8n items
- *   json                the parsed JSON value
+ *   json                JSON text, exactly as the database holds it (from a document store or an n8n
+ *                       item, a parsed value)
  */
 export type LogicalType =
 	| 'boolean'
@@ -24,6 +26,7 @@ export type LogicalType =
 	| 'uuid'
 	| 'date'
 	| 'time'
+	| 'interval'
 	| 'timestamp'
 	| 'timestamptz'
 	| 'binary'

@@ -9,6 +9,8 @@ export interface Capabilities {
 	hasSchema: boolean;
 	/** Checksums are computed by the database itself rather than by streaming rows. */
 	checksumInDatabase: boolean;
+	/** Text may contain U+0000 (PostgreSQL's text cannot: such values are refused naming the column). */
+	textHoldsNul: boolean;
 	/** The longest table name the database keeps as given (longer ones it truncates or refuses). */
 	maxIdentifier: IdentifierLimit;
 }
@@ -22,6 +24,7 @@ const DEFAULTS: Capabilities = {
 	supportsTransactions: false,
 	hasSchema: true,
 	checksumInDatabase: false,
+	textHoldsNul: true,
 	maxIdentifier: { length: 255, unit: 'characters' },
 };
 

@@ -21,4 +21,6 @@ export interface TableSource extends System {
 	read(table: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]>;
 	/** In-database digest of the range; `columns` narrows it (a key-only digest, say). */
 	checksum(table: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest>;
+	/** True when the column holds no value but these integers (and NULL): what Map asks of a TINYINT(1). */
+	holdsOnly?(table: string, column: string, values: number[]): Promise<boolean>;
 }

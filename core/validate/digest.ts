@@ -23,7 +23,8 @@ export function rowText(row: Row, columns: Column[]): string {
 		.join(ROW_FIELD_SEPARATOR);
 }
 
-const HASHED_IN_JS = new Set(['json', 'float32', 'float64']);
+// Durations too: MySQL and PostgreSQL write them differently, and one parser reads both.
+const HASHED_IN_JS = new Set(['json', 'float32', 'float64', 'interval']);
 
 export function scalarColumns(columns: Column[]): Column[] {
 	return columns.filter((c) => !HASHED_IN_JS.has(c.logical));

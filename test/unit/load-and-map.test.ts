@@ -1,6 +1,6 @@
 import { loadRows } from '../../core/copy/load';
 import { mapTables } from '../../core/mapping/mapping';
-import { checkRows, valueProblem } from '../../core/copy/row-check';
+import { checkRows, rejectedRowCount, valueProblem } from '../../core/copy/row-check';
 import type { Column, TableSchema } from '../../core/model/schema';
 import { MemoryConnector } from '../helpers/memory-connector';
 
@@ -57,10 +57,55 @@ describe('values the destination cannot hold exactly', () => {
 	it('names table, key, column and reason for a rejected row, and for a missing NOT NULL value', () => {
 		const { rejected } = checkRows(table, [{ id: '1', small: 99999 }, { small: 1 }, { id: '3', nope: 1 }]);
 		expect(rejected).toEqual([
-			{ table: 't', key: ['1'], column: 'small', value: '99999', reason: expect.stringContaining('int16') },
-			{ table: 't', key: [null], column: 'id', value: null, reason: 'missing value for a NOT NULL column' },
-			{ table: 't', key: ['3'], column: 'nope', value: '1', reason: 'no column nope in t' },
+			{
+				table: 't',
+				key: ['1'],
+				column: 'small',
+				value: '99999',
+				reason: expect.stringContaining('int16'),
+				action: 'rejected',
+			},
+			{
+				table: 't',
+				key: [null],
+				column: 'id',
+				value: null,
+				reason: 'missing value for a NOT NULL column',
+				action: 'rejected',
+			},
+			{ table: 't', key: ['3'], column: 'nope', value: '1', reason: 'no column nope in t', action: 'rejected' },
 		]);
+	});
+
+	it('lists every bad value of a row, and writes NULL and reports where the column says so', () => {
+		const rows = [{ id: '1', small: 99999, flag: 'maybe', day: '0000-00-00' }];
+		const refused = checkRows(table, rows);
+		expect(refused.good).toEqual([]);
+		expect(refused.rejected.map((r) => [r.column, r.action])).toEqual([
+			['small', 'rejected'],
+			['flag', 'rejected'],
+			['day', 'rejected'],
+		]);
+		const nulled = checkRows(table, rows, { policies: { 't.day': 'null', flag: 'null', small: 'null' } });
+		expect(nulled.good).toEqual([{ id: '1', small: null, flag: null, day: null }]);
+		expect(nulled.rejected.map((r) => [r.column, r.value, r.action])).toEqual([
+			['small', '99999', 'nulled'],
+			['flag', '"maybe"', 'nulled'],
+			['day', '"0000-00-00"', 'nulled'],
+		]);
+		expect(rejectedRowCount(refused.rejected)).toBe(1);
+		expect(rejectedRowCount(nulled.rejected)).toBe(0);
+		// A key is never set to NULL: the row is refused, every value listed.
+		const keyBad = checkRows(table, [{ id: 'x', small: 99999 }], { policies: { '*': 'null' } });
+		expect(keyBad.good).toEqual([]);
+		expect(keyBad.rejected.map((r) => r.action)).toEqual(['rejected', 'rejected']);
+	});
+
+	it('refuses text with NUL where the destination cannot hold it, naming the column', () => {
+		const withNul = { id: '1', name: 'a\u0000b' };
+		expect(checkRows(table, [withNul]).good).toHaveLength(1);
+		const { rejected } = checkRows(table, [withNul], { textHoldsNul: false });
+		expect(rejected).toEqual([expect.objectContaining({ column: 'name', reason: expect.stringContaining('NUL') })]);
 	});
 });
 

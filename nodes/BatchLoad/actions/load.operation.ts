@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { parseChunkRef, type PlannedChunk } from '../../../core/copy/chunks';
 import { loadRows } from '../../../core/copy/load';
-import { recordedChildTables } from '../../../core/mapping/apply';
+import { recordedChildTables, recordedPolicies } from '../../../core/mapping/apply';
+import { rejectedRowCount } from '../../../core/copy/row-check';
 import type { WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
 import type { DatabaseSystem } from '../../shared/connection';
@@ -82,6 +83,7 @@ export const load: Operation = {
 					? await recordedChildTables(destination, table)
 					: undefined;
 			const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
+			const policies = await recordedPolicies(destination, table);
 			const write = () =>
 				loadRows(destination, rows, {
 					table,
@@ -89,6 +91,7 @@ export const load: Operation = {
 					mode: this.getNodeParameter('mode', 0) as WriteMode,
 					batchSize: this.getNodeParameter('batchSize', 0) as number,
 					children,
+					policies,
 				});
 			const chunkItem = chunk ? (parseJson(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
 			const result = chunk
@@ -106,7 +109,8 @@ export const load: Operation = {
 				table,
 				rows: rows.length,
 				written: result.written,
-				rejected: result.rejected.length,
+				rejected: rejectedRowCount(result.rejected),
+				nulled: result.rejected.filter((r) => r.action === 'nulled').length,
 				skippedAsDone: result.skipped,
 				...(children ? { childRows: result.childRows } : {}),
 				...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.position as IDataObject } : {}),

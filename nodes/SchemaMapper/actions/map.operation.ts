@@ -24,6 +24,14 @@ export const map: Operation = {
 				'Logical types per column, e.g. {"orders.note": "text", "payload": "json"}; keys are "table.column" or "column"',
 		},
 		{
+			displayName: 'Invalid Values',
+			name: 'policies',
+			type: 'json',
+			default: '{}',
+			description:
+				'What Batch Load does with a value the destination cannot hold exactly (a zero date, text with NUL…), per column: "reject" refuses the row (the default), "null" writes NULL there and lists the value as a reject. Keys are "table.column", "column" or "*", e.g. {"orders.shipped_at": "null"}.',
+		},
+		{
 			displayName: 'Flatten Nested Documents',
 			name: 'flatten',
 			type: 'boolean',
@@ -67,6 +75,10 @@ export const map: Operation = {
 				const designed = await withConnector(this, system, (connector) =>
 					designMappings(connector, this.getNodeParameter('tables', i, []) as string[], {
 						overrides: parseJsonObject(this.getNodeParameter('overrides', i, '{}'), 'Type Overrides') as Record<
+							string,
+							string
+						>,
+						policies: parseJsonObject(this.getNodeParameter('policies', i, '{}'), 'Invalid Values') as Record<
 							string,
 							string
 						>,
