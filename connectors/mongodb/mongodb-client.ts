@@ -13,8 +13,7 @@ export function createMongoClient(settings: MongoSettings): MongoClient {
 		connectTimeoutMS: 5000,
 		// int64 values stay exact (bigint), never rounded through a double.
 		useBigInt64: true,
-		// Int32 and Double stay told apart (a promoted 3.0 would read as an integer).
-		promoteValues: false,
+		promoteValues: true,
 	});
 }
 

@@ -21,7 +21,7 @@ import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } fro
 import { translateMongoError } from './mongodb-errors';
 import { INTERNAL_PREFIX, introspectMongo } from './mongodb-introspector';
 import { isValidCollectionName, rangeFilter } from './mongodb-queries';
-import { fromBson, toBson } from './mongodb-types';
+import { EXACT_BSON, fromBson, toBson } from './mongodb-types';
 import { SCHEMA_NAMESPACE } from '../../core/state/namespaces';
 
 const STATE = `${INTERNAL_PREFIX}state`;
@@ -127,7 +127,7 @@ export class MongoConnector implements DatabaseConnector {
 		// (FerretDB 1.x) would rescan the collection for every keyset page.
 		const cursor = this.db
 			.collection(table.name)
-			.find(rangeFilter(this.keyToBson(table, range)), { projection })
+			.find(rangeFilter(this.keyToBson(table, range)), { projection, ...EXACT_BSON })
 			.sort({ _id: 1 })
 			.batchSize(options.batchSize);
 		const shape = (doc: Document) => {
@@ -181,7 +181,7 @@ export class MongoConnector implements DatabaseConnector {
 	async readChanges(tableName: string, query: ChangeQuery): Promise<Row[]> {
 		const { table, filter, sort } = await this.changeFilter(tableName, query);
 		const docs = await this.run(
-			() => this.db.collection(table.name).find(filter).sort(sort).limit(Math.floor(query.limit)).toArray(),
+			() => this.db.collection(table.name).find(filter, EXACT_BSON).sort(sort).limit(Math.floor(query.limit)).toArray(),
 			{ table: tableName },
 		);
 		return docs.map((doc) => this.toRow(doc, table.columns, false));
@@ -223,7 +223,7 @@ export class MongoConnector implements DatabaseConnector {
 			() =>
 				this.db
 					.collection(table.name)
-					.find({ _id: { $in: keys.map((k) => toBson(k[0], id)) as never[] } })
+					.find({ _id: { $in: keys.map((k) => toBson(k[0], id)) as never[] } }, EXACT_BSON)
 					.toArray(),
 			{ table: tableName },
 		);
@@ -430,7 +430,7 @@ function keyLogical(table: TableSchema) {
 async function copyCollection(db: Db, from: string, to: string): Promise<void> {
 	await db.collection(to).deleteMany({});
 	let batch: Document[] = [];
-	for await (const doc of db.collection(from).find({}).sort({ _id: 1 })) {
+	for await (const doc of db.collection(from).find({}, EXACT_BSON).sort({ _id: 1 })) {
 		batch.push(doc);
 		if (batch.length === COPY_BATCH) {
 			await db.collection(to).insertMany(batch);

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Column, IndexInfo, LogicalType, TableSchema } from '../../core/model/schema';
-import { bsonTypeName, logicalOfBson, mergeLogical } from './mongodb-types';
+import { bsonTypeName, EXACT_BSON, logicalOfBson, mergeLogical } from './mongodb-types';
 
 export const INTERNAL_PREFIX = '_dm_';
 export const SAMPLE_SIZE = 1000;
@@ -37,7 +37,7 @@ export async function introspectMongo(
 				return { ...schema, columns, indexes: indexInfo, rowEstimate: estimate };
 			}
 			// Natural order: a sort would make servers without sort pushdown (FerretDB 1.x) read the whole collection.
-			const sample = await collection.find({}).limit(SAMPLE_SIZE).toArray();
+			const sample = await collection.find({}, EXACT_BSON).limit(SAMPLE_SIZE).toArray();
 			const types = new Map<string, LogicalType | undefined>([['_id', undefined]]);
 			const seen = new Map<string, number>();
 			for (const doc of sample) {

@@ -4,6 +4,12 @@ import { canonicalJsonText, canonicalJsonValue } from '../../core/model/json-tex
 import { ValueError } from '../../core/model/errors';
 import type { Column, JsonValue, LogicalType, Value } from '../../core/model/schema';
 
+/**
+ * How documents are read: BSON's own number types, so an int64 stays an exact Long and an Int32
+ * is told from a Double (promoted, a stored 3.0 would read as the integer 3).
+ */
+export const EXACT_BSON = { promoteValues: false, useBigInt64: false } as const;
+
 /** Logical type of one BSON value, as the driver returns it (useBigInt64 on). */
 export function logicalOfBson(value: unknown): LogicalType | undefined {
 	if (value === null || value === undefined) return undefined;
