@@ -1,7 +1,8 @@
 import { canonicalDecimal, canonicalJson } from '../model/canonical';
+import { isJsonText } from '../model/json-text';
 import { flattenRow } from './flatten';
 import { valueProblem } from '../copy/row-check';
-import type { Column, JsonValue, LogicalType, Row, Value } from '../model/schema';
+import type { Column, LogicalType, Row, Value } from '../model/schema';
 
 /** One step of a Transform, applied in order; values of computed fields arrive resolved. */
 export type TransformStep =
@@ -123,13 +124,8 @@ export function castValue(value: Value | undefined, type: LogicalType): { value:
 						: String(value);
 			break;
 		case 'json':
-			if (typeof value === 'string') {
-				try {
-					converted = JSON.parse(value) as JsonValue;
-				} catch {
-					return { reason: `not valid JSON: ${value.slice(0, 60)}` };
-				}
-			}
+			// JSON text stays text: parsing it would round its big numbers (see json-text.ts).
+			if (typeof value === 'string' && !isJsonText(value)) return { reason: `not valid JSON: ${value.slice(0, 60)}` };
 			break;
 		case 'timestamptz':
 			if (typeof value === 'number') converted = new Date(value).toISOString();

@@ -1,5 +1,5 @@
 import { canonicalText } from '../model/canonical';
-import type { TableSink, TableSource } from '../ports';
+import type { ChangeSource, TableSink, TableSource } from '../ports';
 import { combineDigests } from './digest';
 import { SchemaError } from '../model/errors';
 import { requirePrimaryKey } from '../model/identifiers';
@@ -166,6 +166,33 @@ async function sampleRows(
 	return sample;
 }
 
+/**
+ * The destination's row with a sampled key: by key where the destination reads by key (two engines
+ * may order text or mixed-type keys differently, so a range could miss it), else in its key range.
+ */
+async function findSampled(
+	destination: TableSink & Partial<Pick<ChangeSource, 'readByKeys'>>,
+	table: string,
+	sampled: SampleRow,
+	primaryKey: string[],
+	common: Column[],
+	wanted: string,
+): Promise<Row | undefined> {
+	const matches = (r: Row) => JSON.stringify(keyOf(r, primaryKey, common)) === wanted;
+	if (destination.readByKeys) return (await destination.readByKeys(table, [sampled.key])).find(matches);
+	let found: Row | undefined;
+	for await (const batch of destination.read(
+		table,
+		{ after: sampled.after, upTo: sampled.key },
+		{
+			batchSize: 1000,
+			columns: common.map((c) => c.name),
+		},
+	))
+		found ??= batch.find(matches);
+	return found;
+}
+
 export interface CompareOptions {
 	destinationTable?: string;
 	/** Destination rows carried to Verify Rows at most; segments beyond are counted, not diffed. */
@@ -174,7 +201,7 @@ export interface CompareOptions {
 
 /** The destination against a source fingerprint: columns, count, segment digests, the sample, foreign keys. */
 export async function compareWithFingerprint(
-	destination: TableSink,
+	destination: TableSink & Partial<Pick<ChangeSource, 'readByKeys'>>,
 	fingerprint: Fingerprint,
 	options: CompareOptions,
 ): Promise<Comparison> {
@@ -252,13 +279,7 @@ export async function compareWithFingerprint(
 	const differences: Array<Record<string, unknown>> = [];
 	for (const sampled of fingerprint.sample.rows) {
 		const wanted = JSON.stringify(keyOf(keyRow(fingerprint.primaryKey, sampled.key), fingerprint.primaryKey, common));
-		let found: Row | undefined;
-		const between = { after: sampled.after, upTo: sampled.key };
-		for await (const batch of destination.read(destinationTable, between, {
-			batchSize: 1000,
-			columns: common.map((c) => c.name),
-		}))
-			found ??= batch.find((r) => JSON.stringify(keyOf(r, fingerprint.primaryKey, common)) === wanted);
+		const found = await findSampled(destination, destinationTable, sampled, fingerprint.primaryKey, common, wanted);
 		if (!found) {
 			differences.push({ key: sampled.key, column: null, source: 'row', destination: 'missing' });
 			continue;
