@@ -106,29 +106,36 @@ const isDocument = (value: unknown): value is Record<string, unknown> =>
 const INEXACT = Symbol('inexact');
 
 function jsonOfBson(value: unknown, field?: string): Value {
-	try {
-		const plain = plainJson(value, field);
-		// A string in a JSON column is JSON text (row-check, writers): a string value becomes its JSON.
-		return typeof plain === 'string' ? JSON.stringify(plain) : plain;
-	} catch (error) {
-		if (error !== INEXACT) throw error;
-		return exactJsonText(value, field);
-	}
+	const plain = plainJson(value, field);
+	if (plain === INEXACT) return exactJsonText(value, field);
+	// A string in a JSON column is JSON text (row-check, writers): a string value becomes its JSON.
+	return typeof plain === 'string' ? JSON.stringify(plain) : plain;
 }
 
-/** The value as plain JSON; throws INEXACT where only text would hold it exactly. */
-function plainJson(value: unknown, field?: string): JsonValue {
+/** The value as plain JSON, or INEXACT where only text would hold it exactly. */
+function plainJson(value: unknown, field?: string): JsonValue | typeof INEXACT {
 	if (value === null || value === undefined) return null;
 	if (typeof value === 'bigint' || value instanceof Long) {
 		const n = Number(value.toString());
-		if (!Number.isSafeInteger(n)) throw INEXACT;
-		return n;
+		return Number.isSafeInteger(n) ? n : INEXACT;
 	}
-	if (value instanceof Decimal128) throw INEXACT;
-	if (Array.isArray(value)) return value.map((v, i) => plainJson(v, `${field ?? ''}[${i}]`));
+	if (value instanceof Decimal128) return INEXACT;
+	if (Array.isArray(value)) {
+		const out: JsonValue[] = [];
+		for (const [i, v] of value.entries()) {
+			const item = plainJson(v, `${field ?? ''}[${i}]`);
+			if (item === INEXACT) return INEXACT;
+			out.push(item);
+		}
+		return out;
+	}
 	if (isDocument(value)) {
 		const out: Record<string, JsonValue> = {};
-		for (const [k, v] of Object.entries(value)) out[k] = plainJson(v, field ? `${field}.${k}` : k);
+		for (const [k, v] of Object.entries(value)) {
+			const item = plainJson(v, field ? `${field}.${k}` : k);
+			if (item === INEXACT) return INEXACT;
+			out[k] = item;
+		}
 		return out;
 	}
 	const scalar = scalarOfBson(value, undefined, field);
@@ -155,7 +162,7 @@ function exactJsonText(value: unknown, field?: string): string {
 		return `{${Object.entries(value)
 			.map(([k, v]) => `${JSON.stringify(k)}:${exactJsonText(v, field ? `${field}.${k}` : k)}`)
 			.join(',')}}`;
-	return JSON.stringify(plainJson(value, field));
+	return JSON.stringify(plainJson(value, field) as JsonValue);
 }
 
 /** Canonical value → BSON for a column of the given logical type. */

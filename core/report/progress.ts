@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Stateful, TableSource } from '../ports';
 import { AUDIT_NAMESPACE, CHUNK_NAMESPACE, PLAN_NAMESPACE } from '../state/namespaces';
+import { keepRejects, type ChunkRejects } from './rejects';
 
 /**
  * What a migration run did, kept in the destination's state store: the plan (chunks and rows per
@@ -25,11 +26,7 @@ export interface AuditEntry {
 	error?: string;
 }
 
-export interface ChunkCheckpoint {
-	rows: number;
-	rejectedCount?: number;
-	at: string;
-}
+export type ChunkCheckpoint = ChunkRejects;
 
 /** Records the plan once per run: a rerun keeps the first start time, so speed covers the whole run. */
 export async function recordPlan(
@@ -160,6 +157,7 @@ export async function clearStaleCheckpoints(
 		if (!mine.some((e) => e.value.rows > 0)) continue;
 		present ??= new Set((await destination.introspect()).map((t) => t.name));
 		if (present.has(table) && (await destination.count(table)) > 0) continue;
+		await keepRejects(destination, mine, 'checkpoint cleared');
 		for (const entry of mine) await destination.state.delete(CHUNK_NAMESPACE, entry.key);
 		await appendAudit(destination, {
 			migration,

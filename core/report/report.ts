@@ -3,6 +3,8 @@ import type { Stateful } from '../ports';
 import { MAPPING_NAMESPACE } from '../state/namespaces';
 import { appendAudit, auditLog, runProgress, type AuditEntry, type Progress } from './progress';
 import type { Check } from '../validate/validate';
+import type { Rejection } from '../copy/row-check';
+import { runRejects, type RunRejects } from './rejects';
 
 /** The migration report: what moved, how fast, what failed, what validation found, and the verdict. */
 export interface MigrationReport {
@@ -25,6 +27,8 @@ export interface MigrationReport {
 	phases: Array<{ phase: string; durationSeconds: number; runs: number; failed: number }>;
 	tables: Array<{ table: string; destinationTable: string; rows: number; chunks: string }>;
 	cutover: { ready: boolean; reason: string };
+	/** Every value a load could not write as it was: the standing loads', and those a rollback undid. */
+	rejects: RunRejects;
 	/** Every attempt of the run (a rerun after a crash or a failure is one more); duration and speed above are the last one's. */
 	attempts: {
 		count: number;
@@ -60,9 +64,16 @@ export function buildReport(input: {
 	audit: AuditEntry[];
 	mappings: TableMapping[];
 	checks: Check[];
+	rejects?: RunRejects;
 	now?: Date;
 }): MigrationReport {
 	const { progress, audit, mappings, checks } = input;
+	const rejects = input.rejects ?? {
+		rows: progress.rejectedRows,
+		nulled: 0,
+		listed: [],
+		earlier: { rows: 0, listed: [] },
+	};
 	const now = input.now ?? new Date();
 	const firstStart = progress.startedAt ? Date.parse(progress.startedAt) : now.getTime();
 	const attempts = attemptsOf(audit, firstStart, now.getTime());
@@ -73,7 +84,10 @@ export function buildReport(input: {
 	const errors = failedSteps.map(
 		(e) => `${e.step}${e.table ? ` ${e.table}` : ''}${e.chunk ? ` chunk ${e.chunk}` : ''}: ${e.error}`,
 	);
-	if (progress.rejectedRows) errors.push(`${progress.rejectedRows} rows rejected (kept with their chunk checkpoints)`);
+	if (progress.rejectedRows) errors.push(`${progress.rejectedRows} rows rejected (listed under Rejected Values)`);
+	if (rejects.nulled) errors.push(`${rejects.nulled} values written as NULL by their column's policy (listed)`);
+	if (rejects.earlier.rows)
+		errors.push(`${rejects.earlier.rows} rows were rejected by loads a rollback undid (listed, with their reasons)`);
 	const complete = progress.chunksTotal > 0 && progress.chunksDone >= progress.chunksTotal;
 	const valid = checks.length > 0 && checks.every((c) => c.pass);
 	const phases = new Map<string, { durationMs: number; runs: number; failed: number }>();
@@ -130,6 +144,7 @@ export function buildReport(input: {
 			rows: t.rowsDone,
 			chunks: `${t.chunksDone}/${t.chunksTotal}`,
 		})),
+		rejects,
 		cutover: { ready, reason },
 		attempts: {
 			count: attempts.length,
@@ -215,6 +230,10 @@ export function reportMarkdown(report: MigrationReport): string {
 				]
 			: ['Not validated.']),
 		'',
+		'## Rejected Values',
+		'',
+		...rejectedValues(report.rejects),
+		'',
 		'## Schema Mapping',
 		'',
 		`- **Objects:** ${report.schemaMapping.objects}`,
@@ -240,6 +259,36 @@ export function reportMarkdown(report: MigrationReport): string {
 		`**Ready for production cutover: ${report.cutover.ready ? 'YES' : 'NO'}** — ${report.cutover.reason}`,
 		'',
 	].join('\n');
+}
+
+function rejectTable(list: Array<Rejection & { because?: string }>): string[] {
+	return [
+		'| Table | Key | Column | Value | Reason | Action |',
+		'|---|---|---|---|---|---|',
+		...list.map(
+			(r) =>
+				`| ${cell(r.table)} | ${cell(JSON.stringify(r.key))} | ${cell(r.column)} | ${cell(r.value ?? 'NULL')} | ${cell(r.reason)} | ${r.because ?? (r.action === 'nulled' ? 'written as NULL' : 'row refused')} |`,
+		),
+	];
+}
+
+function rejectedValues(rejects: RunRejects): string[] {
+	const lines: string[] = [];
+	if (!rejects.listed.length && !rejects.earlier.listed.length) return ['None.'];
+	if (rejects.listed.length)
+		lines.push(
+			`${number(rejects.rows)} rows refused, ${number(rejects.nulled)} values written as NULL${rejects.listed.length >= 1000 ? ' (the first 1,000 listed)' : ''}:`,
+			'',
+			...rejectTable(rejects.listed),
+		);
+	if (rejects.earlier.listed.length)
+		lines.push(
+			...(lines.length ? [''] : []),
+			`Before the rollback, ${number(rejects.earlier.rows)} rows were refused:`,
+			'',
+			...rejectTable(rejects.earlier.listed),
+		);
+	return lines;
 }
 
 const escapeHtml = (text: string) =>
@@ -299,6 +348,7 @@ export async function migrationReport(destination: Stateful, migration: string, 
 		.map((e) => e.value)
 		.filter((m) => m.table in progress.tables);
 	await appendAudit(destination, { migration, step: 'Report', durationMs: 0, outcome: 'success' });
-	const report = buildReport({ progress, audit: await auditLog(destination, migration), mappings, checks });
+	const rejects = await runRejects(destination, migration);
+	const report = buildReport({ progress, audit: await auditLog(destination, migration), mappings, checks, rejects });
 	return { report, markdown: reportMarkdown(report), html: reportHtml(report) };
 }

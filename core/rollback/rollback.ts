@@ -1,6 +1,7 @@
 import type { Snapshots, Stateful, TableSink, TableSnapshot } from '../ports';
 import { ChecksumError, StateError } from '../model/errors';
 import { CHUNK_NAMESPACE, MAPPING_NAMESPACE, SNAPSHOT_NAMESPACE } from '../state/namespaces';
+import { keepRejects, type ChunkRejects } from '../report/rejects';
 
 /** One table's snapshot for one migration run, as kept in the destination's state store. */
 export interface SnapshotRecord {
@@ -116,8 +117,11 @@ export async function restoreRun(
 		outcomes.push({ run, table: snapshot.table, action: 'restored', rows: after.rows, verified });
 		onTable(outcomes[outcomes.length - 1]);
 	}
-	for (const entry of await destination.state.list(CHUNK_NAMESPACE))
-		if (entry.key.startsWith(`${run}/`)) await destination.state.delete(CHUNK_NAMESPACE, entry.key);
+	const undone = (await destination.state.list<ChunkRejects>(CHUNK_NAMESPACE)).filter((e) =>
+		e.key.startsWith(`${run}/`),
+	);
+	await keepRejects(destination, undone, 'rolled back');
+	for (const entry of undone) await destination.state.delete(CHUNK_NAMESPACE, entry.key);
 	const restoredAt = new Date().toISOString();
 	for (const record of taken)
 		await destination.state.set(SNAPSHOT_NAMESPACE, recordKey(run, record.snapshot.table), { ...record, restoredAt });

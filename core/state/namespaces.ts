@@ -5,6 +5,8 @@
 
 /** Chunk checkpoints: `<run>/<table>/<position>` → rows, rejects, time. Written with the chunk's last rows. */
 export const CHUNK_NAMESPACE = 'chunks';
+/** Rejects of checkpoints a rollback or a stale-clear deleted, same keys: the record of why outlives the load. */
+export const REJECT_NAMESPACE = 'rejects';
 /** A run's plan as first seen: tables, chunks and rows per table (progress, report). */
 export const PLAN_NAMESPACE = 'plans';
 /** A run's audit log: one entry per step, table and chunk. */

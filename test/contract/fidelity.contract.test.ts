@@ -113,12 +113,12 @@ describe('Fidelity MariaDB → PostgreSQL: exact, or refused and listed; validat
 		);
 		const byId = new Map(rows.map((r) => [r.id, r]));
 		expect(byId.get(1)).toMatchObject({ n: 0, flag: true, dur: '838:59:59', big: '18446744073709551615' });
-		expect(byId.get(1).doc).toContain('9007199254740993');
+		expect(byId.get(1)!.doc).toContain('9007199254740993');
 		expect(byId.get(2)).toMatchObject({ n: 2, dur: '-838:59:59.999999', note: 'ünï😀' });
-		expect(byId.get(2).doc).toMatch(/"huge": 1(0{400})/);
+		expect(byId.get(2)!.doc).toMatch(/"huge": 1(0{400})/);
 		expect(byId.get(3)).toMatchObject({ n: -128, doc: 'null', sql_null: false, dur: '25:00:00.5' });
 		expect(byId.get(4)).toMatchObject({ n: 127, flag: null, doc: null, sql_null: true, dur: '-00:00:01' });
-		expect(byId.get(5).doc).toBe('{"a": 12345678901234567890}');
+		expect(byId.get(5)!.doc).toBe('{"a": 12345678901234567890}');
 		expect(byId.get(7)).toMatchObject({ doc: '"text"', dur: '100:00:00' });
 	});
 

@@ -55,7 +55,7 @@ describe('the migration report', () => {
 			buildReport({ progress: progress({ rejectedRows: 3 }), audit: [], mappings: [], checks: [pass], now }),
 		).toMatchObject({
 			status: 'FAILED',
-			errors: ['3 rows rejected (kept with their chunk checkpoints)'],
+			errors: ['3 rows rejected (listed under Rejected Values)'],
 			cutover: { ready: false, reason: '3 rows rejected' },
 		});
 		expect(buildReport({ progress: progress(), audit: [], mappings: [], checks: [], now }).cutover.reason).toBe(
@@ -135,5 +135,65 @@ describe('the migration report', () => {
 		expect(html).toContain('boom &lt;b&gt;');
 		expect(html).toContain('<td class="fail">FAIL</td>');
 		expect(html).not.toMatch(/<script|https?:\/\//);
+	});
+});
+
+describe('rejects in the report, kept through a rollback', () => {
+	it('lists every rejected value with its reason, and still does after the rollback deleted the checkpoints', async () => {
+		const { MemoryConnector } = await import('../helpers/memory-connector');
+		const { loadRows } = await import('../../core/copy/load');
+		const { snapshotTables, restoreRun } = await import('../../core/rollback/rollback');
+		const { migrationReport } = await import('../../core/report/report');
+		const { recordPlan } = await import('../../core/report/progress');
+		const destination = new MemoryConnector();
+		const table = {
+			name: 't',
+			columns: [
+				{ name: 'id', nativeType: '', logical: 'int32' as const, nullable: false },
+				{ name: 'day', nativeType: '', logical: 'date' as const, nullable: true },
+				{ name: 'small', nativeType: '', logical: 'int16' as const, nullable: true },
+			],
+			primaryKey: ['id'],
+			indexes: [],
+			foreignKeys: [],
+			rowEstimate: 0,
+		};
+		await snapshotTables(destination, 'm1', ['t']);
+		await destination.createTable(table);
+		await recordPlan(destination, 'm1', [{ table: 't', chunks: 1, tableRows: 3 }]);
+		const result = await loadRows(
+			destination,
+			[
+				{ id: 1, day: '0000-00-00', small: 1 },
+				{ id: 2, day: '2024-01-01', small: 99999 },
+				{ id: 3, day: '2024-02-30', small: 70000 },
+			],
+			{
+				table: 't',
+				mode: 'upsert',
+				batchSize: 10,
+				policies: { day: 'null' },
+				chunk: { run: 'm1', table: 't', position: {} },
+			},
+		);
+		expect(result.written).toBe(1);
+		const before = await migrationReport(destination, 'm1', []);
+		expect(before.report.rejects).toMatchObject({ rows: 2, nulled: 1 });
+		expect(before.report.rejects.listed.map((r) => [r.key, r.column, r.action])).toEqual([
+			[[1], 'day', 'nulled'],
+			[[2], 'small', 'rejected'],
+			[[3], 'day', 'rejected'],
+			[[3], 'small', 'rejected'],
+		]);
+		expect(before.markdown).toContain('## Rejected Values');
+		expect(before.markdown).toMatch(/\| t \| \[2\] \| small \| 99999 \| .*int16.* \| row refused \|/);
+		expect(before.html).toContain('99999');
+		await restoreRun(destination, 'm1');
+		const after = await migrationReport(destination, 'm1', []);
+		expect(after.report.rejects.rows).toBe(0);
+		expect(after.report.rejects.earlier.rows).toBe(2);
+		expect(after.report.rejects.earlier.listed).toHaveLength(4);
+		expect(after.markdown).toContain('Before the rollback, 2 rows were refused');
+		expect(after.markdown).toMatch(/\| \[3\] \| day \| "2024-02-30" \| .* \| rolled back \|/);
 	});
 });

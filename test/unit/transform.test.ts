@@ -58,7 +58,9 @@ describe('transform steps', () => {
 		});
 		expect(castValue('T', 'boolean')).toEqual({ value: true });
 		expect(castValue('maybe', 'boolean')).toMatchObject({ reason: expect.stringContaining('not a boolean') });
-		expect(castValue('{"a":1}', 'json')).toEqual({ value: { a: 1 } });
+		// JSON text stays text (exact); an object stays an object.
+		expect(castValue('{"a":1}', 'json')).toEqual({ value: '{"a":1}' });
+		expect(castValue({ a: 1 }, 'json')).toEqual({ value: { a: 1 } });
 		expect(castValue('2024-01-02 03:04:05.123456', 'timestamptz')).toEqual({ value: '2024-01-02T03:04:05.123456Z' });
 		expect(castValue({ b: 1, a: 2 }, 'string')).toEqual({ value: '{"a":2,"b":1}' });
 		expect(castValue(null, 'int64')).toEqual({ value: null });
