@@ -27,6 +27,9 @@ export class MysqlConnector extends SqlConnector<PoolConnection> {
 	readonly capabilities = capabilities({
 		supportsTransactions: true,
 		checksumInDatabase: true,
+		nonFiniteFloats: false,
+		// MariaDB's TIME(6) reaches 838:59:59.999999 (MySQL's stops at .000000 and refuses more).
+		maxDurationSeconds: 838 * 3600 + 59 * 60 + 59.999999,
 		maxIdentifier: { length: 64, unit: 'characters' },
 	});
 	readonly sql = new MysqlSql();

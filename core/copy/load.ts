@@ -128,8 +128,8 @@ async function checkedParents(
 }
 
 function checkOptions(destination: TableSink, options: LoadOptions) {
-	const { hasSchema, textHoldsNul } = destination.capabilities;
-	return { extraFields: !hasSchema, textHoldsNul, policies: options.policies };
+	const { hasSchema, textHoldsNul, nonFiniteFloats, maxDurationSeconds } = destination.capabilities;
+	return { extraFields: !hasSchema, textHoldsNul, nonFiniteFloats, maxDurationSeconds, policies: options.policies };
 }
 
 /** The pipeline over rows already in memory (one n8n item per row: Batch Load). */

@@ -27,6 +27,10 @@ export interface CheckOptions {
 	extraFields?: boolean;
 	/** False where text cannot hold U+0000 (PostgreSQL): such text is refused naming its column. */
 	textHoldsNul?: boolean;
+	/** False where floats cannot hold NaN or ±Infinity (MySQL). */
+	nonFiniteFloats?: boolean;
+	/** The longest duration the destination holds, months refused (MySQL TIME). */
+	maxDurationSeconds?: number;
 	policies?: ValuePolicies;
 }
 
@@ -58,7 +62,7 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function valueProblem(
 	value: Value | undefined,
 	column: Column,
-	options: { textHoldsNul?: boolean } = {},
+	options: Pick<CheckOptions, 'textHoldsNul' | 'nonFiniteFloats' | 'maxDurationSeconds'> = {},
 ): string | undefined {
 	if (value === null || value === undefined) return column.nullable ? undefined : 'NULL in a NOT NULL column';
 	const text = typeof value === 'string' ? value : undefined;
@@ -82,11 +86,13 @@ export function valueProblem(
 			return decimalProblem(canonicalDecimal(s), column);
 		}
 		case 'float32':
-		case 'float64':
-			if (typeof value === 'number') return undefined;
-			return text !== undefined && text.trim() !== '' && !Number.isNaN(Number(text))
-				? undefined
-				: `not a number: ${short(value)}`;
+		case 'float64': {
+			const n = typeof value === 'number' ? value : text !== undefined && text.trim() !== '' ? Number(text) : NaN;
+			if (Number.isNaN(n) && typeof value !== 'number') return `not a number: ${short(value)}`;
+			return options.nonFiniteFloats === false && !Number.isFinite(n)
+				? `${n} cannot be stored in this destination's floating-point columns`
+				: undefined;
+		}
 		case 'boolean':
 			if (typeof value === 'boolean' || value === 0 || value === 1) return undefined;
 			return text !== undefined && BOOLEAN_TEXT.has(text.toLowerCase()) ? undefined : `not a boolean: ${short(value)}`;
@@ -112,8 +118,16 @@ export function valueProblem(
 				: `not a timestamp: ${short(value)}`;
 		case 'time':
 			return text && TIME.test(text) ? undefined : `not a time of day: ${short(value)}`;
-		case 'interval':
-			return text && parseInterval(text) ? undefined : `not a duration: ${short(value)}`;
+		case 'interval': {
+			const interval = text ? parseInterval(text) : undefined;
+			if (!interval) return `not a duration: ${short(value)}`;
+			const limit = options.maxDurationSeconds;
+			if (limit === undefined) return undefined;
+			const micros = interval.micros < 0n ? -interval.micros : interval.micros;
+			return interval.months || Number(micros) / 1e6 > limit
+				? `${short(value)} is outside the destination's duration range (±${Math.floor(limit / 3600)} hours, no months)`
+				: undefined;
+		}
 		case 'json':
 			// A string is JSON text (as SQL connectors read it); anything else is a parsed document.
 			return typeof value === 'string' && !isJsonText(value) ? `not JSON text: ${short(value)}` : undefined;

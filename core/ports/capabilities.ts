@@ -11,6 +11,10 @@ export interface Capabilities {
 	checksumInDatabase: boolean;
 	/** Text may contain U+0000 (PostgreSQL's text cannot: such values are refused naming the column). */
 	textHoldsNul: boolean;
+	/** Floating-point columns hold NaN and ±Infinity (MySQL's cannot: such values are refused). */
+	nonFiniteFloats: boolean;
+	/** The longest duration held, in seconds, months refused (MySQL TIME: 838:59:59); undefined: any interval. */
+	maxDurationSeconds?: number;
 	/** The longest table name the database keeps as given (longer ones it truncates or refuses). */
 	maxIdentifier: IdentifierLimit;
 }
@@ -25,6 +29,7 @@ const DEFAULTS: Capabilities = {
 	hasSchema: true,
 	checksumInDatabase: false,
 	textHoldsNul: true,
+	nonFiniteFloats: true,
 	maxIdentifier: { length: 255, unit: 'characters' },
 };
 
