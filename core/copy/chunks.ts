@@ -23,6 +23,13 @@ export interface PlannedChunk {
 	range: KeyRange;
 	/** Rows in the whole table when planned: progress and the report measure against it. */
 	tableRows?: number;
+	/** How the chunk worker shapes rows, as Map designed them: flattened by this separator, arrays to child tables. */
+	shape?: RowShape;
+}
+
+export interface RowShape {
+	flatten?: string;
+	childTables?: boolean;
 }
 
 export async function planTableChunks(
@@ -30,12 +37,21 @@ export async function planTableChunks(
 	migration: string,
 	table: string,
 	rowsPerChunk: number,
+	shape?: RowShape,
 ): Promise<PlannedChunk[]> {
 	const [schema] = await source.introspect([table]);
 	requirePrimaryKey(schema, source.system);
 	const ranges = await source.planChunks(table, rowsPerChunk);
 	const tableRows = await source.count(table);
-	return ranges.map((range, i) => ({ migration, table, chunk: i + 1, chunks: ranges.length, range, tableRows }));
+	return ranges.map((range, i) => ({
+		migration,
+		table,
+		chunk: i + 1,
+		chunks: ranges.length,
+		range,
+		tableRows,
+		...(shape && (shape.flatten || shape.childTables) ? { shape } : {}),
+	}));
 }
 
 /** Reads `{ range }` back from an item, refusing anything that is not a key range. */

@@ -5,6 +5,7 @@ import { chunkKey, type ChunkRef } from './chunks';
 import { checkRows, rejectedRowCount, type Rejection, type ValuePolicies } from './row-check';
 import type { Row, TableSchema } from '../model/schema';
 import { CHUNK_NAMESPACE } from '../state/namespaces';
+import { nullMissingSubdocuments } from '../mapping/flatten';
 
 /** Rejections stored with a chunk's checkpoint; the count is always exact. */
 export const MAX_KEPT_REJECTS = 1000;
@@ -19,6 +20,8 @@ export interface LoadOptions {
 	children?: ChildTable[];
 	/** What to do with a value the destination cannot hold exactly, per column (default: refuse the row). */
 	policies?: ValuePolicies;
+	/** The rows were flattened by this separator (Map's design): a null subdocument means NULL leaves. */
+	flattened?: string;
 }
 
 export interface LoadResult {
@@ -110,6 +113,7 @@ async function checkedParents(
 		rejected.push(...out.rejected);
 		rows = out.rows;
 	}
+	if (options.flattened) rows = rows.map((row) => nullMissingSubdocuments(row, schema, options.flattened!));
 	if (options.children?.length) {
 		const split = rows.map((row) => splitRow(row, schema, options.children!));
 		rejected.push(...split.filter(isRejection));

@@ -41,7 +41,11 @@ export async function designMappings(
 		}
 	const schemas = flatten ? found.map((schema) => flattenSchema(schema, samples.get(schema.name)!, separator)) : found;
 	const policies = checkPolicies(options.policies ?? {});
-	const mappings = mapTables(schemas, options.overrides, options.prefix).map((m) => ({ ...m, policies }));
+	const mappings = mapTables(schemas, options.overrides, options.prefix).map((m) => ({
+		...m,
+		policies,
+		...(flatten ? { flatten: separator } : {}),
+	}));
 	for (const mapping of mappings) await assessFlags(source, mapping, options.overrides);
 	return mappings.map((mapping) => {
 		if (!options.childTables) return mapping;
@@ -116,9 +120,13 @@ function checkPolicies(policies: Record<string, string>): ValuePolicies {
 	return policies as ValuePolicies;
 }
 
-/** The invalid-value policies Map recorded for a table (none recorded: every row with one is refused). */
-export async function recordedPolicies(destination: Stateful, table: string): Promise<ValuePolicies | undefined> {
-	return (await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table))?.policies;
+/** What Map recorded for a table that Batch Load applies: invalid-value policies, the flattening separator. */
+export async function recordedLoadRules(
+	destination: Stateful,
+	table: string,
+): Promise<{ policies?: ValuePolicies; flattened?: string }> {
+	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
+	return { policies: mapping?.policies, flattened: mapping?.flatten };
 }
 
 /** The first rows in key order: what flattening infers leaf columns from. */

@@ -60,3 +60,21 @@ export function flattenSchema(schema: TableSchema, sample: Row[], separator: str
 	}
 	return { ...schema, columns };
 }
+
+/**
+ * A flattened row whose subdocument was null or absent: its leaves are NULL (the document had none),
+ * so the row lands instead of being refused for a column the flattened table does not have. A leaf
+ * the sample never showed stays, and is refused by name.
+ */
+export function nullMissingSubdocuments(row: Row, schema: TableSchema, separator: string): Row {
+	let out: Row | undefined;
+	for (const [field, value] of Object.entries(row)) {
+		if (value !== null || schema.columns.some((c) => c.name === field)) continue;
+		const leaves = schema.columns.filter((c) => c.name.startsWith(`${field}${separator}`));
+		if (!leaves.length) continue;
+		out ??= { ...row };
+		delete out[field];
+		for (const leaf of leaves) if (!(leaf.name in out)) out[leaf.name] = null;
+	}
+	return out ?? row;
+}

@@ -17,6 +17,8 @@ export interface TableMapping {
 	overridden: string[];
 	/** Choices made from the data rather than the declared types, in words (the mapping document shows them). */
 	notes?: string[];
+	/** Nested documents were flattened by this separator (Batch Load reads a null subdocument as NULL leaves). */
+	flatten?: string;
 	/** What Batch Load does with a value the destination cannot hold exactly, per column. */
 	policies?: ValuePolicies;
 	/** Array fields stored as child tables, when mapped so. */
@@ -25,7 +27,7 @@ export interface TableMapping {
 
 /** Where Apply DDL records each destination table's mapping, so Batch Load finds its child tables. */
 
-const LOGICAL_TYPES: LogicalType[] = [
+export const LOGICAL_TYPES: LogicalType[] = [
 	'boolean',
 	'int16',
 	'int32',

@@ -7,14 +7,16 @@
  */
 import type { IdentifierLimit } from '../ports';
 import { RequestError } from '../model/errors';
+import { LOGICAL_TYPES } from '../mapping/mapping';
 
-type Kind = 'run name' | 'string' | 'integer' | 'boolean' | 'string list' | 'choice';
+type Kind = 'run name' | 'string' | 'integer' | 'boolean' | 'string list' | 'choice' | 'choice map';
 
 export interface SettingSpec {
 	kind: Kind;
 	description: string;
 	min?: number;
 	max?: number;
+	/** The values a choice (or each value of a choice map) may take. */
 	choices?: string[];
 	/** What a run takes when neither the caller nor the template's defaults say. */
 	fallback?: unknown;
@@ -55,6 +57,35 @@ export const DB_MIGRATION_SETTINGS: SettingsSchema = {
 			choices: ['rollback', 'keep'],
 			description: 'what a failed validation does',
 			fallback: 'rollback',
+		},
+		typeOverrides: {
+			kind: 'choice map',
+			choices: LOGICAL_TYPES,
+			description: 'logical types per column over what introspection found, e.g. {"orders.note": "text"}',
+			fallback: {},
+		},
+		invalidValues: {
+			kind: 'choice map',
+			choices: ['reject', 'null'],
+			description:
+				'per column ("table.column", "column" or "*"), what a value the destination cannot hold exactly does: "reject" the row (default) or "null" (written as NULL and listed)',
+			fallback: {},
+		},
+		flatten: {
+			kind: 'boolean',
+			description: 'true to flatten nested documents into one column per leaf (MongoDB sources)',
+			fallback: false,
+		},
+		arrays: {
+			kind: 'choice',
+			choices: ['json', 'childTables'],
+			description: 'array fields as one JSON column, or as child tables (MongoDB sources)',
+			fallback: 'json',
+		},
+		separator: {
+			kind: 'string',
+			description: 'joins the names of flattened leaves and child tables',
+			fallback: '_',
 		},
 		answerAtOnce,
 	},
@@ -133,6 +164,11 @@ export interface DbMigrationSettings {
 	batchSize: number;
 	keepSnapshotDays: number;
 	onValidationFailure: 'rollback' | 'keep';
+	typeOverrides: Record<string, string>;
+	invalidValues: Record<string, 'reject' | 'null'>;
+	flatten: boolean;
+	arrays: 'json' | 'childTables';
+	separator: string;
 	answerAtOnce: boolean;
 }
 
@@ -144,9 +180,11 @@ export function describeSettings(schema: SettingsSchema = DB_MIGRATION_SETTINGS)
 		const range =
 			spec.kind === 'choice'
 				? ` (${spec.choices!.map((c) => `"${c}"`).join(' | ')})`
-				: spec.kind === 'integer'
-					? ` (${spec.min}–${spec.max})`
-					: '';
+				: spec.kind === 'choice map'
+					? ` (values ${spec.choices!.map((c) => `"${c}"`).join(' | ')})`
+					: spec.kind === 'integer'
+						? ` (${spec.min}–${spec.max})`
+						: '';
 		return `${name}: ${spec.kind === 'run name' ? 'string' : spec.kind}${range}, ${spec.description}`;
 	});
 }
@@ -175,6 +213,16 @@ function checkValue(name: string, spec: SettingSpec, value: unknown, refuse: (m:
 			if (typeof n !== 'number' || !Number.isInteger(n)) refuse(`"${name}" must be a whole number, not ${shown}`);
 			if (n < spec.min! || n > spec.max!) refuse(`"${name}" must be between ${spec.min} and ${spec.max}, not ${n}`);
 			return n;
+		}
+		case 'choice map': {
+			if (!value || typeof value !== 'object' || Array.isArray(value))
+				refuse(`"${name}" must be an object, e.g. {"orders.note": "${spec.choices![0]}"}, not ${shown}`);
+			for (const [key, v] of Object.entries(value as Record<string, unknown>))
+				if (typeof v !== 'string' || !spec.choices!.includes(v))
+					refuse(
+						`"${name}" gives "${key.slice(0, 60)}" ${JSON.stringify(v)?.slice(0, 40)}; each value must be one of ${spec.choices!.map((c) => `"${c}"`).join(', ')}`,
+					);
+			return value;
 		}
 		case 'string list':
 			if (!Array.isArray(value) || !value.every((t) => typeof t === 'string' && t.trim() !== ''))

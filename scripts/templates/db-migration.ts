@@ -26,6 +26,11 @@ const runDefaults = (pair: Pair) => ({
 	batchSize: 5000,
 	keepSnapshotDays: 7,
 	onValidationFailure: 'rollback',
+	typeOverrides: {},
+	invalidValues: {},
+	flatten: false,
+	arrays: 'json',
+	separator: '_',
 });
 
 /** Steps whose failure is answered with the step and the reason (their error output goes to Step Failed). */
@@ -123,7 +128,17 @@ const copy = (pair: Pair): Section => ({
 			'n8n-nodes-data-migration.schemaMapper',
 			1,
 			[480, 200],
-			{ operation: 'map', system: pair.source, tables: '={{ $json.tables }}', overrides: '{}' },
+			{
+				operation: 'map',
+				system: pair.source,
+				tables: '={{ $json.tables }}',
+				// The caller's (or the Settings defaults') type overrides, invalid-value policies and document shape.
+				overrides: '={{ JSON.stringify($json.typeOverrides) }}',
+				policies: '={{ JSON.stringify($json.invalidValues) }}',
+				flatten: '={{ $json.flatten }}',
+				arrays: '={{ $json.arrays }}',
+				separator: '={{ $json.separator }}',
+			},
 			{ credentials: credential(pair.source, 'Source') },
 		),
 		node(
@@ -165,6 +180,10 @@ const copy = (pair: Pair): Section => ({
 				table: '={{ $json.sourceTable }}',
 				migration: "={{ $('Settings').first().json.migration }}",
 				rowsPerChunk: "={{ $('Settings').first().json.rowsPerChunk }}",
+				// Carried on every chunk item, so the chunk worker reads and loads rows as Map designed them.
+				flatten: "={{ $('Settings').first().json.flatten }}",
+				separator: "={{ $('Settings').first().json.separator }}",
+				childTables: "={{ $('Settings').first().json.arrays === 'childTables' }}",
 			},
 			{ credentials: credential(pair.source, 'Source') },
 		),
@@ -500,6 +519,8 @@ export function chunkWorker(pair: Pair) {
 						table: '={{ $json.table }}',
 						range: '={{ $json.range }}',
 						batchSize: 5000,
+						flatten: '={{ !!$json.shape?.flatten }}',
+						separator: "={{ $json.shape?.flatten ?? '_' }}",
 					},
 					// A dropped connection, a restart or a failover is ridden out: the read is retried on a fresh connection.
 					{
@@ -521,6 +542,8 @@ export function chunkWorker(pair: Pair) {
 						table: "={{ $('When Executed by Another Workflow').first().json.table }}",
 						mode: 'upsert',
 						batchSize: 5000,
+						arrays:
+							"={{ $('When Executed by Another Workflow').first().json.shape?.childTables ? 'childTables' : 'asGiven' }}",
 						recordChunk: true,
 						chunk: "={{ $('When Executed by Another Workflow').first().json }}",
 					},

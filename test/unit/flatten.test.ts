@@ -1,4 +1,5 @@
-import { flattenRow, flattenSchema } from '../../core/mapping/flatten';
+import { flattenRow, flattenSchema, nullMissingSubdocuments } from '../../core/mapping/flatten';
+import { checkRows } from '../../core/copy/row-check';
 import type { Row, TableSchema } from '../../core/model/schema';
 
 describe('flattening nested documents', () => {
@@ -38,6 +39,39 @@ describe('flattening nested documents', () => {
 			['sub_s', 'text', true],
 			['sub_list', 'json', true],
 			['tags', 'json', true],
+		]);
+	});
+});
+
+describe('a flattened row whose subdocument is missing', () => {
+	const schema: TableSchema = {
+		name: 'docs',
+		columns: [
+			{ name: '_id', nativeType: '', logical: 'string', nullable: false },
+			{ name: 'obj_a', nativeType: '', logical: 'int64', nullable: true },
+			{ name: 'obj_b_c', nativeType: '', logical: 'text', nullable: true },
+		],
+		primaryKey: ['_id'],
+		indexes: [],
+		foreignKeys: [],
+		rowEstimate: 0,
+	};
+
+	it('lands with NULL leaves when the subdocument was null or absent', () => {
+		expect(nullMissingSubdocuments({ _id: '1', obj: null }, schema, '_')).toEqual({
+			_id: '1',
+			obj_a: null,
+			obj_b_c: null,
+		});
+		const absent = { _id: '2' };
+		expect(nullMissingSubdocuments(absent, schema, '_')).toBe(absent);
+		expect(checkRows(schema, [nullMissingSubdocuments({ _id: '1', obj: null }, schema, '_')]).rejected).toEqual([]);
+	});
+
+	it('still refuses a leaf the sample never showed, by its name', () => {
+		const row = nullMissingSubdocuments({ _id: '3', obj_a: 1, obj_new: 'x' }, schema, '_');
+		expect(checkRows(schema, [row]).rejected).toEqual([
+			expect.objectContaining({ column: 'obj_new', reason: 'no column obj_new in docs' }),
 		]);
 	});
 });

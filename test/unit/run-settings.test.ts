@@ -19,6 +19,11 @@ describe('run settings, checked before anything is written', () => {
 			batchSize: 5000,
 			keepSnapshotDays: 7,
 			onValidationFailure: 'rollback',
+			typeOverrides: {},
+			invalidValues: {},
+			flatten: false,
+			arrays: 'json',
+			separator: '_',
 			answerAtOnce: false,
 		});
 		expect(
@@ -73,8 +78,31 @@ describe('run settings, checked before anything is written', () => {
 			'batchSize',
 			'keepSnapshotDays',
 			'onValidationFailure',
+			'typeOverrides',
+			'invalidValues',
+			'flatten',
+			'arrays',
+			'separator',
 			'answerAtOnce',
 		]);
+	});
+
+	it('takes type overrides, invalid-value policies and the document shape from the body, checking each value', () => {
+		const body = {
+			tables: ['docs'],
+			typeOverrides: { 'docs.score': 'int32' },
+			invalidValues: { '*': 'null' },
+			flatten: true,
+			arrays: 'childTables',
+		};
+		expect(checkRunSettings(body, defaults, pg)).toMatchObject({ ...body, separator: '_' });
+		expect(() => checkRunSettings({ ...body, typeOverrides: { score: 'float' } }, defaults, pg)).toThrow(
+			/"typeOverrides" gives "score" "float"; each value must be one of "boolean"/,
+		);
+		expect(() => checkRunSettings({ ...body, invalidValues: { day: 'zero' } }, defaults, pg)).toThrow(
+			/each value must be one of "reject", "null"/,
+		);
+		expect(() => checkRunSettings({ ...body, typeOverrides: ['x'] }, defaults, pg)).toThrow(/must be an object/);
 	});
 
 	describe('of a zero-downtime migration (backfill and sync take one body)', () => {

@@ -22,6 +22,28 @@ export const plan: Operation = {
 			default: 10000,
 			description: 'Rows in each chunk; one chunk-worker execution handles one chunk, so memory stays O(chunk)',
 		},
+		{
+			displayName: 'Flatten Nested Documents',
+			name: 'flatten',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether the chunk worker flattens rows as Map did: carried on each chunk item (shape.flatten), so Read Chunk needs no setting of its own',
+		},
+		{
+			displayName: 'Separator',
+			name: 'separator',
+			type: 'string',
+			default: '_',
+			displayOptions: { show: { flatten: [true] } },
+		},
+		{
+			displayName: 'Arrays to Child Tables',
+			name: 'childTables',
+			type: 'boolean',
+			default: false,
+			description: 'Whether Map designed child tables: carried on each chunk item (shape.childTables) for Load Chunk',
+		},
 	],
 	async execute(items) {
 		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
@@ -33,6 +55,12 @@ export const plan: Operation = {
 						this.getNodeParameter('migration', i) as string,
 						this.getNodeParameter('table', i) as string,
 						this.getNodeParameter('rowsPerChunk', i) as number,
+						{
+							flatten: this.getNodeParameter('flatten', i, false)
+								? (this.getNodeParameter('separator', i, '_') as string)
+								: undefined,
+							childTables: this.getNodeParameter('childTables', i, false) as boolean,
+						},
 					);
 					return paired(chunks, i);
 				}),

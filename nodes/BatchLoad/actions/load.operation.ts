@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { parseChunkRef, type PlannedChunk } from '../../../core/copy/chunks';
 import { loadRows } from '../../../core/copy/load';
-import { recordedChildTables, recordedPolicies } from '../../../core/mapping/apply';
+import { recordedChildTables, recordedLoadRules } from '../../../core/mapping/apply';
 import { rejectedRowCount } from '../../../core/copy/row-check';
 import type { WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
@@ -83,7 +83,7 @@ export const load: Operation = {
 					? await recordedChildTables(destination, table)
 					: undefined;
 			const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
-			const policies = await recordedPolicies(destination, table);
+			const rules = await recordedLoadRules(destination, table);
 			const write = () =>
 				loadRows(destination, rows, {
 					table,
@@ -91,7 +91,7 @@ export const load: Operation = {
 					mode: this.getNodeParameter('mode', 0) as WriteMode,
 					batchSize: this.getNodeParameter('batchSize', 0) as number,
 					children,
-					policies,
+					...rules,
 				});
 			const chunkItem = chunk ? (parseJson(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
 			const result = chunk
