@@ -347,6 +347,18 @@ export async function migrationReport(destination: Stateful, migration: string, 
 	const mappings = (await destination.state.list<TableMapping>(MAPPING_NAMESPACE))
 		.map((e) => e.value)
 		.filter((m) => m.table in progress.tables);
+	// The verdict of validation per table, in the audit log too: a table that failed is never logged as a success.
+	for (const table of [...new Set(checks.map((c) => c.table))]) {
+		const failed = checks.filter((c) => c.table === table && !c.pass);
+		await appendAudit(destination, {
+			migration,
+			step: 'Validation Verdict',
+			table,
+			durationMs: 0,
+			outcome: failed.length ? 'failed' : 'success',
+			...(failed.length ? { error: `failed: ${failed.map((c) => c.check).join(', ')}` } : {}),
+		});
+	}
 	await appendAudit(destination, { migration, step: 'Report', durationMs: 0, outcome: 'success' });
 	const rejects = await runRejects(destination, migration);
 	const report = buildReport({ progress, audit: await auditLog(destination, migration), mappings, checks, rejects });

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { DatabaseConnector } from '../../core/ports';
-import { audited } from '../../core/report/progress';
+import { audited, type AuditEntry } from '../../core/report/progress';
 import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
 import { testConnection } from './credential-test';
 
@@ -51,7 +51,11 @@ export function auditedStep<T>(
 	entry: { step: string; table?: string },
 	step: () => Promise<T>,
 	rows?: (result: T) => number | undefined,
+	describe?: (result: T) => Partial<AuditEntry>,
 ): Promise<T> {
 	if (!migration) return step();
-	return audited(destination, { migration, ...entry }, step, (result) => ({ rows: rows?.(result) }));
+	return audited(destination, { migration, ...entry }, step, (result) => ({
+		rows: rows?.(result),
+		...describe?.(result),
+	}));
 }

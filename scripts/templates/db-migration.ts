@@ -378,6 +378,8 @@ const validation = (pair: Pair): Section => ({
 			{ operation: 'restore', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
 			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 		),
+		// Every outcome has its report: the checks, the rejects (kept through the rollback) and the verdict.
+		reportNode(pair, 'Report, Rolled Back', [2760, 600]),
 		node(
 			'Validation Rollback Report',
 			'n8n-nodes-base.set',
@@ -386,7 +388,7 @@ const validation = (pair: Pair): Section => ({
 			{
 				mode: 'raw',
 				jsonOutput:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), rolledBack: $input.all().map((item) => item.json) }) }}",
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), rolledBack: $('Restore After Validation').all().map((item) => item.json), report: $json }) }}",
 				options: {},
 			},
 			{ executeOnce: true },
@@ -395,6 +397,7 @@ const validation = (pair: Pair): Section => ({
 			errorMessage:
 				"={{ 'Migration ' + $json.migration + ' failed validation (' + $json.failedChecks.map((c) => c.table + ' ' + c.check).join(', ') + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
 		}),
+		reportNode(pair, 'Report, Data Kept', [2520, 800]),
 		node(
 			'Validation Failed, Data Kept',
 			'n8n-nodes-base.set',
@@ -403,24 +406,51 @@ const validation = (pair: Pair): Section => ({
 			{
 				mode: 'raw',
 				jsonOutput:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'VALIDATION FAILED (data kept: roll back with workflows/rollback.json)', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json) }) }}",
+					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'VALIDATION FAILED (data kept: roll back with workflows/rollback.json)', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), report: $json }) }}",
 				options: {},
 			},
 			{ executeOnce: true },
 		),
+		// A calling workflow (the zero-downtime backfill) gets this item as the answer it must read; any
+		// other run has answered its caller (422) and ends failed, never as a plain success.
+		boolIf('Called by a Workflow?', [2880, 900], "={{ $('When Called by Another Workflow').isExecuted }}"),
+		node('Validation Failed (Data Kept)', 'n8n-nodes-base.stopAndError', 1, [3120, 800], {
+			errorMessage:
+				"={{ 'Migration ' + $json.migration + ' failed validation (' + $json.failedChecks.map((c) => c.table + ' ' + c.check).join(', ') + '); the data is kept: roll back with workflows/rollback.json' }}",
+		}),
 	],
 	connections: {
 		'Add Foreign Keys': link('Fingerprint Source'),
 		'Fingerprint Source': link('Compare Destination'),
 		'Compare Destination': link('Verify Rows'),
 		'Verify Rows': branches('Migration Report', 'Roll Back?'),
-		'Roll Back?': branches('Restore After Validation', 'Validation Failed, Data Kept'),
-		'Restore After Validation': link('Validation Rollback Report'),
+		'Roll Back?': branches('Restore After Validation', 'Report, Data Kept'),
+		'Restore After Validation': link('Report, Rolled Back'),
+		'Report, Rolled Back': link('Validation Rollback Report'),
 		'Validation Rollback Report': link('Answer Validation Rolled Back'),
 		'Answer Validation Rolled Back': link('Validation Failed'),
+		'Report, Data Kept': link('Validation Failed, Data Kept'),
 		'Validation Failed, Data Kept': link('Answer Data Kept'),
+		'Answer Data Kept': link('Called by a Workflow?'),
+		'Called by a Workflow?': { main: [[], [{ node: 'Validation Failed (Data Kept)', type: 'main', index: 0 }]] },
 	},
 });
+
+/** The report of a run that failed validation: Verify Rows' checks, whatever the node's input is. */
+const reportNode = (pair: Pair, name: string, position: [number, number]) =>
+	node(
+		name,
+		'n8n-nodes-data-migration.validate',
+		1,
+		position,
+		{
+			operation: 'report',
+			system: pair.destination,
+			migration: "={{ $('Settings').first().json.migration }}",
+			checks: "={{ $('Verify Rows').all(1).map((item) => item.json) }}",
+		},
+		{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+	);
 
 /** The migration report, old snapshots discarded, and the report as the answer (200). */
 const report = (pair: Pair): Section => ({

@@ -172,7 +172,7 @@ function zeroDowntime(pair: Pair) {
 					{
 						mode: 'raw',
 						jsonOutput:
-							"={{ JSON.stringify({ sync: $('Backfill Settings').first().json.sync, status: 'BACKFILL DONE', tables: $('Backfill Settings').first().json.tables, next: 'sync with the same settings until it answers Ready for production cutover: YES', backfill: $json }) }}",
+							"={{ JSON.stringify({ sync: $('Backfill Settings').first().json.sync, status: 'BACKFILL DONE', tables: $('Backfill Settings').first().json.tables, changedMeanwhile: String($json.status ?? '').startsWith('VALIDATION FAILED') ? (() => { const rows = ($json.failedChecks ?? []).filter((c) => c.check === 'rows').map((c) => c.details); const n = rows.reduce((sum, d) => sum + d.missingInDestination + d.extraInDestination, 0); const v = rows.reduce((sum, d) => sum + d.changedValues, 0); return 'backfill done, ' + n + ' rows added or deleted and ' + v + ' values changed meanwhile: the sync will carry them'; })() : null, next: 'sync with the same settings until it answers Ready for production cutover: YES', backfill: $json }) }}",
 						options: {},
 					},
 					{ executeOnce: true },

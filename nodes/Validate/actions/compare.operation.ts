@@ -2,8 +2,19 @@ import { compareWithFingerprint, type Fingerprint } from '../../../core/validate
 import type { DatabaseSystem } from '../../shared/connection';
 import { auditMigrationParameter } from '../../shared/database-properties';
 import { auditedStep, withConnector } from '../../shared/node-connector';
+import type { AuditEntry } from '../../../core/report/progress';
+import type { Comparison } from '../../../core/validate/validate';
 import { paired, type Operation } from '../../shared/operations';
 import { requireShape } from './input';
+
+/**
+ * A failed count, sample, column or foreign-key check is recorded as a failed step; differing
+ * segment digests alone are not (Verify Rows may find them equal in value), its verdict is the report's.
+ */
+function comparisonOutcome(comparison: Comparison): Partial<AuditEntry> {
+	const failed = comparison.checks.filter((c) => !c.pass && c.check !== 'checksum');
+	return failed.length ? { outcome: 'failed', error: `checks failed: ${failed.map((c) => c.check).join(', ')}` } : {};
+}
 
 export const compare: Operation = {
 	option: {
@@ -46,6 +57,8 @@ export const compare: Operation = {
 							destinationTable: `${this.getNodeParameter('prefix', i, '') as string}${fingerprint.table}`,
 							maxDiffRows: this.getNodeParameter('maxDiffRows', i) as number,
 						}),
+					undefined,
+					comparisonOutcome,
 				);
 				comparisons.push(...paired([comparison], i));
 			}

@@ -13,14 +13,27 @@ export const report: Operation = {
 		description:
 			"The migration report from the run's plan, checkpoints, audit log, mappings and the input checks: JSON, Markdown, and an HTML file as binary data",
 	},
-	properties: [{ ...MIGRATION_NAME, description: 'The run to report on: the Migration Name of its chunks' }],
+	properties: [
+		{ ...MIGRATION_NAME, description: 'The run to report on: the Migration Name of its chunks' },
+		{
+			displayName: 'Checks',
+			name: 'checks',
+			type: 'json',
+			default: '',
+			description:
+				"Verify Rows' checks, e.g. {{ $('Verify Rows').all(1).map((item) => item.json) }}; empty: the checks among the input items",
+		},
+	],
 	async execute(items) {
 		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
 		const migration = this.getNodeParameter('migration', 0) as string;
-		// Takes every check of Verify Rows among its input; other items are ignored.
-		const checks = items
-			.map((item) => item.json as unknown as Check)
-			.filter((c) => typeof c.check === 'string' && typeof c.pass === 'boolean');
+		// Takes every check of Verify Rows given, or among its input; other items are ignored.
+		const given = this.getNodeParameter('checks', 0, '') as unknown;
+		const list = given === '' || given === null || given === undefined ? items.map((item) => item.json) : given;
+		const parsed: unknown = typeof list === 'string' ? JSON.parse(list) : list;
+		const checks = (Array.isArray(parsed) ? (parsed as Check[]) : []).filter(
+			(c) => c && typeof c.check === 'string' && typeof c.pass === 'boolean',
+		);
 		const built = await withConnector(this, system, (destination) => migrationReport(destination, migration, checks));
 		const html = await this.helpers.prepareBinaryData(
 			Buffer.from(built.html, 'utf8'),
