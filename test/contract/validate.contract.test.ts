@@ -254,4 +254,46 @@ describe('Validate MongoDB → PostgreSQL', () => {
 			await Promise.all([source.close(), destination.close()]);
 		}
 	});
+
+	it('finds sampled documents by key whatever order the destination sorts their ids in (strings, ObjectIds)', async () => {
+		await requireService('ferretdb');
+		const ids = ['B', 'a', 'É', 'e', '_x', 'Z9', 'z1', '10', '9'];
+		const { ObjectId } = await import('mongodb');
+		const client = createMongoClient(mongoSettings);
+		try {
+			const db = client.db(mongoSettings.database);
+			await db
+				.collection(`${TABLE}_sid`)
+				.drop()
+				.catch(() => false);
+			await db.collection<{ _id: string }>(`${TABLE}_sid`).insertMany(ids.map((id) => ({ _id: id, n: id.length })));
+			await db
+				.collection(`${TABLE}_oid`)
+				.drop()
+				.catch(() => false);
+			await db
+				.collection(`${TABLE}_oid`)
+				.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: new ObjectId(), n: i })));
+		} finally {
+			await client.close();
+		}
+		const source = createMongoConnector(mongoSettings);
+		const destination = postgres();
+		try {
+			for (const table of [`${TABLE}_sid`, `${TABLE}_oid`]) {
+				await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${table}`));
+				const [schema] = await source.introspect([table]);
+				await destination.createTable({ ...schema, columns: schema.columns.map((c) => ({ ...c, nativeType: '' })) });
+				// A destination whose ids sort by language rules ('a' before 'B'), not by bytes as MongoDB does.
+				await withPostgres((q) => q(`ALTER TABLE public.${table} ALTER COLUMN _id TYPE text COLLATE "und-x-icu"`));
+				for await (const rows of source.read(table, {}, { batchSize: 100 }))
+					await destination.write(table, rows, { mode: 'insert' });
+				const print = await fingerprintTable(source, table, { segmentRows: 100, sampleSize: 9, seed: 5 });
+				const comparison = await compareWithFingerprint(destination, print, { maxDiffRows: 1000 });
+				expect(byName(comparison.checks, 'sample')).toMatchObject({ pass: true, details: { differences: [] } });
+			}
+		} finally {
+			await Promise.all([source.close(), destination.close()]);
+		}
+	});
 });
