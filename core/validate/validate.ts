@@ -328,8 +328,10 @@ export async function verifyRows(source: TableSource, comparison: Comparison): P
 	const extra: KeyTuple[] = [];
 	const changed: Array<Record<string, unknown>> = [];
 	let changedCount = 0;
+	// One map over every differing segment: a destination that sorts keys otherwise (a collation) may
+	// hold a row in another segment's range, and it is paired there rather than called missing and extra.
+	const destination = new Map(pending.segments.flatMap((s) => s.rows).map((r) => [JSON.stringify(r.key), r]));
 	for (const segment of pending.segments) {
-		const destination = new Map(segment.rows.map((r) => [JSON.stringify(r.key), r]));
 		for await (const batch of source.read(pending.table, segment.range, {
 			batchSize: 5000,
 			columns: pending.columns.map((c) => c.name),
@@ -355,8 +357,8 @@ export async function verifyRows(source: TableSource, comparison: Comparison): P
 							});
 					}
 			}
-		extra.push(...[...destination.values()].map((r) => r.key));
 	}
+	extra.push(...[...destination.values()].map((r) => r.key));
 	const clean = missing.length === 0 && extra.length === 0 && changedCount === 0 && pending.skippedSegments === 0;
 	const checks = comparison.checks.map((check) =>
 		check.check === 'checksum' && !check.pass && clean

@@ -292,6 +292,16 @@ describe('Validate MongoDB → PostgreSQL', () => {
 				const comparison = await compareWithFingerprint(destination, print, { maxDiffRows: 1000 });
 				expect(byName(comparison.checks, 'sample')).toMatchObject({ pass: true, details: { differences: [] } });
 			}
+			// Small segments whose key ranges hold other rows in the destination's order: Verify Rows pairs
+			// the rows across them and names the one changed value, no row missing or extra.
+			await withPostgres((q) => q(`UPDATE public.${TABLE}_sid SET n = -1 WHERE _id = 'a'`));
+			const print = await fingerprintTable(source, `${TABLE}_sid`, { segmentRows: 2, sampleSize: 1, seed: 5 });
+			const comparison = await compareWithFingerprint(destination, print, { maxDiffRows: 1000 });
+			expect(byName(await verifyRows(source, comparison), 'rows').details).toMatchObject({
+				missingInDestination: 0,
+				extraInDestination: 0,
+				changed: [expect.objectContaining({ key: ['a'], column: 'n' })],
+			});
 		} finally {
 			await Promise.all([source.close(), destination.close()]);
 		}
