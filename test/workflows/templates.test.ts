@@ -449,8 +449,10 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		const workflow = withTarget(structuredClone(main));
 		workflow.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration, tables: [table], rowsPerChunk: 400, onValidationFailure: 'keep' });
 		const result = await runWorkflow(workflow, options());
-		expect(result.error).toBeUndefined();
-		// Validation names what did not arrive; asked to keep the data, the run keeps it.
+		// Asked to keep the data, the run keeps it, answers, reports, and ends failed: never a plain success.
+		expect(result.error?.message).toMatch(/failed validation .*the data is kept/);
+		expect((result.output('Report, Data Kept')[0] as { markdown: string }).markdown).toContain('## Rejected Values');
+		// Validation names what did not arrive.
 		const [kept] = result.output('Validation Failed, Data Kept');
 		expect(kept.failedChecks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'count', details: { source: 1000, destination: 988, difference: -12 } })]));
 		const destination = c.destination();
@@ -459,7 +461,9 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 				e.key.startsWith(`${migration}/`),
 			);
 			const rejected = entries.flatMap((e) => e.value.rejected);
-			expect(rejected).toHaveLength(12); // 10 names of 25 characters; amounts with 4 places at 250 and 750 (500 and 1000 fail on the name first)
+			// 10 names of 25 characters; amounts with 4 places at 250, 500, 750 and 1000: every bad value listed, 12 rows refused.
+			expect(rejected).toHaveLength(14);
+			expect(entries.reduce((n, e) => n + e.value.rejectedCount, 0)).toBe(12);
 			expect(rejected).toContainEqual(expect.objectContaining({ key: ['100'], column: 'name', reason: '25 characters do not fit in 12' }));
 			expect(rejected).toContainEqual(expect.objectContaining({ key: ['250'], column: 'amount', reason: expect.stringContaining('4 decimal places; the column keeps 2') }));
 			expect(await destination.count(table)).toBe(1000 - 12);
@@ -560,7 +564,8 @@ describe('template mongodb-to-postgres with arrays as child tables', () => {
 		const migration = `child-${Date.now()}`;
 		const { main, worker } = withChildTables(migration);
 		const result = await runWorkflow(main, { credentials, workflows: [worker] });
-		expect(result.error).toBeUndefined();
+		// Two documents are refused: validation fails, the data is kept as asked, the execution ends failed.
+		expect(result.error?.message).toMatch(/failed validation/);
 		// Two child tables' foreign keys go on after the load.
 		expect(result.output('Add Foreign Keys')).toEqual([{ table: 'dm_wf_child', foreignKeys: 0, added: 2 }]);
 
@@ -608,7 +613,8 @@ describe('template mongodb-to-postgres with arrays as child tables', () => {
 
 		// A second run under a new name upserts the same rows: nothing lost, nothing doubled.
 		const again = withChildTables(`${migration}-again`);
-		expect((await runWorkflow(again.main, { credentials, workflows: [again.worker] })).error).toBeUndefined();
+		// (The two refused documents fail its validation again.)
+		expect((await runWorkflow(again.main, { credentials, workflows: [again.worker] })).error?.message).toMatch(/failed validation/);
 		expect(await counts()).toEqual({ parents: DOCS - 2, items: expectedItems, tags: expectedTags });
 	});
 });
