@@ -14,6 +14,9 @@ export const q = (name: string): string => escapeId(name, true);
 export class MysqlSql extends SqlCompiler {
 	readonly stateTable = `${INTERNAL_PREFIX}state`;
 	readonly clock = "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ') AS now";
+	// Sessions run in UTC; applications write DATETIME in the server's own zone (SYSTEM, an offset, a name).
+	readonly wallClock =
+		"SELECT DATE_FORMAT(CONVERT_TZ(UTC_TIMESTAMP(6), '+00:00', @@global.time_zone), '%Y-%m-%dT%H:%i:%s.%f') AS now, @@global.time_zone AS zone";
 
 	q(name: string): string {
 		return q(name);

@@ -40,6 +40,8 @@ export abstract class SqlCompiler {
 	abstract createTable(table: TableSchema, ifNotExists: boolean): string[];
 	/** The server's clock as canonical UTC text, as `now`. */
 	abstract readonly clock: string;
+	/** The server's wall clock in its configured zone as canonical timestamp text, as `now` (NULL: not convertible). */
+	readonly wallClock?: string;
 	/** `count(*)` as the engine returns it exactly. */
 	protected readonly countAll: string = 'COUNT(*)';
 	/** The package's own state table. */

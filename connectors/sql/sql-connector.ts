@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TableCatalog, columnsWithKey, pickColumns } from '../../core/model/catalog';
-import type { MigrationError } from '../../core/model/errors';
+import { StateError, type MigrationError } from '../../core/model/errors';
 import { inParts, onlyColumns, requireColumns, requirePrimaryKey } from '../../core/model/identifiers';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/model/keyset';
 import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/model/schema';
@@ -226,6 +226,16 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 	async clock(): Promise<string> {
 		const result = await this.run(() => this.rows({ text: this.sql.clock, values: [] }));
 		return String(result[0].now);
+	}
+
+	async wallClock(): Promise<string> {
+		if (!this.sql.wallClock) return (await this.clock()).replace(/Z$/, '');
+		const [row] = await this.run(() => this.rows({ text: this.sql.wallClock!, values: [] }));
+		if (row.now === null || row.now === undefined)
+			throw new StateError(
+				`The server's time zone ${String(row.zone)} cannot be converted (its time zone tables are not loaded: mysql_tzinfo_to_sql): DATETIME cursors need it`,
+			);
+		return String(row.now);
 	}
 
 	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {

@@ -25,4 +25,9 @@ export interface ChangeSource extends TableSource {
 	readByKeys(table: string, keys: KeyTuple[]): Promise<Row[]>;
 	/** The server's clock as a UTC instant, canonical timestamptz text. */
 	clock(): Promise<string>;
+	/**
+	 * The server's wall clock in its configured time zone (where a column without a zone is written
+	 * by applications: MySQL DATETIME), canonical timestamp text; absent where that is UTC.
+	 */
+	wallClock?(): Promise<string>;
 }

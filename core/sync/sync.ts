@@ -63,6 +63,16 @@ export function requireCursorColumn(table: TableSchema, cursorColumn: string): C
 	return column;
 }
 
+/**
+ * The source's clock as the cursor is written: a column without a zone (MySQL DATETIME) holds the
+ * wall-clock time of the server's configured zone, so its horizon is read there, not assumed UTC.
+ * Returned as an instant text either way, so the arithmetic below stays one.
+ */
+export async function cursorClock(source: ChangeSource, column: Column, utc: string): Promise<string> {
+	if (column.logical === 'timestamp' && source.wallClock) return `${await source.wallClock()}Z`;
+	return utc;
+}
+
 /** Source clock minus the lag, in the cursor's own form; numeric cursors have no horizon. */
 export function horizonFor(column: Column, sourceClock: string, lagSeconds: number): Value | undefined {
 	if (!TIME_TYPES.has(column.logical)) return undefined;
@@ -154,7 +164,8 @@ export async function readChangeBatch(
 		);
 	const primaryKey = table.primaryKey;
 	const sourceClock = await source.clock();
-	const horizon = horizonFor(column, sourceClock, options.lagSeconds);
+	const cursorNow = await cursorClock(source, column, sourceClock);
+	const horizon = horizonFor(column, cursorNow, options.lagSeconds);
 	const query = { cursorColumn: column.name, after: options.after ?? undefined, horizon, limit: options.batchSize };
 	const changed = await source.readChanges(table.name, query);
 	const last = changed[changed.length - 1];
@@ -206,7 +217,7 @@ export async function readChangeBatch(
 		replayedKeys: replayedRows.map((r) => keyOf(r, primaryKey)),
 		more: changed.length === options.batchSize,
 		rowsBehind,
-		secondsBehind: next.length ? secondsBetween(sourceClock, next[0][column.name], column) : 0,
+		secondsBehind: next.length ? secondsBetween(cursorNow, next[0][column.name], column) : 0,
 	};
 	return { batch, rows: upserts };
 }
@@ -326,7 +337,7 @@ export async function startPosition(
 	const [schema] = await source.introspect([table]);
 	const column = requireCursorColumn(schema, cursorColumn);
 	const sourceClock = await source.clock();
-	const horizon = horizonFor(column, sourceClock, lagSeconds);
+	const horizon = horizonFor(column, await cursorClock(source, column, sourceClock), lagSeconds);
 	return {
 		table: schema.name,
 		cursorColumn: column.name,
