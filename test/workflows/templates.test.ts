@@ -289,7 +289,9 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		const destination = c.destination();
 		try {
 			const steps = (await auditLog(destination, migration)).map((e) => e.step);
-			expect(new Set(steps)).toEqual(new Set(['Snapshot', 'Create Tables', 'Load Chunk', 'Add Foreign Keys', 'Validate', 'Report', 'Discard Snapshots']));
+			expect(new Set(steps)).toEqual(new Set(['Snapshot', 'Create Tables', 'Load Chunk', 'Add Foreign Keys', 'Validate', 'Validation Verdict', 'Report', 'Discard Snapshots']));
+			// The verdict of validation per table is logged, and every step here succeeded.
+			expect((await auditLog(destination, migration)).filter((e) => e.outcome !== 'success')).toEqual([]);
 			expect(steps.filter((s) => s === 'Load Chunk')).toHaveLength(CHUNKS);
 		} finally {
 			await destination.close();
