@@ -9,7 +9,7 @@ import { SqlConnector, snapshotName, type DriverRow } from '../sql/sql-connector
 import { translateMysqlError } from './mysql-errors';
 import { INTERNAL_PREFIX, introspectMysql } from './mysql-introspector';
 import { insertRows, MysqlSql, q, rowLiteral } from './mysql-sql';
-import { fromMysql, toMysql } from './mysql-types';
+import { fromMysql, MAX_TIME_MICROS, toMysql } from './mysql-types';
 
 export interface MysqlConnectorOptions {
 	secrets?: string[];
@@ -28,8 +28,7 @@ export class MysqlConnector extends SqlConnector<PoolConnection> {
 		supportsTransactions: true,
 		checksumInDatabase: true,
 		nonFiniteFloats: false,
-		// MariaDB's TIME(6) reaches 838:59:59.999999 (MySQL's stops at .000000 and refuses more).
-		maxDurationSeconds: 838 * 3600 + 59 * 60 + 59.999999,
+		maxDurationSeconds: Number(MAX_TIME_MICROS) / 1e6,
 		maxIdentifier: { length: 64, unit: 'characters' },
 	});
 	readonly sql = new MysqlSql();

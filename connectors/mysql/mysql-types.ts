@@ -18,8 +18,11 @@ export function logicalComment(logical: LogicalType): string | undefined {
 	return LOGICAL_COMMENTS[logical];
 }
 
-/** MySQL TIME's range: a duration beyond it is refused, never clipped (MySQL would clip). */
-const MAX_TIME_MICROS = (838n * 3600n + 59n * 60n + 59n) * 1_000_000n;
+/**
+ * MySQL TIME's range, in microseconds: a duration beyond it is refused, never clipped (MySQL would
+ * clip). MariaDB's TIME(6) reaches 838:59:59.999999 (MySQL's stops at .000000 and refuses more).
+ */
+export const MAX_TIME_MICROS = (838n * 3600n + 59n * 60n + 59n) * 1_000_000n + 999_999n;
 
 export interface MysqlColumnInfo {
 	dataType: string;
@@ -223,7 +226,7 @@ function timeForMysql(text: string, column: Column): string {
 	if (!interval)
 		throw new ValueError(`Column ${column.name}: ${JSON.stringify(text)} is not a duration`, { column: column.name });
 	const abs = interval.micros < 0n ? -interval.micros : interval.micros;
-	if (interval.months || abs > MAX_TIME_MICROS + 999_999n)
+	if (interval.months || abs > MAX_TIME_MICROS)
 		throw new ValueError(
 			`Column ${column.name}: ${JSON.stringify(text)} is outside MySQL TIME's range -838:59:59 … 838:59:59`,
 			{ column: column.name },

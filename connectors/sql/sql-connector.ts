@@ -228,8 +228,8 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 		return String(result[0].now);
 	}
 
-	async wallClock(): Promise<string> {
-		if (!this.sql.wallClock) return (await this.clock()).replace(/Z$/, '');
+	async wallClock(): Promise<string | undefined> {
+		if (!this.sql.wallClock) return undefined;
 		const [row] = await this.run(() => this.rows({ text: this.sql.wallClock!, values: [] }));
 		if (row.now === null || row.now === undefined)
 			throw new StateError(

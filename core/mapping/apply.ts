@@ -99,18 +99,6 @@ export async function applyForeignKeys(destination: TableSink, mapping: TableMap
 	return { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added };
 }
 
-/** The child tables Apply DDL recorded for a table. */
-export async function recordedChildTables(destination: Stateful, table: string): Promise<ChildTable[]> {
-	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
-	if (!mapping?.children?.length)
-		throw new SchemaError(
-			'SCHEMA_ERROR',
-			`No child tables are recorded for ${table}: run Schema Mapper Map with Arrays "Child Tables", then Apply DDL on this database`,
-			{ table },
-		);
-	return mapping.children;
-}
-
 function checkPolicies(policies: Record<string, string>): ValuePolicies {
 	for (const [where, policy] of Object.entries(policies))
 		if (policy !== 'reject' && policy !== 'null')
@@ -120,13 +108,27 @@ function checkPolicies(policies: Record<string, string>): ValuePolicies {
 	return policies as ValuePolicies;
 }
 
-/** What Map recorded for a table that Batch Load applies: invalid-value policies, the flattening separator. */
+/**
+ * What Batch Load applies of the mapping Apply DDL recorded for a table, read once: invalid-value
+ * policies, the flattening separator and, when asked for, the child tables (refused if none).
+ */
 export async function recordedLoadRules(
 	destination: Stateful,
 	table: string,
-): Promise<{ policies?: ValuePolicies; flattened?: string }> {
+	options: { childTables: boolean },
+): Promise<{ policies?: ValuePolicies; flattened?: string; children?: ChildTable[] }> {
 	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
-	return { policies: mapping?.policies, flattened: mapping?.flatten };
+	if (options.childTables && !mapping?.children?.length)
+		throw new SchemaError(
+			'SCHEMA_ERROR',
+			`No child tables are recorded for ${table}: run Schema Mapper Map with Arrays "Child Tables", then Apply DDL on this database`,
+			{ table },
+		);
+	return {
+		policies: mapping?.policies,
+		flattened: mapping?.flatten,
+		children: options.childTables ? mapping?.children : undefined,
+	};
 }
 
 /** The first rows in key order: what flattening infers leaf columns from. */

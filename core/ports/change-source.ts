@@ -27,7 +27,8 @@ export interface ChangeSource extends TableSource {
 	clock(): Promise<string>;
 	/**
 	 * The server's wall clock in its configured time zone (where a column without a zone is written
-	 * by applications: MySQL DATETIME), canonical timestamp text; absent where that is UTC.
+	 * by applications: MySQL DATETIME), canonical timestamp text; absent or undefined where that is
+	 * the UTC clock.
 	 */
-	wallClock?(): Promise<string>;
+	wallClock?(): Promise<string | undefined>;
 }

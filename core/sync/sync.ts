@@ -69,8 +69,8 @@ export function requireCursorColumn(table: TableSchema, cursorColumn: string): C
  * Returned as an instant text either way, so the arithmetic below stays one.
  */
 export async function cursorClock(source: ChangeSource, column: Column, utc: string): Promise<string> {
-	if (column.logical === 'timestamp' && source.wallClock) return `${await source.wallClock()}Z`;
-	return utc;
+	const wall = column.logical === 'timestamp' ? await source.wallClock?.() : undefined;
+	return wall === undefined ? utc : `${wall}Z`;
 }
 
 /** Source clock minus the lag, in the cursor's own form; numeric cursors have no horizon. */

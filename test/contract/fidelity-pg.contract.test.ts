@@ -2,10 +2,9 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { applyDdl, designMappings } from '../../core/mapping/apply';
 import type { TableMapping } from '../../core/mapping/mapping';
-import { copyBatches } from '../../core/copy/load';
 import type { Rejection } from '../../core/copy/row-check';
 import type { DatabaseConnector } from '../../core/ports';
-import { compareWithFingerprint, fingerprintTable, verifyRows, type Check } from '../../core/validate/validate';
+import { copyMapped, verifiedRows } from '../helpers/fidelity';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 
@@ -27,31 +26,6 @@ const CORPUS = `
 	(3, NULL, NULL, NULL, 1e70, NULL, 'infinity', NULL, '1 mon', NULL, NULL, NULL, NULL, NULL),
 	(4, true, 0, 0, 1e34, 0, '2000-01-01', '12:00:00', '1 day 02:00:00', '{}', '{"z": [true, false, 0, 1]}', NULL, NULL, 'x'),
 	(5, false, 1, 1, 0, 'Infinity', '2000-01-01', '12:00:00', '00:00:00', '"s"', 'false', NULL, NULL, 'y')`;
-
-async function copy(source: DatabaseConnector, destination: DatabaseConnector, mapping: TableMapping) {
-	const rejected: Rejection[] = [];
-	for (const range of await source.planChunks(TABLE, 2)) {
-		const result = await copyBatches(destination, source.read(TABLE, range, { batchSize: 2 }), {
-			table: TABLE,
-			mode: 'upsert',
-			batchSize: 2,
-			policies: mapping.policies,
-			chunk: { run: RUN, table: TABLE, position: range },
-		});
-		rejected.push(...result.rejected);
-	}
-	return rejected;
-}
-
-async function verify(source: DatabaseConnector, destination: DatabaseConnector) {
-	const fingerprint = await fingerprintTable(source, TABLE, { segmentRows: 100, sampleSize: 5, seed: 3 });
-	const comparison = await compareWithFingerprint(destination, fingerprint, { maxDiffRows: 1000 });
-	const checks = await verifyRows(source, JSON.parse(JSON.stringify(comparison)));
-	return checks.find((c: Check) => c.check === 'rows')!.details as {
-		missing: unknown[][];
-		changed: Array<{ key: unknown[]; column: string; source: string; destination: string }>;
-	};
-}
 
 describe('Fidelity PostgreSQL → MariaDB: exact, or refused and listed; validation catches what is altered', () => {
 	let source: DatabaseConnector;
@@ -82,7 +56,7 @@ describe('Fidelity PostgreSQL → MariaDB: exact, or refused and listed; validat
 			policies: { ratio: 'null' },
 		});
 		await applyDdl(destination, mapping);
-		rejected = await copy(source, destination, mapping);
+		rejected = await copyMapped(source, destination, mapping, { run: RUN, rowsPerChunk: 2 });
 	});
 	afterAll(async () => {
 		await Promise.all([source?.close(), destination?.close()]);
@@ -131,7 +105,7 @@ describe('Fidelity PostgreSQL → MariaDB: exact, or refused and listed; validat
 	});
 
 	it('Verify Rows names the refused row and the nulled values, and nothing else', async () => {
-		const details = await verify(source, destination);
+		const details = await verifiedRows(source, destination, TABLE, 5);
 		expect(details.missing).toEqual([['3']]);
 		expect(details.changed.map((c) => [c.key, c.column])).toEqual([
 			[['2'], 'ratio'],
@@ -160,7 +134,7 @@ describe('Fidelity PostgreSQL → MariaDB: exact, or refused and listed; validat
 		const [{ value }] = await withMysql((q) => q(`SELECT ${read} AS value FROM ${TABLE} WHERE id = ${id}`));
 		await withMysql((q) => q(alter));
 		try {
-			const details = await verify(source, destination);
+			const details = await verifiedRows(source, destination, TABLE, 5);
 			const named = details.changed.filter((c) => c.column !== 'ratio');
 			expect(named.map((c) => [c.key, c.column])).toEqual([[[String(id)], column]]);
 		} finally {

@@ -2,10 +2,9 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { applyDdl, designMappings } from '../../core/mapping/apply';
 import type { TableMapping } from '../../core/mapping/mapping';
-import { copyBatches } from '../../core/copy/load';
 import type { Rejection } from '../../core/copy/row-check';
 import type { DatabaseConnector } from '../../core/ports';
-import { compareWithFingerprint, fingerprintTable, verifyRows, type Check } from '../../core/validate/validate';
+import { copyMapped, verifiedRows } from '../helpers/fidelity';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 
@@ -28,31 +27,6 @@ const CORPUS = `
 
 const mysql = () => createMysqlConnector(mysqlSettings);
 const postgres = () => createPostgresConnector({ ...postgresSettings, schema: SCHEMA });
-
-async function copy(source: DatabaseConnector, destination: DatabaseConnector, mapping: TableMapping) {
-	const rejected: Rejection[] = [];
-	for (const range of await source.planChunks(TABLE, 3)) {
-		const result = await copyBatches(destination, source.read(TABLE, range, { batchSize: 2 }), {
-			table: TABLE,
-			mode: 'upsert',
-			batchSize: 2,
-			policies: mapping.policies,
-			chunk: { run: 'fidelity', table: TABLE, position: range },
-		});
-		rejected.push(...result.rejected);
-	}
-	return rejected;
-}
-
-async function verify(source: DatabaseConnector, destination: DatabaseConnector) {
-	const fingerprint = await fingerprintTable(source, TABLE, { segmentRows: 100, sampleSize: 7, seed: 3 });
-	const comparison = await compareWithFingerprint(destination, fingerprint, { maxDiffRows: 1000 });
-	const checks = await verifyRows(source, JSON.parse(JSON.stringify(comparison)));
-	return checks.find((c: Check) => c.check === 'rows')!.details as {
-		missing: unknown[][];
-		changed: Array<{ key: unknown[]; column: string; source: string; destination: string }>;
-	};
-}
 
 describe('Fidelity MariaDB → PostgreSQL: exact, or refused and listed; validation catches what is altered', () => {
 	let source: DatabaseConnector;
@@ -85,7 +59,7 @@ describe('Fidelity MariaDB → PostgreSQL: exact, or refused and listed; validat
 			policies: { day: 'null' },
 		});
 		await applyDdl(destination, mapping);
-		rejected = await copy(source, destination, mapping);
+		rejected = await copyMapped(source, destination, mapping, { run: 'fidelity', rowsPerChunk: 3 });
 	});
 	afterAll(async () => {
 		await Promise.all([source?.close(), destination?.close()]);
@@ -144,7 +118,7 @@ describe('Fidelity MariaDB → PostgreSQL: exact, or refused and listed; validat
 	});
 
 	it('Verify Rows names what the copy could not keep: the refused row and the nulled values', async () => {
-		const details = await verify(source, destination);
+		const details = await verifiedRows(source, destination, TABLE, 7);
 		expect(details.missing).toEqual([['6']]);
 		expect(details.changed.map((c) => [c.key, c.column])).toEqual([
 			[['4'], 'day'],
@@ -179,7 +153,7 @@ describe('Fidelity MariaDB → PostgreSQL: exact, or refused and listed; validat
 		);
 		await withPostgres((q) => q(alter));
 		try {
-			const details = await verify(source, destination);
+			const details = await verifiedRows(source, destination, TABLE, 7);
 			// The zero dates set NULL by the policy are named every time; the alteration is named besides.
 			const named = details.changed.filter((c) => c.column !== 'day');
 			expect(named.map((c) => [c.key, c.column])).toEqual([[[String(id)], column]]);

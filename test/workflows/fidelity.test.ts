@@ -209,18 +209,13 @@ describe.each(cases)('torture corpus through template $slug', (c) => {
 				missing: unknown[][];
 				changed: Array<{ key: unknown[]; column: string }>;
 			};
-			const refusedIds = corpusRows(c.corpus)
-				.filter(({ cell }) => {
+			const expecting = (kind: 'reject' | 'nulled') =>
+				corpusRows(c.corpus).filter(({ cell }) => {
 					const want = expected(cell, c.destinationKind);
-					return want !== 'exact' && 'reject' in want;
-				})
-				.map(({ id }) => String(id));
-			const nulledCells = corpusRows(c.corpus)
-				.filter(({ cell }) => {
-					const want = expected(cell, c.destinationKind);
-					return want !== 'exact' && 'nulled' in want;
-				})
-				.map(({ id, column }) => `${id}.${column.column}`);
+					return want !== 'exact' && kind in want;
+				});
+			const refusedIds = expecting('reject').map(({ id }) => String(id));
+			const nulledCells = expecting('nulled').map(({ id, column }) => `${id}.${column.column}`);
 			expect(rows.missing.map((k) => String(k[0])).sort()).toEqual(refusedIds.sort());
 			expect(rows.changed.map((ch) => `${ch.key[0]}.${ch.column}`).sort()).toEqual(nulledCells.sort());
 			if (refusedOrNulled) {

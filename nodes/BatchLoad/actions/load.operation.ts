@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { parseChunkRef, type PlannedChunk } from '../../../core/copy/chunks';
 import { loadRows } from '../../../core/copy/load';
-import { recordedChildTables, recordedLoadRules } from '../../../core/mapping/apply';
+import { recordedLoadRules } from '../../../core/mapping/apply';
 import { rejectedRowCount } from '../../../core/copy/row-check';
 import type { WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
@@ -77,13 +77,11 @@ export const load: Operation = {
 			const chunk = this.getNodeParameter('recordChunk', 0)
 				? parseChunkRef(this.getNodeParameter('chunk', 0))
 				: undefined;
+			const { children, ...rules } = await recordedLoadRules(destination, table, {
+				childTables: this.getNodeParameter('arrays', 0, 'asGiven') === 'childTables',
+			});
 			// An empty chunk arrives as one item without fields (the reader's "always output data").
-			const children =
-				this.getNodeParameter('arrays', 0, 'asGiven') === 'childTables'
-					? await recordedChildTables(destination, table)
-					: undefined;
 			const rows = items.filter((item) => Object.keys(item.json).length > 0).map(itemToRow);
-			const rules = await recordedLoadRules(destination, table);
 			const write = () =>
 				loadRows(destination, rows, {
 					table,
