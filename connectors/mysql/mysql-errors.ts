@@ -7,6 +7,8 @@ import {
 	driverMessage,
 } from '../../core/model/errors';
 
+const MARIADB_CHECK_FAILED = 4025;
+
 /** mysql2 driver errors → core's typed errors. Secrets are removed from every message. */
 export function translateMysqlError(
 	error: unknown,
@@ -18,6 +20,9 @@ export function translateMysqlError(
 	const original = excerptValues(e.sqlMessage ?? e.message ?? String(error));
 	const message = driverMessage('MySQL/MariaDB', original, e.code, context.endpoint, secrets);
 	const ctx = { system: 'mysql', ...context };
+	// MariaDB's CHECK failure (4025) goes by a MySQL 8 code name in mysql2's table: told by its number.
+	if (e.errno === MARIADB_CHECK_FAILED || e.code === 'ER_CHECK_CONSTRAINT_VIOLATED')
+		return new ConstraintError(message, ctx);
 	switch (e.code) {
 		case 'ER_ACCESS_DENIED_ERROR':
 		case 'ER_DBACCESS_DENIED_ERROR':

@@ -3,8 +3,8 @@ import type { LogicalType, Value } from './schema';
 
 /**
  * Engine-independent text of a value, the input of row digests and of value comparison.
- * Decimals lose trailing zeros, timestamps always carry six fractional digits, binary is
- * lowercase hex, JSON has its keys sorted.
+ * Decimals lose trailing zeros, timestamps always carry six fractional digits, binary and
+ * ObjectIds are lowercase hex, JSON has its keys sorted.
  */
 export function canonicalText(value: Value | undefined, logical: LogicalType): string | null {
 	if (value === null || value === undefined) return null;
@@ -33,12 +33,24 @@ export function canonicalText(value: Value | undefined, logical: LogicalType): s
 			return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'base64').toString('hex');
 		case 'json':
 			return canonicalJsonOf(value);
+		case 'objectId':
+			// Hex in either case names the same id (a caller's key, an ObjectId read back).
+			return typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value) ? value.toLowerCase() : String(value);
 		default:
 			return typeof value === 'object' ? canonicalJson(value) : String(value);
 	}
 }
 
 const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+
+/**
+ * A key value as queued and deleted by: the canonical text where that text is also a value every
+ * engine takes back (integers, decimals, ObjectId hex in lowercase); other types as given.
+ */
+export function canonicalKeyValue(value: Value, logical: LogicalType): Value {
+	if (value === null || !['int16', 'int32', 'int64', 'decimal', 'objectId'].includes(logical)) return value;
+	return canonicalText(value, logical);
+}
 
 /** '-001.2300' → '-1.23', '0.000' → '0'. Exact: never goes through a float. */
 export function canonicalDecimal(text: string): string {

@@ -6,13 +6,23 @@ export interface CutoverVerdict {
 	ready: boolean;
 	verdict: string;
 	reasons: string[];
-	tables: Array<{ table: string; rowsBehind: number | null; secondsBehind: number | null; lastSync: string | null }>;
+	tables: Array<{
+		table: string;
+		rowsBehind: number | null;
+		secondsBehind: number | null;
+		lastSync: string | null;
+		pendingReplays: number | null;
+	}>;
 }
+
+/** Per table, the dual writes waiting in the old database's replay queue (Pending Replays); absent: not counted. */
+export type PendingReplays = Record<string, { pending: number; oldest: string | null } | undefined>;
 
 export function cutoverReadiness(
 	tables: string[],
 	states: Array<SyncState | undefined>,
 	checks: Check[],
+	replays: PendingReplays = {},
 ): CutoverVerdict {
 	const reasons: string[] = [];
 	tables.forEach((table, i) => {
@@ -20,6 +30,11 @@ export function cutoverReadiness(
 		if (!state?.committedAt) reasons.push(`${table}: no sync has committed yet`);
 		else if ((state.rowsBehind ?? 0) > 0)
 			reasons.push(`${table}: ${state.rowsBehind} row(s) behind the source (${state.secondsBehind ?? '?'} s)`);
+		const queued = replays[table];
+		if (queued?.pending)
+			reasons.push(
+				`${table}: ${queued.pending} dual write(s) the new database refused wait in the replay queue (the oldest since ${queued.oldest}); the next sync writes them`,
+			);
 		const own = checks.filter((c) => c.table === table);
 		if (!own.length) reasons.push(`${table}: no validation checks were given`);
 		for (const check of own.filter((c) => !c.pass)) reasons.push(`${table}: ${describe(check)}`);
@@ -29,7 +44,7 @@ export function cutoverReadiness(
 	return {
 		ready,
 		verdict: ready
-			? 'Ready for production cutover: YES (lag 0; counts and checksums equal)'
+			? `Ready for production cutover: YES (lag 0; counts and checksums equal${Object.keys(replays).length ? '; no dual write waiting for replay' : ''})`
 			: `Ready for production cutover: NO (${reasons[0]}${reasons.length > 1 ? `; and ${reasons.length - 1} more` : ''})`,
 		reasons,
 		tables: tables.map((table, i) => ({
@@ -37,6 +52,7 @@ export function cutoverReadiness(
 			rowsBehind: states[i]?.rowsBehind ?? null,
 			secondsBehind: states[i]?.secondsBehind ?? null,
 			lastSync: states[i]?.committedAt ?? null,
+			pendingReplays: replays[table]?.pending ?? null,
 		})),
 	};
 }

@@ -3,7 +3,8 @@
  * in the editor is named, not turned into a wrong watermark.
  */
 import { SchemaError, StateError } from '../model/errors';
-import { keyOf, type KeyTuple, type Row, type TableSchema } from '../model/schema';
+import { canonicalKeyValue } from '../model/canonical';
+import { findColumn, keyOf, type KeyTuple, type Row, type TableSchema } from '../model/schema';
 import type { ChangeBatch, SyncState } from './sync';
 
 /** Begin Sync's item (sync, owner, watermark), for Read Changes of `table`. */
@@ -62,5 +63,7 @@ export function replayKeys(schema: TableSchema, inputs: Array<{ row: Row; key?: 
 				table: schema.name,
 			},
 		);
-	return keys;
+	// Queued in one canonical form: the sync compares it with the row read back, and deletes by it.
+	const columns = schema.primaryKey.map((k) => findColumn(schema, k)!);
+	return keys.map((key) => key.map((v, i) => canonicalKeyValue(v, columns[i].logical)));
 }

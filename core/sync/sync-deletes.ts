@@ -1,6 +1,7 @@
 import type { TableSink, TableSource } from '../ports';
 import { SchemaError } from '../model/errors';
-import { keyOf, type KeyRange, type KeyTuple } from '../model/schema';
+import { findColumn, keyOf, type KeyRange, type KeyTuple } from '../model/schema';
+import { canonicalKey } from './sync';
 
 /**
  * Hard deletes found by comparing key sets per primary-key segment: checksums of the key columns
@@ -48,9 +49,15 @@ export async function sourceKeysIfDifferent(
 	return { table: segment.table, primaryKey: segment.primaryKey, range: segment.range, sourceKeys };
 }
 
-/** Deletes the destination's keys of the segment that the source no longer has. */
+/**
+ * Deletes the destination's keys of the segment that the source no longer has. Keys are compared
+ * in one canonical form (the destination's types): each engine hands its own (a BIGINT as a string
+ * or a number, an ObjectId as hex), and a key taken for missing would delete a row the source has.
+ */
 export async function deleteMissingKeys(destination: TableSink, segment: SegmentKeys): Promise<number> {
-	const present = new Set(segment.sourceKeys.map((k) => JSON.stringify(k)));
+	const [schema] = await destination.introspect([segment.table]);
+	const columns = segment.primaryKey.map((k) => findColumn(schema, k)!);
+	const present = new Set(segment.sourceKeys.map((k) => canonicalKey(k, columns)));
 	const missing: KeyTuple[] = [];
 	for await (const rows of destination.read(segment.table, segment.range, {
 		batchSize: 10000,
@@ -58,7 +65,7 @@ export async function deleteMissingKeys(destination: TableSink, segment: Segment
 	}))
 		for (const row of rows) {
 			const key = keyOf(row, segment.primaryKey);
-			if (!present.has(JSON.stringify(key))) missing.push(key);
+			if (!present.has(canonicalKey(key, columns))) missing.push(key);
 		}
 	if (missing.length) await destination.deleteRows(segment.table, missing);
 	return missing.length;

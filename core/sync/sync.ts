@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeSource, Stateful, StateStore, TableSink, Watermark } from '../ports';
 import { SchemaError, StateError } from '../model/errors';
-import { canonicalJson, canonicalText } from '../model/canonical';
+import { canonicalJson, canonicalKeyValue, canonicalText } from '../model/canonical';
 import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSchema, type Value } from '../model/schema';
 import { LEASE_NAMESPACE, REPLAY_NAMESPACE, WATERMARK_NAMESPACE } from '../state/namespaces';
+import { ownerName } from './run-owner';
 
 /**
  * Incremental sync: rows whose (cursor, primary key) tuple is past the committed watermark, read in
@@ -39,7 +40,7 @@ export interface ChangeBatch extends SyncState {
 	more: boolean;
 }
 
-const CURSOR_TYPES = new Set(['timestamp', 'timestamptz', 'date', 'int16', 'int32', 'int64', 'decimal']);
+const CURSOR_TYPES = new Set(['timestamp', 'timestamptz', 'date', 'int16', 'int32', 'int64', 'decimal', 'objectId']);
 const TIME_TYPES = new Set(['timestamp', 'timestamptz', 'date']);
 
 /** The cursor must order changes: a timestamp or a number, on a table with a primary key. */
@@ -57,7 +58,7 @@ export function requireCursorColumn(table: TableSchema, cursorColumn: string): C
 	if (!CURSOR_TYPES.has(column.logical))
 		throw new SchemaError(
 			'SCHEMA_ERROR',
-			`Cursor column ${cursorColumn} of ${table.name} is ${column.nativeType}: it must be a timestamp or a number`,
+			`Cursor column ${cursorColumn} of ${table.name} is ${column.nativeType}: it must be a timestamp, a number or an ObjectId`,
 			{ table: table.name, column: cursorColumn },
 		);
 	return column;
@@ -73,8 +74,19 @@ export async function cursorClock(source: ChangeSource, column: Column, utc: str
 	return wall === undefined ? utc : `${wall}Z`;
 }
 
+/**
+ * An ObjectId starts with its creation second (4 bytes, big-endian): the highest id made in a
+ * second is that second's hex followed by ff…. It orders inserts only (an update keeps its id).
+ */
+const objectIdUpTo = (ms: number) =>
+	Math.floor(ms / 1000)
+		.toString(16)
+		.padStart(8, '0') + 'f'.repeat(16);
+const objectIdSeconds = (id: string) => parseInt(id.slice(0, 8), 16);
+
 /** Source clock minus the lag, in the cursor's own form; numeric cursors have no horizon. */
 export function horizonFor(column: Column, sourceClock: string, lagSeconds: number): Value | undefined {
+	if (column.logical === 'objectId') return objectIdUpTo(Date.parse(sourceClock) - lagSeconds * 1000);
 	if (!TIME_TYPES.has(column.logical)) return undefined;
 	const at = new Date(Date.parse(sourceClock) - lagSeconds * 1000).toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
 	if (column.logical === 'timestamptz') return at;
@@ -84,6 +96,8 @@ export function horizonFor(column: Column, sourceClock: string, lagSeconds: numb
 
 /** Seconds between the source clock and a cursor value, for time cursors. */
 export function secondsBetween(sourceClock: string, cursor: Value, column: Column): number | null {
+	if (column.logical === 'objectId' && typeof cursor === 'string' && /^[0-9a-f]{24}$/i.test(cursor))
+		return Math.max(0, Math.round(Date.parse(sourceClock) / 1000 - objectIdSeconds(cursor)));
 	if (!TIME_TYPES.has(column.logical) || cursor === null || typeof cursor !== 'string') return null;
 	const at = Date.parse(column.logical === 'timestamptz' || column.logical === 'date' ? cursor : `${cursor}Z`);
 	return Math.max(0, Math.round((Date.parse(sourceClock) - at) / 1000));
@@ -188,7 +202,9 @@ export async function readChangeBatch(
 	// A key both changed and replayed is loaded once, as read last (batches are upserted row by row).
 	const rows = [...changed.filter((r) => !replayedKeys.has(canonical(keyOf(r, primaryKey)))), ...replayedRows];
 	// Deleted only when the source no longer has the row.
-	const gone = replay.filter((r) => !replayedKeys.has(canonical(r.key))).map((r) => r.key);
+	const gone = replay
+		.filter((r) => !replayedKeys.has(canonical(r.key)))
+		.map((r) => r.key.map((v, i) => canonicalKeyValue(v, keyColumns[i].logical)));
 
 	const soft = options.softDeleteColumn;
 	const upserts = soft ? rows.filter((r) => !isSoftDeleted(r[soft])) : rows;
@@ -246,7 +262,7 @@ export async function commitBatch(
 	const lease = await takeLease(destination.state, batch.sync, batch.table, batch.owner, options.leaseSeconds);
 	if (!lease.acquired)
 		throw new StateError(
-			`Run ${batch.owner} lost the lease of sync ${batch.sync} (${batch.table}) to ${lease.holder}: this batch is not committed`,
+			`Run ${ownerName(batch.owner)} lost the lease of sync ${batch.sync} (${batch.table}) to ${ownerName(lease.holder)}: this batch is not committed`,
 			{ table: batch.table, sync: batch.sync },
 		);
 	const state: SyncState = {
@@ -303,6 +319,21 @@ export async function queuedReplays(state: StateStore, sync: string, table: stri
 	return (await state.list<QueuedReplay>(REPLAY_NAMESPACE)).filter((e) => e.key.startsWith(prefix)).map((e) => e.value);
 }
 
+/** Per table, how many refused dual writes wait in the replay queue, and since when (the oldest). */
+export async function pendingReplays(
+	state: StateStore,
+	sync: string,
+	tables: string[],
+): Promise<Record<string, { pending: number; oldest: string | null }>> {
+	const entries = await state.list<QueuedReplay>(REPLAY_NAMESPACE);
+	return Object.fromEntries(
+		tables.map((table) => {
+			const own = entries.filter((e) => e.key.startsWith(`${sync}/${table}/`)).map((e) => e.value.at);
+			return [table, { pending: own.length, oldest: own.length ? own.sort()[0] : null }];
+		}),
+	);
+}
+
 export async function clearReplays(state: StateStore, entries: string[]): Promise<number> {
 	for (const entry of entries) await state.delete(REPLAY_NAMESPACE, entry);
 	return entries.length;
@@ -311,10 +342,6 @@ export async function clearReplays(state: StateStore, entries: string[]): Promis
 /** What a sync says when it runs before its backfill recorded where to start. */
 export function waitingMessage(sync: string, table: string): string {
 	return `Sync ${sync} (${table}) is waiting for the backfill: no start position is recorded yet (the backfill records it first), so this run did nothing`;
-}
-
-export function newRunOwner(executionId?: string): string {
-	return executionId ? `execution ${executionId}` : `run ${randomUUID()}`;
 }
 
 /**

@@ -24,6 +24,7 @@ import { changedSegmentsOperation } from './actions/changed-segments.operation';
 import { deleteMissingOperation } from './actions/delete-missing.operation';
 import { readinessOperation } from './actions/readiness.operation';
 import { releaseOperation } from './actions/release.operation';
+import { pendingReplaysOperation } from './actions/pending-replays.operation';
 import { syncProperties } from './sync-properties';
 
 const OPERATIONS = [
@@ -40,6 +41,7 @@ const OPERATIONS = [
 	deleteMissingOperation,
 	readinessOperation,
 	releaseOperation,
+	pendingReplaysOperation,
 ];
 
 export class IncrementalSync implements INodeType {

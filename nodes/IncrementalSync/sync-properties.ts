@@ -11,7 +11,7 @@ export const syncProperties: INodeProperties[] = [
 		default: 'zero-downtime',
 		required: true,
 		description: 'Names the watermark, the lease and the replay queue of this sync',
-		displayOptions: show('begin', 'markStart', 'queueReplay', 'readiness', 'release'),
+		displayOptions: show('begin', 'markStart', 'queueReplay', 'readiness', 'release', 'pendingReplays'),
 	},
 	{
 		displayName: 'Tables',
@@ -20,6 +20,15 @@ export const syncProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The synced tables, comma-separated (or an array by expression)',
+		displayOptions: show('readiness', 'pendingReplays'),
+	},
+	{
+		displayName: 'Pending Replays',
+		name: 'replays',
+		type: 'json',
+		default: '{}',
+		description:
+			"The output of Pending Replays on the old database (its replays field), e.g. {{ $('Pending Replays').first().json.replays }}. Empty: replays are not counted.",
 		displayOptions: show('readiness'),
 	},
 	{

@@ -19,7 +19,7 @@ export function allTemplates(): Array<[string, object]> {
 				[`${pair.slug}-chunk-worker`, chunkWorker(pair)],
 			],
 		),
-		...zeroDowntimeTemplates(PAIRS[0]),
+		...PAIRS.flatMap(zeroDowntimeTemplates),
 	];
 }
 

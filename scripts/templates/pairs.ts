@@ -9,6 +9,8 @@ export interface Pair {
 	mainId: string;
 	workerId: string;
 	tables: string[];
+	/** The zero-downtime sync's default cursor: a timestamp every write raises. */
+	cursorColumn: string;
 }
 
 export const PAIRS: Pair[] = [
@@ -20,6 +22,7 @@ export const PAIRS: Pair[] = [
 		mainId: 'dmMysqlToPgMain1',
 		workerId: 'dmMysqlToPgWork1',
 		tables: ['customers'],
+		cursorColumn: 'updated_at',
 	},
 	{
 		slug: 'postgres-to-mysql',
@@ -29,6 +32,7 @@ export const PAIRS: Pair[] = [
 		mainId: 'dmPgToMysqlMain1',
 		workerId: 'dmPgToMysqlWork1',
 		tables: ['customers'],
+		cursorColumn: 'updated_at',
 	},
 	{
 		slug: 'mongodb-to-postgres',
@@ -38,6 +42,7 @@ export const PAIRS: Pair[] = [
 		mainId: 'dmMongoToPgMain1',
 		workerId: 'dmMongoToPgWork1',
 		tables: ['customers'],
+		cursorColumn: 'updatedAt',
 	},
 	{
 		slug: 'postgres-to-postgres',
@@ -47,5 +52,6 @@ export const PAIRS: Pair[] = [
 		mainId: 'dmPgToPgMain0001',
 		workerId: 'dmPgToPgWork0001',
 		tables: ['customers'],
+		cursorColumn: 'updated_at',
 	},
 ];

@@ -21,7 +21,7 @@ const ids = (pair: Pair) => ({
 const syncDefaults = (pair: Pair) => ({
 	sync: `zero-downtime-${pair.slug}`,
 	tables: pair.tables,
-	cursorColumn: 'updated_at',
+	cursorColumn: pair.cursorColumn,
 	lagSeconds: 5,
 	batchSize: 5000,
 	rowsPerChunk: 10000,
@@ -251,11 +251,25 @@ function zeroDowntime(pair: Pair) {
 					errorMessage:
 						"={{ 'Sync ' + $json.sync + ' failed for ' + $json.failedTables.map((t) => t.table + ': ' + t.error).join('; ') }}",
 				}),
+				// Dual writes still queued are rows the new database lacks: cutover waits for them.
+				node(
+					'Pending Replays',
+					IS,
+					1,
+					[1320, 600],
+					{
+						operation: 'pendingReplays',
+						system: source,
+						sync: "={{ $('Sync Settings').first().json.sync }}",
+						tables: "={{ $('Sync Settings').first().json.tables }}",
+					},
+					{ credentials: credential(source, 'Source'), executeOnce: true },
+				),
 				node(
 					'Fingerprint Source',
 					'n8n-nodes-data-migration.validate',
 					1,
-					[1320, 600],
+					[1560, 600],
 					{
 						operation: 'fingerprint',
 						system: source,
@@ -271,7 +285,7 @@ function zeroDowntime(pair: Pair) {
 					'Compare Destination',
 					'n8n-nodes-data-migration.validate',
 					1,
-					[1560, 600],
+					[1800, 600],
 					{ operation: 'compare', system: destination, maxDiffRows: 1000 },
 					{ credentials: credential(destination, 'Destination') },
 				),
@@ -279,17 +293,18 @@ function zeroDowntime(pair: Pair) {
 					'Cutover Readiness',
 					IS,
 					1,
-					[1800, 600],
+					[2040, 600],
 					{
 						operation: 'readiness',
 						system: destination,
 						sync: "={{ $('Sync Settings').first().json.sync }}",
 						tables: "={{ $('Sync Settings').first().json.tables }}",
 						cursorColumn: "={{ $('Sync Settings').first().json.cursorColumn }}",
+						replays: "={{ $('Pending Replays').first().json.replays }}",
 					},
 					{ credentials: credential(destination, 'Destination') },
 				),
-				respond('Answer Readiness', [2040, 600], 200),
+				respond('Answer Readiness', [2280, 600], 200),
 			],
 			connections: {
 				'Start Backfill': link('Backfill Settings'),
@@ -307,7 +322,8 @@ function zeroDowntime(pair: Pair) {
 				'Each Synced Table': link('Sync Table'),
 				'Sync Table': branches('Every Table Synced?', 'Sync Failed'),
 				'Every Table Synced?': branches('Any Table Not Run?'),
-				'Any Table Not Run?': branches('Sync Not Run', 'Fingerprint Source'),
+				'Any Table Not Run?': branches('Sync Not Run', 'Pending Replays'),
+				'Pending Replays': link('Fingerprint Source'),
 				'Sync Not Run': link('Answer Not Run'),
 				'Sync Failed': link('Answer Sync Failed'),
 				'Answer Sync Failed': link('Sync Stopped'),
@@ -325,7 +341,7 @@ function zeroDowntime(pair: Pair) {
 		label: 'Backfill of',
 		position: [1800, 300],
 	});
-	return answerFailures(whole, ['Fingerprint Source', 'Compare Destination', 'Cutover Readiness'], {
+	return answerFailures(whole, ['Pending Replays', 'Fingerprint Source', 'Compare Destination', 'Cutover Readiness'], {
 		prefix: 'Sync ',
 		settings: 'Sync Settings',
 		field: 'sync',

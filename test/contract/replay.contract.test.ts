@@ -13,7 +13,10 @@ import { connectTarget, dropIfExists, targets } from './targets';
  * canonical form, a replayed row is loaded, never taken for deleted, and deleted only when the
  * source no longer has it.
  */
-const keyed = (name: string, key: Array<{ name: string; logical: 'int32' | 'int64' | 'string' }>): TableSchema => ({
+const keyed = (
+	name: string,
+	key: Array<{ name: string; logical: 'int32' | 'int64' | 'string' | 'objectId' }>,
+): TableSchema => ({
 	name,
 	columns: [
 		...key.map((k) => ({ ...k, nativeType: '', nullable: false, ...(k.logical === 'string' ? { length: 40 } : {}) })),
@@ -68,10 +71,20 @@ const cases: Array<{ name: string; table: TableSchema; rows: Row[]; queued: KeyT
 	},
 ];
 
-const [postgres] = targets;
-const sqlSources = targets.filter((t) => t.native);
+/** MongoDB's own key: queued as the application's hex text, read back from an ObjectId. */
+const objectIds = ['65a1b2c3d4e5f60718293a4b', '65a1b2c3d4e5f60718293a4c', '65a1b2c3d4e5f60718293a4d'];
+const objectIdCase = {
+	name: 'ObjectId key',
+	table: keyed('dm_replay_oid', [{ name: '_id', logical: 'objectId' }]),
+	rows: objectIds.map((_id) => ({ _id, note: _id.slice(-4), changed: '2001-01-01T00:00:00.000000Z' })),
+	queued: objectIds.map((id) => [id.toUpperCase()]),
+	gone: [objectIds[2]],
+};
 
-describe.each(sqlSources)('$name → PostgreSQL: replay without loss', (sourceTarget) => {
+const [postgres] = targets;
+const sources = targets.map((t) => ({ ...t, cases: t.native ? cases : [objectIdCase] }));
+
+describe.each(sources)('$name → PostgreSQL: replay without loss', (sourceTarget) => {
 	let source: DatabaseConnector;
 	let destination: DatabaseConnector;
 	beforeAll(async () => {
@@ -84,7 +97,7 @@ describe.each(sqlSources)('$name → PostgreSQL: replay without loss', (sourceTa
 		await Promise.all([source?.close(), destination?.close()]);
 	});
 
-	it.each(cases)(
+	it.each(sourceTarget.cases)(
 		'$name: queued rows arrive, the one the source lost is deleted, the queue clears only when held',
 		async (c) => {
 			const sync = `replay-${sourceTarget.service}`;

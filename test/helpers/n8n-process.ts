@@ -99,7 +99,8 @@ export async function startN8n(n8n: N8nInstance, port: number): Promise<Started>
 		stop: () =>
 			new Promise((resolve) => {
 				clearInterval(sampler);
-				if (child.exitCode !== null) return resolve();
+				// Exited, or killed by a signal (then exitCode stays null).
+				if (child.exitCode !== null || child.signalCode !== null) return resolve();
 				child.on('exit', () => resolve());
 				child.kill('SIGTERM');
 				setTimeout(() => child.kill('SIGKILL'), 20_000).unref();

@@ -10,3 +10,10 @@ export const withKey = (headers: Record<string, string> = {}) => ({
 	...headers,
 	[WEBHOOK_KEY.header]: WEBHOOK_KEY.value,
 });
+
+/** Callers without the webhook key: none, a wrong value, the right value in another header. */
+export const INTRUDERS: Array<Record<string, string>> = [
+	{},
+	{ [WEBHOOK_KEY.header]: 'not-the-key' },
+	{ authorization: `Bearer ${WEBHOOK_KEY.value}` },
+];

@@ -1,4 +1,10 @@
-import { canonicalDecimal, canonicalJson, canonicalText, padFraction } from '../../core/model/canonical';
+import {
+	canonicalDecimal,
+	canonicalJson,
+	canonicalKeyValue,
+	canonicalText,
+	padFraction,
+} from '../../core/model/canonical';
 
 describe('canonical text of values', () => {
 	it.each([
@@ -35,5 +41,14 @@ describe('canonical text of values', () => {
 		expect(canonicalText('', 'string')).toBe('');
 		expect(canonicalText(1.5, 'float64')).toBe('1.5');
 		expect(canonicalText('9007199254740993', 'int64')).toBe('9007199254740993');
+	});
+
+	it('keys in one form: ObjectId hex in lowercase, integers as text, other types as given', () => {
+		expect(canonicalText('65A1B2C3D4E5F60718293A4B', 'objectId')).toBe('65a1b2c3d4e5f60718293a4b');
+		expect(canonicalKeyValue('65A1B2C3D4E5F60718293A4B', 'objectId')).toBe('65a1b2c3d4e5f60718293a4b');
+		expect(canonicalKeyValue(42, 'int64')).toBe('42');
+		expect(canonicalKeyValue('1.50', 'decimal')).toBe('1.5');
+		expect(canonicalKeyValue('Ab', 'string')).toBe('Ab');
+		expect(canonicalKeyValue(null, 'int32')).toBeNull();
 	});
 });

@@ -4,6 +4,7 @@ import {
 	commitBatch,
 	commitStart,
 	horizonFor,
+	pendingReplays,
 	isSoftDeleted,
 	queueReplays,
 	readChangeBatch,
@@ -54,7 +55,7 @@ describe('incremental sync in core', () => {
 			true,
 			true,
 		]);
-		expect(() => requireCursorColumn(schema, 'name')).toThrow(/must be a timestamp or a number/);
+		expect(() => requireCursorColumn(schema, 'name')).toThrow(/must be a timestamp, a number or an ObjectId/);
 		expect(() => requireCursorColumn({ ...schema, primaryKey: [] }, 'changed')).toThrow(/no primary key/);
 	});
 
@@ -179,5 +180,33 @@ describe('incremental sync in core', () => {
 			't: no sync has committed yet',
 			't: no validation checks were given',
 		]);
+		// Dual writes still queued: rows the new database lacks, however equal the checks look.
+		const queued = cutoverReadiness(['t'], [state], [pass], { t: { pending: 2, oldest: '2026-01-01T00:00:00Z' } });
+		expect(queued.verdict).toBe(
+			'Ready for production cutover: NO (t: 2 dual write(s) the new database refused wait in the replay queue (the oldest since 2026-01-01T00:00:00Z); the next sync writes them)',
+		);
+		expect(queued.tables[0].pendingReplays).toBe(2);
+		expect(cutoverReadiness(['t'], [state], [pass], { t: { pending: 0, oldest: null } }).verdict).toBe(
+			'Ready for production cutover: YES (lag 0; counts and checksums equal; no dual write waiting for replay)',
+		);
+	});
+
+	it('counts pending replays per table of a sync, with the oldest', async () => {
+		const { source } = await pair();
+		await queueReplays(source.state, 's', 'orders', [[1], [2]]);
+		await queueReplays(source.state, 's', 'other', [[3]]);
+		await queueReplays(source.state, 'another', 'orders', [[4]]);
+		const pending = await pendingReplays(source.state, 's', ['orders', 'none']);
+		expect(pending.orders.pending).toBe(2);
+		expect(pending.orders.oldest).toMatch(/^\d{4}-\d\d-\d\dT/);
+		expect(pending.none).toEqual({ pending: 0, oldest: null });
+	});
+
+	it('an ObjectId cursor: the horizon is the highest id of the second clock − lag, and the lag is read from the id', () => {
+		const id = { ...schema.columns[0], name: '_id', logical: 'objectId' as const };
+		// 2026-01-01T00:00:25Z is 0x6955b919 seconds since the epoch.
+		expect(horizonFor(id, '2026-01-01T00:00:30.500000Z', 5)).toBe('6955b919ffffffffffffffff');
+		expect(secondsBetween('2026-01-01T00:00:30.000000Z', '6955b919000000000000abcd', id)).toBe(5);
+		expect(requireCursorColumn({ ...schema, columns: [...schema.columns, id] }, '_id')).toBe(id);
 	});
 });

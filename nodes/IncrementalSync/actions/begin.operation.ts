@@ -1,4 +1,6 @@
-import { committedState, newRunOwner, takeLease, waitingMessage } from '../../../core/sync/sync';
+import { LEASE_NAMESPACE } from '../../../core/state/namespaces';
+import { holderIsGone, newRunOwner, ownerName } from '../../../core/sync/run-owner';
+import { committedState, takeLease, watermarkKey, waitingMessage } from '../../../core/sync/sync';
 import { emit, param, syncOperation, type Step } from './step';
 
 /** Destination: takes the sync's lease and reads its committed watermark. */
@@ -13,7 +15,14 @@ const step: Step = async (node, destination, i, outputs) => {
 		return;
 	}
 	const owner = newRunOwner(node.getExecutionId());
-	const lease = await takeLease(destination.state, sync, table, owner, param(node, 'leaseSeconds', i, 600));
+	const ttl = param<number>(node, 'leaseSeconds', i, 600);
+	let lease = await takeLease(destination.state, sync, table, owner, ttl);
+	// A holder whose process is gone (n8n killed) can commit nothing: its lease is taken over now.
+	const tookOver = !lease.acquired && holderIsGone(lease.holder) ? ownerName(lease.holder) : undefined;
+	if (tookOver) {
+		await destination.state.release(LEASE_NAMESPACE, watermarkKey(sync, table), lease.holder);
+		lease = await takeLease(destination.state, sync, table, owner, ttl);
+	}
 	const item = {
 		sync,
 		table,
@@ -21,6 +30,7 @@ const step: Step = async (node, destination, i, outputs) => {
 		owner,
 		watermark: state?.watermark ?? null,
 		lastSync: state?.committedAt ?? null,
+		...(tookOver && lease.acquired ? { tookOverFrom: `${tookOver} (its process is gone)` } : {}),
 	};
 	if (lease.acquired) emit(outputs, 0, item, i);
 	else
@@ -29,9 +39,9 @@ const step: Step = async (node, destination, i, outputs) => {
 			1,
 			{
 				...item,
-				holder: lease.holder,
+				holder: ownerName(lease.holder),
 				until: lease.until,
-				busy: `another run (${lease.holder}) holds this sync until ${lease.until}`,
+				busy: `another run (${ownerName(lease.holder)}) holds this sync until ${lease.until}`,
 			},
 			i,
 		);

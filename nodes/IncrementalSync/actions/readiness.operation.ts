@@ -1,8 +1,8 @@
-import { cutoverReadiness } from '../../../core/sync/cutover';
+import { cutoverReadiness, type PendingReplays } from '../../../core/sync/cutover';
 import { committedState } from '../../../core/sync/sync';
 import type { Check } from '../../../core/validate/validate';
 import { list } from './lag';
-import { emit, param, syncOperation, type Step } from './step';
+import { emit, json, param, syncOperation, type Step } from './step';
 
 /** Destination: lag 0 and every validation check passing, as one verdict. */
 const step: Step = async (node, destination, _i, outputs, items) => {
@@ -14,7 +14,8 @@ const step: Step = async (node, destination, _i, outputs, items) => {
 	const checks = items
 		.flatMap((item) => (Array.isArray(item.json.checks) ? item.json.checks : [item.json]) as unknown as Check[])
 		.filter((c) => typeof c.check === 'string');
-	emit(outputs, 0, cutoverReadiness(tables, states, checks), 0);
+	const replays = (json(param(node, 'replays', 0, '{}')) ?? {}) as unknown as PendingReplays;
+	emit(outputs, 0, cutoverReadiness(tables, states, checks, replays), 0);
 };
 
 export const readinessOperation = syncOperation(
@@ -23,7 +24,7 @@ export const readinessOperation = syncOperation(
 		value: 'readiness',
 		action: 'Decide whether cutover is safe',
 		description:
-			'From the sync state and the Validate checks given as input: "Ready for production cutover: YES/NO" and why',
+			'From the sync state, the Validate checks given as input and the pending replays: "Ready for production cutover: YES/NO" and why',
 	},
 	step,
 	{ outputs: 1, once: true },
