@@ -58,7 +58,7 @@ export function requireCursorColumn(table: TableSchema, cursorColumn: string): C
 	if (!CURSOR_TYPES.has(column.logical))
 		throw new SchemaError(
 			'SCHEMA_ERROR',
-			`Cursor column ${cursorColumn} of ${table.name} is ${column.nativeType}: it must be a timestamp, a number or an ObjectId`,
+			`Cursor column ${cursorColumn} of ${table.name} is ${column.nativeType}: it must be a timestamp or a number${table.columns.some((c) => c.logical === 'objectId') ? ' (or an ObjectId)' : ''}`,
 			{ table: table.name, column: cursorColumn },
 		);
 	return column;

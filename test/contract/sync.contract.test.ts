@@ -4,6 +4,7 @@ import { keyOf } from '../../core/model/schema';
 import type { Watermark } from '../../core/ports';
 import { connectTarget, dropIfExists, targets } from './targets';
 import { WATERMARK_NAMESPACE } from '../../core/state/namespaces';
+import { horizonFor } from '../../core/sync/sync';
 
 const table: TableSchema = {
 	name: 'dm_sync_feed',
@@ -110,6 +111,49 @@ describe.each(targets)('$name change feed', (target) => {
 		await connector.state.release('sync-leases', 'feed', 'b');
 		expect((await connector.state.lease('sync-leases', 'feed', 'a', 60)).owner).toBe('a');
 	});
+
+	// MongoDB's own key as the cursor of a collection only appended to: ids carry their second.
+	(target.service === 'ferretdb' ? it : it.skip)(
+		'walks an ObjectId cursor in id order, up to its horizon',
+		async () => {
+			const appended: TableSchema = {
+				...table,
+				name: 'dm_sync_oid',
+				columns: [
+					{ name: '_id', nativeType: '', logical: 'objectId', nullable: false },
+					{ name: 'n', nativeType: '', logical: 'int32', nullable: true },
+				],
+				primaryKey: ['_id'],
+			};
+			await dropIfExists(connector, appended.name);
+			await connector.createTable(appended);
+			const base = 1_900_000_000;
+			// Two ids per second, written out of order.
+			const docs = Array.from({ length: 10 }, (_, i) => ({
+				_id: `${(base + Math.floor(i / 2)).toString(16)}${String(i).padStart(16, '0')}`,
+				n: i,
+			}));
+			await connector.write(appended.name, [...docs].reverse(), { mode: 'insert' });
+			const column = appended.columns[0];
+			const horizon = horizonFor(column, new Date((base + 2) * 1000 + 500).toISOString(), 0) as string;
+			const seen: Row[] = [];
+			let after: Watermark | undefined;
+			for (;;) {
+				const page = await connector.readChanges(appended.name, { cursorColumn: '_id', after, horizon, limit: 4 });
+				seen.push(...page);
+				if (page.length < 4) break;
+				after = { cursor: page[3]._id, key: [page[3]._id] };
+			}
+			expect(seen.map((r) => Number(r.n))).toEqual([0, 1, 2, 3, 4, 5]);
+			expect(
+				await connector.countChanges(appended.name, {
+					cursorColumn: '_id',
+					after: { cursor: docs[3]._id, key: [docs[3]._id] },
+				}),
+			).toBe(6);
+			await connector.dropTable(appended.name);
+		},
+	);
 });
 
 /** Soft deletes and replays across engines: MariaDB rows flagged deleted disappear from PostgreSQL. */

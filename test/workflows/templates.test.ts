@@ -358,7 +358,9 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 	const itRollback = ['mysql-to-postgres', 'postgres-to-mysql'].includes(c.slug) ? it : it.skip;
 
 	itRollback('a chunk failing for good rolls a pre-populated destination back to its snapshot exactly; a manual rollback repeats it', async () => {
-		const failingKey = 50_000 * 10 + (50_000 % 7);
+		const failingRow = 16_000;
+		const failingKey = failingRow * 10 + (failingRow % 7);
+		const failingChunk = Math.floor((failingRow - 1) / c.rowsPerChunk) + 1;
 		// The destination holds its own data: rows missing, rows changed (and not the key that will fail).
 		await c.dropDestination(c.table);
 		expect((await runWorkflow(settings(`${run}-before-rollback`), options())).error).toBeUndefined();
@@ -375,7 +377,7 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 			const migration = `${run}-rollback`;
 			const failed = await runWorkflow(settings(migration), options());
 			expect(failed.run.status).toBe('error');
-			expect(String(failed.run.data.resultData.error?.message)).toMatch(new RegExp(`Migration ${migration} failed \\(1 chunk\\(s\\); first: ${c.table} chunk 8: .*injected failure.*\\) and was rolled back: ${c.table} restored`));
+			expect(String(failed.run.data.resultData.error?.message)).toMatch(new RegExp(`Migration ${migration} failed \\(1 chunk\\(s\\); first: ${c.table} chunk ${failingChunk}: .*injected failure.*\\) and was rolled back: ${c.table} restored`));
 			const [report] = failed.output('Rollback Report');
 			expect(report).toMatchObject({ status: 'ROLLED BACK', rolledBack: [{ table: c.table, action: 'restored', verified: true }] });
 			expect(await checksum()).toEqual(before);
@@ -394,7 +396,7 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 	});
 
 	itRollback('a migration whose validation fails is rolled back to the snapshot exactly', async () => {
-		const alteredKey = 70_000 * 10 + (70_000 % 7);
+		const alteredKey = 21_000 * 10 + (21_000 % 7);
 		await c.dropDestination(c.table);
 		expect((await runWorkflow(settings(`${run}-before-validation`), options())).error).toBeUndefined();
 		await onDestination(`DELETE FROM ${qualified} WHERE MOD(id, 101) = 0 OR id = ${alteredKey}`);
@@ -429,7 +431,7 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		const result = await runWorkflow(withTarget(structuredClone(main)), {
 			...options(),
 			startNode: 'Webhook',
-			input: [{ body: { migration, tables: [c.table], rowsPerChunk: 50_000 } }],
+			input: [{ body: { migration, tables: [c.table], rowsPerChunk: 12_000 } }],
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.output('Plan Chunks').map((chunk) => chunk.migration)).toEqual([migration, migration, migration]);
