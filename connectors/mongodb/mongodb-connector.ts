@@ -8,6 +8,7 @@ import type {
 	StateEntry,
 	StateStore,
 	TableSnapshot,
+	CreateTableOptions,
 	WriteOptions,
 	WriteResult,
 } from '../../core/ports';
@@ -17,7 +18,7 @@ import { isMigrationError, SchemaError } from '../../core/model/errors';
 import { inParts, onlyColumns, requireColumns, requireTable } from '../../core/model/identifiers';
 import { requireCursorColumn } from '../../core/sync/sync';
 import { assertPositiveInteger, rangesFromBoundaries } from '../../core/model/keyset';
-import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/model/schema';
+import type { Column, ForeignKeyInfo, IndexInfo, KeyRange, KeyTuple, Row, TableSchema } from '../../core/model/schema';
 import { translateMongoError } from './mongodb-errors';
 import { INTERNAL_PREFIX, introspectMongo } from './mongodb-introspector';
 import { isValidCollectionName, rangeFilter } from './mongodb-queries';
@@ -261,7 +262,7 @@ export class MongoConnector implements DatabaseConnector {
 		return hello.localTime;
 	}
 
-	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
+	async createTable(table: TableSchema, options: CreateTableOptions = {}): Promise<void> {
 		if (!isValidCollectionName(table.name))
 			throw new SchemaError('INVALID_IDENTIFIER', `Invalid collection name ${JSON.stringify(table.name)}`, {
 				table: table.name,
@@ -272,12 +273,7 @@ export class MongoConnector implements DatabaseConnector {
 				if (exists && !options.ifNotExists)
 					throw new SchemaError('SCHEMA_ERROR', `Collection ${table.name} already exists`, { table: table.name });
 				if (!exists) await this.db.createCollection(table.name);
-				for (const index of table.indexes) {
-					await this.db.collection(table.name).createIndex(Object.fromEntries(index.columns.map((c) => [c, 1])), {
-						name: index.name,
-						unique: index.unique,
-					});
-				}
+				await this.createIndexes(table.name, options.indexes ?? table.indexes);
 			},
 			{ table: table.name },
 		);
@@ -300,6 +296,25 @@ export class MongoConnector implements DatabaseConnector {
 			: table;
 		await this.state.set(SCHEMA_NAMESPACE, table.name, { ...schema, keyColumns: table.primaryKey });
 		this.catalog.invalidate();
+	}
+
+	private async createIndexes(collection: string, indexes: IndexInfo[]): Promise<void> {
+		for (const index of indexes)
+			await this.db.collection(collection).createIndex(Object.fromEntries(index.columns.map((c) => [c, 1])), {
+				name: index.name,
+				unique: index.unique,
+			});
+	}
+
+	/** createIndex is a no-op for an index already there by name and keys. */
+	async addIndexes(tableName: string, indexes: IndexInfo[]): Promise<number> {
+		const table = await this.table(tableName);
+		const present = new Set(
+			(await this.run(() => this.db.collection(table.name).indexes(), { table: tableName })).map((i) => i.name),
+		);
+		const missing = indexes.filter((i) => !present.has(i.name));
+		await this.run(() => this.createIndexes(table.name, missing), { table: tableName });
+		return missing.length;
 	}
 
 	async dropTable(tableName: string): Promise<void> {

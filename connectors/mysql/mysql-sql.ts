@@ -1,5 +1,5 @@
 import { escapeId, format } from 'mysql2';
-import type { Column, KeyRange, TableSchema } from '../../core/model/schema';
+import type { Column, IndexInfo, KeyRange, TableSchema } from '../../core/model/schema';
 import { portableDefault } from '../../core/model/defaults';
 import { SqlCompiler, type Params, type Statement } from '../sql/sql-compiler';
 import { INTERNAL_PREFIX } from './mysql-introspector';
@@ -80,7 +80,7 @@ export class MysqlSql extends SqlCompiler {
 		};
 	}
 
-	createTable(table: TableSchema, ifNotExists: boolean): string[] {
+	createTable(table: TableSchema, ifNotExists: boolean, indexes = table.indexes): string[] {
 		const columns = table.columns.map((c) => {
 			const type = mysqlTypeFor(
 				c,
@@ -92,12 +92,16 @@ export class MysqlSql extends SqlCompiler {
 			return `${q(c.name)} ${type}${mysqlDefault(c, type)}${c.nullable ? ' NULL' : ' NOT NULL'}${comment}`;
 		});
 		if (table.primaryKey.length) columns.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
-		for (const index of table.indexes) {
+		for (const index of indexes) {
 			columns.push(`${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} (${index.columns.map(q).join(', ')})`);
 		}
 		return [
 			`CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${q(table.name)} (${columns.join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		];
+	}
+
+	createIndex(table: string, index: IndexInfo): string {
+		return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${q(table)} (${index.columns.map(q).join(', ')})`;
 	}
 
 	copyTable(table: TableSchema, copy: string): string[] {

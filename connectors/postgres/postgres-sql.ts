@@ -1,5 +1,5 @@
 import { escapeIdentifier } from 'pg';
-import type { Column, KeyRange, TableSchema } from '../../core/model/schema';
+import type { Column, IndexInfo, KeyRange, TableSchema } from '../../core/model/schema';
 import { portableDefault } from '../../core/model/defaults';
 import { SqlCompiler, type Params, type Statement } from '../sql/sql-compiler';
 import { INTERNAL_PREFIX } from './postgres-introspector';
@@ -73,19 +73,22 @@ export class PostgresSql extends SqlCompiler {
 		};
 	}
 
-	createTable(table: TableSchema, ifNotExists: boolean): string[] {
+	createTable(table: TableSchema, ifNotExists: boolean, indexes = table.indexes): string[] {
 		const columns = table.columns.map(
 			(c) => `${this.q(c.name)} ${postgresTypeFor(c)}${postgresDefault(c)}${c.nullable ? '' : ' NOT NULL'}`,
 		);
 		if (table.primaryKey.length) columns.push(`PRIMARY KEY (${this.columnList(table.primaryKey)})`);
 		return [
 			`CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${this.table(table.name)} (${columns.join(', ')})`,
-			...table.indexes.map(
-				(index) =>
-					`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${this.q(index.name)} ` +
-					`ON ${this.table(table.name)} (${this.columnList(index.columns)})`,
-			),
+			...indexes.map((index) => this.createIndex(table.name, index)),
 		];
+	}
+
+	createIndex(table: string, index: IndexInfo): string {
+		return (
+			`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${this.q(index.name)} ` +
+			`ON ${this.table(table)} (${this.columnList(index.columns)})`
+		);
 	}
 
 	copyTable(table: TableSchema, copy: string): string[] {

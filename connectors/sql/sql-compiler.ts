@@ -1,4 +1,4 @@
-import type { Column, ForeignKeyInfo, KeyRange, TableSchema } from '../../core/model/schema';
+import type { Column, ForeignKeyInfo, IndexInfo, KeyRange, TableSchema } from '../../core/model/schema';
 
 /** A statement's text and the values bound to its placeholders. */
 export interface Statement {
@@ -36,8 +36,10 @@ export abstract class SqlCompiler {
 	abstract canonicalExpression(column: Column): string;
 	/** Count and digest sum of a key range, as `n` and `s`. */
 	abstract checksumRange(table: TableSchema, range?: KeyRange): Statement;
-	/** Creates the table, its key and its indexes. */
-	abstract createTable(table: TableSchema, ifNotExists: boolean): string[];
+	/** Creates the table, its key and the given indexes (column types follow every index of the schema). */
+	abstract createTable(table: TableSchema, ifNotExists: boolean, indexes?: IndexInfo[]): string[];
+	/** One index on an existing table. */
+	abstract createIndex(table: string, index: IndexInfo): string;
 	/** The server's clock as canonical UTC text, as `now`. */
 	abstract readonly clock: string;
 	/** The server's wall clock in its configured zone as canonical timestamp text, as `now` (NULL: not convertible). */

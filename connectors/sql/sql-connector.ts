@@ -3,9 +3,19 @@ import { TableCatalog, columnsWithKey, pickColumns } from '../../core/model/cata
 import { StateError, type MigrationError } from '../../core/model/errors';
 import { inParts, onlyColumns, requireColumns, requirePrimaryKey } from '../../core/model/identifiers';
 import { assertPositiveInteger, keysetPages, rangesFromBoundaries } from '../../core/model/keyset';
-import type { Column, ForeignKeyInfo, KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/model/schema';
+import type {
+	Column,
+	ForeignKeyInfo,
+	IndexInfo,
+	KeyRange,
+	KeyTuple,
+	Row,
+	TableSchema,
+	Value,
+} from '../../core/model/schema';
 import { missingForeignKeys } from '../../core/mapping/foreign-keys';
 import type {
+	CreateTableOptions,
 	Capabilities,
 	ChangeQuery,
 	DatabaseConnector,
@@ -238,10 +248,22 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 		return String(row.now);
 	}
 
-	async createTable(table: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<void> {
-		for (const statement of this.sql.createTable(table, options.ifNotExists ?? false))
+	async createTable(table: TableSchema, options: CreateTableOptions = {}): Promise<void> {
+		for (const statement of this.sql.createTable(table, options.ifNotExists ?? false, options.indexes))
 			await this.run(() => this.execute(statement), { table: table.name });
 		this.catalog.invalidate();
+	}
+
+	async addIndexes(tableName: string, indexes: IndexInfo[]): Promise<number> {
+		const table = await this.table(tableName);
+		const present = new Set(table.indexes.map((i) => i.name));
+		const missing = indexes.filter((i) => !present.has(i.name));
+		for (const index of missing) {
+			requireColumns(table, index.columns, this.system);
+			await this.run(() => this.execute(this.sql.createIndex(table.name, index)), { table: tableName });
+		}
+		this.catalog.invalidate();
+		return missing.length;
 	}
 
 	async dropTable(tableName: string): Promise<void> {

@@ -1,10 +1,10 @@
 /**
  * Schema Mapper's work, free of n8n: design the mapping documents of a source's tables, create
- * their tables in a destination (recording each document there), add their foreign keys after the
- * load, and read back a table's child-table design.
+ * their tables in a destination (recording each document there), add their indexes and foreign keys
+ * after the load, and read back a table's child-table design.
  */
-import { SchemaError } from '../model/errors';
-import type { Row } from '../model/schema';
+import { isMigrationError, SchemaError } from '../model/errors';
+import type { IndexInfo, Row } from '../model/schema';
 import type { Stateful, TableSink, TableSource } from '../ports';
 import { MAPPING_NAMESPACE } from '../state/namespaces';
 import { childTablesFor, type ChildTable } from './child-tables';
@@ -74,10 +74,39 @@ async function assessFlags(source: TableSource, mapping: TableMapping, overrides
 	}
 }
 
-/** Creates a mapping's tables (parent and children) and records the document for the steps after. */
-export async function applyDdl(destination: TableSink & Stateful, mapping: TableMapping) {
-	const { markdown: _, ...document } = mapping as TableMapping & { markdown?: string };
-	await destination.createTable(mapping.target, { ifNotExists: true });
+/** When a created table's non-unique indexes are built: after the load (one build), or with the table. */
+export type IndexTiming = 'afterLoad' | 'withTable';
+
+async function exists(destination: TableSink, table: string): Promise<boolean> {
+	try {
+		await destination.introspect([table]);
+		return true;
+	} catch (error) {
+		if (isMigrationError(error) && error.code === 'UNKNOWN_TABLE') return false;
+		throw error;
+	}
+}
+
+/**
+ * Creates a mapping's tables (parent and children) and records the document for the steps after.
+ * Keys and unique indexes come with the table (they are constraints: a duplicate is refused row by
+ * row); with `afterLoad` the other indexes of a table created here wait for Apply Foreign Keys. A
+ * table that exists already (a live destination) is left as it is.
+ */
+export async function applyDdl(
+	destination: TableSink & Stateful,
+	mapping: TableMapping,
+	options: { indexes?: IndexTiming } = {},
+) {
+	const { markdown: _, ...recorded } = mapping as TableMapping & { markdown?: string };
+	const existed = await exists(destination, mapping.destinationTable);
+	const indexes = mapping.target.indexes;
+	const deferred = existed || options.indexes === 'withTable' ? [] : indexes.filter((i) => !i.unique);
+	const document = { ...recorded, deferredIndexes: deferred };
+	await destination.createTable(mapping.target, {
+		ifNotExists: true,
+		indexes: existed ? [] : indexes.filter((i) => !deferred.includes(i)),
+	});
 	for (const child of mapping.children ?? []) await destination.createTable(child.schema, { ifNotExists: true });
 	// Batch Load reads the child-table design from here, so the chunk worker needs no extra input.
 	await destination.state.set(MAPPING_NAMESPACE, mapping.destinationTable, document);
@@ -87,16 +116,30 @@ export async function applyDdl(destination: TableSink & Stateful, mapping: Table
 		created: true,
 		columns: mapping.target.columns.length,
 		indexes: mapping.target.indexes.length,
+		indexesAfterLoad: deferred.map((i) => i.name),
 		childTables: (mapping.children ?? []).map((c) => c.table),
 	};
 }
 
-/** Adds a mapping's foreign keys (parent and children) that are not there yet. */
-export async function applyForeignKeys(destination: TableSink, mapping: TableMapping) {
+/**
+ * After the load: the indexes Apply DDL left for now (before the foreign keys, which MySQL would
+ * otherwise back with an index of its own), then the mapping's foreign keys not there yet.
+ */
+export async function applyForeignKeys(destination: TableSink & Stateful, mapping: TableMapping) {
+	const recorded = await destination.state.get<{ deferredIndexes?: IndexInfo[] }>(
+		MAPPING_NAMESPACE,
+		mapping.destinationTable,
+	);
+	const indexes = await destination.addIndexes(mapping.destinationTable, recorded?.deferredIndexes ?? []);
 	let added = await destination.addForeignKeys(mapping.destinationTable, mapping.foreignKeys ?? []);
 	for (const child of mapping.children ?? [])
 		added += await destination.addForeignKeys(child.table, child.schema.foreignKeys);
-	return { table: mapping.destinationTable, foreignKeys: mapping.foreignKeys?.length ?? 0, added };
+	return {
+		table: mapping.destinationTable,
+		foreignKeys: mapping.foreignKeys?.length ?? 0,
+		added,
+		indexesAdded: indexes,
+	};
 }
 
 function checkPolicies(policies: Record<string, string>): ValuePolicies {

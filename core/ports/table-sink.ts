@@ -1,4 +1,4 @@
-import type { ForeignKeyInfo, KeyTuple, Row, TableSchema } from '../model/schema';
+import type { ForeignKeyInfo, IndexInfo, KeyTuple, Row, TableSchema } from '../model/schema';
 import type { StateEntry } from './state-store';
 import type { TableSource } from './table-source';
 
@@ -15,10 +15,18 @@ export interface WriteResult {
 	written: number;
 }
 
+export interface CreateTableOptions {
+	ifNotExists?: boolean;
+	/** The indexes to create with the table; the schema's own by default. Column types still follow every index of the schema. */
+	indexes?: IndexInfo[];
+}
+
 /** Tables created and written (the destination); read back like any table source for validation. */
 export interface TableSink extends TableSource {
-	createTable(table: TableSchema, options?: { ifNotExists?: boolean }): Promise<void>;
+	createTable(table: TableSchema, options?: CreateTableOptions): Promise<void>;
 	dropTable(table: string): Promise<void>;
+	/** Creates the indexes not there yet (by name); returns how many were created. */
+	addIndexes(table: string, indexes: IndexInfo[]): Promise<number>;
 	/** Adds the foreign keys not there yet (after the load, so chunks load in any order); returns how many were added. */
 	addForeignKeys(table: string, foreignKeys: ForeignKeyInfo[]): Promise<number>;
 	write(table: string, rows: Row[], options: WriteOptions): Promise<WriteResult>;

@@ -10,8 +10,8 @@ import { capabilities } from '../../core/ports';
 import { DigestAccumulator } from '../../core/validate/digest';
 import { ConstraintError, SchemaError } from '../../core/model/errors';
 import { keysetPages } from '../../core/model/keyset';
-import type { KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/model/schema';
-import type { ChangeQuery } from '../../core/ports';
+import type { IndexInfo, KeyRange, KeyTuple, Row, TableSchema, Value } from '../../core/model/schema';
+import type { ChangeQuery, CreateTableOptions } from '../../core/ports';
 
 /** An in-memory connector for unit tests of core (single numeric key); writes and checkpoints are atomic. */
 export class MemoryConnector implements DatabaseConnector {
@@ -133,12 +133,21 @@ export class MemoryConnector implements DatabaseConnector {
 	async clock() {
 		return this.now;
 	}
-	async createTable(schema: TableSchema, options: { ifNotExists?: boolean } = {}) {
+	async createTable(schema: TableSchema, options: CreateTableOptions = {}) {
 		if (this.tables.has(schema.name) && options.ifNotExists) return;
-		this.tables.set(schema.name, { schema, rows: new Map() });
+		this.tables.set(schema.name, {
+			schema: { ...schema, indexes: options.indexes ?? schema.indexes },
+			rows: new Map(),
+		});
 	}
 	async addForeignKeys() {
 		return 0;
+	}
+	async addIndexes(name: string, indexes: IndexInfo[]) {
+		const schema = this.get(name).schema;
+		const missing = indexes.filter((i) => !schema.indexes.some((x) => x.name === i.name));
+		schema.indexes = [...schema.indexes, ...missing];
+		return missing.length;
 	}
 	async orphans() {
 		return 0;

@@ -5,8 +5,9 @@ export const applyForeignKeysOperation = applyMappings(
 	{
 		name: 'Apply Foreign Keys',
 		value: 'applyForeignKeys',
-		action: 'Add foreign keys after the load',
-		description: 'Add the foreign keys of the input mapping documents, once all chunks are loaded',
+		action: 'Add indexes and foreign keys after the load',
+		description:
+			'Once all chunks are loaded: the indexes Apply DDL left for after the load, then the foreign keys of the input mapping documents',
 	},
 	'Add Foreign Keys',
 	applyForeignKeys,

@@ -1,4 +1,4 @@
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { TableMapping } from '../../../core/mapping/mapping';
 import type { DatabaseConnector } from '../../../core/ports';
 import type { DatabaseSystem } from '../../shared/connection';
@@ -11,7 +11,8 @@ import { mappingDocuments } from './json';
 export function applyMappings(
 	option: INodePropertyOptions & { value: string },
 	step: string,
-	apply: (connector: DatabaseConnector, mapping: TableMapping) => Promise<object>,
+	apply: (connector: DatabaseConnector, mapping: TableMapping, parameter: (name: string) => unknown) => Promise<object>,
+	properties: INodeProperties[] = [],
 ): Operation {
 	return {
 		option,
@@ -24,6 +25,7 @@ export function applyMappings(
 				description:
 					'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
 			},
+			...properties,
 			auditMigrationParameter({}),
 		],
 		async execute(items) {
@@ -37,7 +39,7 @@ export function applyMappings(
 						for (const mapping of mappings)
 							results.push(
 								(await auditedStep(connector, migration, { step, table: mapping.destinationTable }, () =>
-									apply(connector, mapping),
+									apply(connector, mapping, (name) => this.getNodeParameter(name, i)),
 								)) as IDataObject,
 							);
 						return results;
