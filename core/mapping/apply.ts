@@ -77,14 +77,15 @@ async function assessFlags(source: TableSource, mapping: TableMapping, overrides
 /** When a created table's non-unique indexes are built: after the load (one build), or with the table. */
 export type IndexTiming = 'afterLoad' | 'withTable';
 
-async function exists(destination: TableSink, table: string): Promise<boolean> {
-	try {
-		await destination.introspect([table]);
-		return true;
-	} catch (error) {
-		if (isMigrationError(error) && error.code === 'UNKNOWN_TABLE') return false;
-		throw error;
-	}
+/** Whether the table is there; any failure but "no such table" is the caller's to see. */
+function exists(destination: TableSink, table: string): Promise<boolean> {
+	return destination.introspect([table]).then(
+		() => true,
+		(error: unknown) => {
+			if (isMigrationError(error) && error.code === 'UNKNOWN_TABLE') return false;
+			return Promise.reject(error);
+		},
+	);
 }
 
 /**
