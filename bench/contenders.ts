@@ -1,20 +1,22 @@
 /**
- * Each contender as one timed run: our templates in a real n8n process (`n8n execute`, peak RSS
- * sampled from /proc), pgloader from Debian, the psql COPY pipe, and the two ways to validate.
+ * Each contender as one timed run: our templates by Webhook into a real n8n process already running
+ * (peak RSS sampled from /proc), pgloader from Debian, the psql COPY pipe, and the two ways to validate.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DatabaseConnector } from '../core/ports';
 import { canonicalText } from '../core/model/canonical';
 import { compareWithFingerprint, fingerprintTable } from '../core/validate/validate';
-import { importJson, type N8nInstance } from '../test/helpers/n8n-process';
+import { importJson, n8nCli, startN8n, type N8nInstance, type Started } from '../test/helpers/n8n-process';
+import { withKey } from '../test/helpers/webhook-key';
 import { withPostgres } from '../test/helpers/native';
 import { mysqlSettings, postgresSettings } from '../test/helpers/services';
 
 const run = promisify(execFile);
 const WORKFLOWS = join(__dirname, '../workflows');
+const PORT = 5790;
 
 export interface Timing {
 	seconds: number;
@@ -23,55 +25,68 @@ export interface Timing {
 
 const template = (name: string) => JSON.parse(readFileSync(join(WORKFLOWS, `${name}.json`), 'utf8'));
 
-/** Our template as a user runs it: imported with its settings, then `n8n execute`, RSS sampled. */
-export async function ourTemplate(
-	n8n: N8nInstance,
-	slug: string,
-	settings: { migration: string; tables: string[]; rowsPerChunk: number; batchSize: number },
-	credentialIds: Record<string, string> = {},
-): Promise<Timing> {
+/** A template as a user sets it up: its credentials pointed where the benchmark says, its settings' defaults for a benchmark. */
+export function benchTemplates(slug: string, credentialIds: Record<string, string> = {}) {
 	const main = template(slug);
 	const worker = template(`${slug}-chunk-worker`);
 	for (const workflow of [main, worker])
-		for (const node of workflow.nodes) {
+		for (const node of workflow.nodes)
 			for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, { id: string }>))
 				if (credentialIds[ref.id]) node.credentials[type] = { id: credentialIds[ref.id], name: credentialIds[ref.id] };
-			if (node.name === 'Settings')
-				node.parameters.defaults = JSON.stringify({ ...settings, keepSnapshotDays: 7, onValidationFailure: 'keep' });
-		}
-	await importJson(n8n, 'workflow', worker);
-	await importJson(n8n, 'workflow', main);
-	const started = process.hrtime.bigint();
-	// BENCH_PROFILE=FILE: the n8n process writes V8's tick log there; read it with `node --prof-process FILE`.
-	const profile = process.env.BENCH_PROFILE
-		? ['--prof', '--no-logfile-per-isolate', `--logfile=${process.env.BENCH_PROFILE}`]
-		: [];
-	// BENCH_NODE_FLAGS, e.g. "--max-old-space-size=400": proves memory O(chunk) when the run still completes.
+	return { main, worker };
+}
+
+/** Imports and activates the templates, then starts n8n once: every run is a webhook call into it. */
+export async function startBenchN8n(n8n: N8nInstance, templates: Array<{ main: { id: string }; worker: object }>) {
+	await importJson(
+		n8n,
+		'workflow',
+		templates.flatMap((t) => [t.worker, t.main]),
+	);
+	for (const t of templates) {
+		const result = await n8nCli(n8n, ['update:workflow', `--id=${t.main.id}`, '--active=true']);
+		if (result.code !== 0) throw new Error(`activating ${t.main.id}: ${result.stdout}${result.stderr}`);
+	}
+	// BENCH_NODE_FLAGS, e.g. "--max-old-space-size=400" or "--cpu-prof --cpu-prof-dir=DIR", for n8n's node.
 	const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-	const child = spawn(n8n.node, [...profile, ...flags, n8n.bin, 'execute', `--id=${main.id}`], {
-		env: n8n.env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let output = '';
-	child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-	child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+	const started = process.hrtime.bigint();
+	const server = await startN8n(n8n, PORT, flags);
+	return { server, startSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/**
+ * One migration as a user runs it: POST to the template's Webhook of an n8n already running, timed
+ * to the answer, end to end (schema, snapshot, chunks, indexes, validation, report). The peak
+ * resident memory of the n8n process during the run is sampled from /proc.
+ */
+export async function ourTemplate(
+	server: Started,
+	slug: string,
+	settings: { migration: string; tables: string[]; rowsPerChunk: number; batchSize: number },
+): Promise<Timing> {
 	let peak = 0;
-	const sample = () => {
+	const sampler = setInterval(() => {
 		try {
-			peak = Math.max(
-				peak,
-				Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-			);
+			const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+			peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 		} catch {
 			/* exited */
 		}
-	};
-	const sampler = setInterval(sample, 200);
-	const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-	clearInterval(sampler);
-	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-	if (code !== 0) throw new Error(`n8n execute of ${slug} failed (${code}): ${output.slice(-2000)}`);
-	return { seconds, peakRssMb: Math.round(peak) };
+	}, 200);
+	const started = process.hrtime.bigint();
+	try {
+		const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${slug}`, {
+			method: 'POST',
+			headers: withKey({ 'content-type': 'application/json' }),
+			body: JSON.stringify({ ...settings, keepSnapshotDays: 7, onValidationFailure: 'keep' }),
+		});
+		const answer = await response.text();
+		if (response.status !== 200 || !answer.includes('"SUCCESS"'))
+			throw new Error(`${slug} by webhook: ${response.status} ${answer.slice(0, 2000)} ${server.log().slice(-2000)}`);
+	} finally {
+		clearInterval(sampler);
+	}
+	return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: Math.round(peak) };
 }
 
 /** pgloader with its defaults, into a fresh database, only the benchmark table. */

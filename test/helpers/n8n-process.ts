@@ -62,8 +62,8 @@ export interface Started {
 }
 
 /** `n8n start` on a free port; resolves when its HTTP server answers. */
-export async function startN8n(n8n: N8nInstance, port: number): Promise<Started> {
-	const child = spawn(n8n.node, [n8n.bin, 'start'], {
+export async function startN8n(n8n: N8nInstance, port: number, nodeFlags: string[] = []): Promise<Started> {
+	const child = spawn(n8n.node, [...nodeFlags, n8n.bin, 'start'], {
 		env: { ...n8n.env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
