@@ -12,7 +12,10 @@ import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-e
 import { tcpProxy } from '../helpers/tcp-proxy';
 import { allowDualWrites } from '../helpers/templates';
 import { withMysql, withPostgres } from '../helpers/native';
-import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+import { mongoSettings, mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+import { createMongoClient } from '../../connectors/mongodb/mongodb-client';
+import { ObjectId } from 'mongodb';
+import { compareTables, ZERO_DOWNTIME_PAIRS } from '../helpers/zero-downtime-pairs';
 import { REPLAY_NAMESPACE, WATERMARK_NAMESPACE } from '../../core/state/namespaces';
 
 /**
@@ -511,3 +514,48 @@ describe('zero-downtime template, executed by n8n\'s engine (MariaDB → Postgre
 	}, 60_000);
 });
 
+
+describe('zero-downtime template, MongoDB → PostgreSQL, with the ObjectId as the cursor (a collection only appended to)', () => {
+	const OID_TABLE = 'dm_wf_zd_oid';
+	const OID_SYNC = 'zd-oid-test';
+	const mongo = template('zero-downtime-mongodb-to-postgres');
+	const mongoLibrary = ['zero-downtime-mongodb-to-postgres-sync-worker', 'mongodb-to-postgres', 'mongodb-to-postgres-chunk-worker'].map(template);
+	const mongoCredentials = { migrationMongoDbApi: { connectionString: mongoSettings.url, database: mongoSettings.database }, migrationPostgresApi: pg };
+	const body = { sync: OID_SYNC, tables: [OID_TABLE], cursorColumn: '_id', lagSeconds: 1, rowsPerChunk: 1000, batchSize: 500, leaseSeconds: 30 };
+	const run = (startNode: string) => runWorkflow(mongo, { credentials: mongoCredentials, workflows: mongoLibrary, startNode, input: [{ body }] });
+
+	it('backfills, then a sync carries the documents added and deleted since: exact, and ready', async () => {
+		await requireService('ferretdb');
+		const client = createMongoClient(mongoSettings);
+		try {
+			const docs = client.db(mongoSettings.database).collection<{ _id: ObjectId; name: string; n: number }>(OID_TABLE);
+			await docs.drop().catch(() => false);
+			await docs.insertMany(Array.from({ length: 2000 }, (_, n) => ({ _id: new ObjectId(), name: `doc ${n} ✓`, n })));
+			await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${OID_TABLE}`));
+			const destination = createPostgresConnector(pg);
+			try {
+				for (const ns of [WATERMARK_NAMESPACE, 'sync-leases', 'chunks', 'plans', 'audit', 'mappings'])
+					for (const { key } of await destination.state.list(ns))
+						if (key.startsWith(OID_SYNC) || key.includes(OID_TABLE)) await destination.state.delete(ns, key);
+			} finally {
+				await destination.close();
+			}
+			const backfill = await run('Backfill Webhook');
+			expect(backfill.error).toBeUndefined();
+			expect(backfill.output('Answer Backfill')[0]).toMatchObject({ status: 'BACKFILL DONE' });
+			// Appended (and a few deleted) after the backfill: only the sync can carry them.
+			await docs.insertMany(Array.from({ length: 300 }, (_, n) => ({ _id: new ObjectId(), name: `later ${n}`, n: 5000 + n })));
+			const gone = (await docs.find({}, { projection: { _id: 1 } }).limit(25).toArray()).map((d) => d._id);
+			for (const _id of gone) await docs.deleteOne({ _id });
+			// Past the lag, in whole seconds: an ObjectId tells its second only.
+			await sleep(2200);
+			const synced = await run('Sync Webhook');
+			expect(synced.error).toBeUndefined();
+			expect(synced.output('Cutover Readiness')[0]).toMatchObject({ ready: true });
+			const oid = { ...ZERO_DOWNTIME_PAIRS.find((p) => p.slug === 'mongodb-to-postgres')!, table: OID_TABLE, columns: ['_id', 'name', 'n'] };
+			expect(await compareTables(oid)).toEqual({ sourceRows: 2000 + 300 - 25, missing: [], extra: [], changed: [] });
+		} finally {
+			await client.close();
+		}
+	}, 300_000);
+});
