@@ -14,7 +14,7 @@ import { createPostgresConnector } from '../connectors/postgres/postgres-client'
 import { importJson, prepareN8n, type N8nInstance, type Started } from '../test/helpers/n8n-process';
 import { withPostgres } from '../test/helpers/native';
 import { auditLog } from '../core/report/progress';
-import { mongoSettings, mysqlSettings, postgresSettings } from '../test/helpers/services';
+import { mysqlSettings, postgresSettings } from '../test/helpers/services';
 import {
 	benchTemplates,
 	copyPipe,
@@ -26,7 +26,7 @@ import {
 	type Timing,
 } from './contenders';
 import { seedMongo, seedMysql, seedPostgres } from './data';
-import { webhookKeyCredential } from '../test/helpers/webhook-key';
+import { templateCredentials } from '../test/helpers/templates';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
@@ -78,7 +78,18 @@ async function rowsIn(database: string, table: string): Promise<number> {
 async function main() {
 	const results: Record<string, unknown> = {};
 	const n8n = await prepareN8n('1');
-	await importJson(n8n, 'credentials', credentials());
+	await importJson(
+		n8n,
+		'credentials',
+		templateCredentials([
+			{
+				id: 'dmBenchTarget',
+				name: 'Destination PostgreSQL (dm_bench)',
+				type: 'migrationPostgresApi',
+				data: { ...postgresSettings, schema: 'dm_bench' },
+			},
+		]),
+	);
 	const { server, startSeconds } = await startBenchN8n(n8n, [
 		benchTemplates('mysql-to-postgres'),
 		benchTemplates('postgres-to-postgres', { dmDestinationpostgres: 'dmBenchTarget' }),
@@ -251,27 +262,6 @@ async function phases(migration: string, schema = 'public'): Promise<Record<stri
 	} finally {
 		await destination.close();
 	}
-}
-
-function credentials() {
-	return [
-		webhookKeyCredential,
-		{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
-		{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
-		{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
-		{
-			id: 'dmBenchTarget',
-			name: 'Destination PostgreSQL (dm_bench)',
-			type: 'migrationPostgresApi',
-			data: { ...postgresSettings, schema: 'dm_bench' },
-		},
-		{
-			id: 'dmSourcemongodb',
-			name: 'Source MongoDB',
-			type: 'migrationMongoDbApi',
-			data: { connectionString: mongoSettings.url, database: mongoSettings.database },
-		},
-	];
 }
 
 function machine(n8n: N8nInstance) {

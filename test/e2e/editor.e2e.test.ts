@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { webhookKeyCredential } from '../helpers/webhook-key';
+import { templateCredentials } from '../helpers/templates';
 import { importJson, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import { withMysql } from '../helpers/native';
-import { mongoSettings, mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+import { requireService } from '../helpers/services';
 
 /**
  * n8n's editor in headless Chromium (Debian's, driven by playwright-core): every template opens with
@@ -18,7 +18,6 @@ const WORKFLOWS = join(__dirname, '../../workflows');
 const SHOTS = join(__dirname, 'screenshots');
 const TABLE = 'dm_editor_orders';
 const OURS = 'n8n-nodes-data-migration.';
-const pg = { ...postgresSettings, schema: 'public' };
 
 interface TemplateNode {
 	name: string;
@@ -46,24 +45,7 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 			await q(`CREATE TABLE ${TABLE} (id BIGINT PRIMARY KEY, customer VARCHAR(40), updated_at DATETIME(6) NOT NULL)`);
 		});
 		n8n = await prepareN8n(LINE);
-		await importJson(n8n, 'credentials', [
-			webhookKeyCredential,
-			{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
-			{
-				id: 'dmDestinationmysql',
-				name: 'Destination MySQL / MariaDB',
-				type: 'migrationMySqlApi',
-				data: { ...mysqlSettings },
-			},
-			{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
-			{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
-			{
-				id: 'dmSourcemongodb',
-				name: 'Source MongoDB',
-				type: 'migrationMongoDbApi',
-				data: { connectionString: mongoSettings.url, database: mongoSettings.database },
-			},
-		]);
+		await importJson(n8n, 'credentials', templateCredentials());
 		// One import of them all (each CLI call starts n8n anew).
 		await importJson(n8n, 'workflow', [
 			...templates.map((t) => JSON.parse(readFileSync(join(WORKFLOWS, t.file), 'utf8'))),

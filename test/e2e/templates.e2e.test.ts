@@ -8,7 +8,8 @@ import { auditLog, runProgress } from '../../core/report/progress';
 import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance } from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
-import { INTRUDERS, webhookKeyCredential, withKey } from '../helpers/webhook-key';
+import { INTRUDERS, withKey } from '../helpers/webhook-key';
+import { templateCredentials } from '../helpers/templates';
 import { CHUNK_NAMESPACE } from '../../core/state/namespaces';
 
 /**
@@ -217,36 +218,24 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			await c.dropDestination();
 		}
 		n8n = await prepareN8n();
-		await importJson(n8n, 'credentials', [
-			webhookKeyCredential,
-			{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
-			{
-				id: 'dmDestinationmysql',
-				name: 'Destination MySQL / MariaDB',
-				type: 'migrationMySqlApi',
-				data: { ...mysqlSettings },
-			},
-			{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
-			{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
-			{
-				id: 'dmTargetpostgres',
-				name: 'Destination PostgreSQL (dm_target)',
-				type: 'migrationPostgresApi',
-				data: target,
-			},
-			{
-				id: 'dmSourcemongodb',
-				name: 'Source MongoDB',
-				type: 'migrationMongoDbApi',
-				data: { connectionString: mongoSettings.url, database: mongoSettings.database },
-			},
-			{
-				id: 'dmSourcemysqlBad',
-				name: 'Source MySQL (wrong password)',
-				type: 'migrationMySqlApi',
-				data: { ...mysqlSettings, password: 'Wrong-Secret-Zx81' },
-			},
-		]);
+		await importJson(
+			n8n,
+			'credentials',
+			templateCredentials([
+				{
+					id: 'dmTargetpostgres',
+					name: 'Destination PostgreSQL (dm_target)',
+					type: 'migrationPostgresApi',
+					data: target,
+				},
+				{
+					id: 'dmSourcemysqlBad',
+					name: 'Source MySQL (wrong password)',
+					type: 'migrationMySqlApi',
+					data: { ...mysqlSettings, password: 'Wrong-Secret-Zx81' },
+				},
+			]),
+		);
 		for (const c of cases) {
 			const worker = configured(c, `${c.slug}-chunk-worker`);
 			await importJson(n8n, 'workflow', worker);

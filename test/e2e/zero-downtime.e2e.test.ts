@@ -12,9 +12,9 @@ import {
 	type N8nInstance,
 	type Started,
 } from '../helpers/n8n-process';
-import { mongoSettings, mysqlSettings, postgresSettings, requireService } from '../helpers/services';
-import { allowDualWrites } from '../helpers/templates';
-import { INTRUDERS, webhookKeyCredential, withKey } from '../helpers/webhook-key';
+import { postgresSettings, requireService } from '../helpers/services';
+import { allowDualWrites, templateCredentials } from '../helpers/templates';
+import { INTRUDERS, withKey } from '../helpers/webhook-key';
 import { withMysql, withPostgres } from '../helpers/native';
 import { compareTables, startWriter, ZERO_DOWNTIME_PAIRS, type ZeroDowntimePair } from '../helpers/zero-downtime-pairs';
 
@@ -109,31 +109,18 @@ describe(`zero-downtime, every database pair, in a real n8n (line ${process.env.
 			await clearState(c);
 		}
 		n8n = await prepareN8n();
-		const pg = { ...postgresSettings, schema: 'public' };
-		await importJson(n8n, 'credentials', [
-			webhookKeyCredential,
-			{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
-			{
-				id: 'dmDestinationmysql',
-				name: 'Destination MySQL / MariaDB',
-				type: 'migrationMySqlApi',
-				data: { ...mysqlSettings },
-			},
-			{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
-			{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
-			{
-				id: 'dmTargetpostgres',
-				name: 'Destination PostgreSQL (dm_target)',
-				type: 'migrationPostgresApi',
-				data: { ...postgresSettings, schema: 'dm_target' },
-			},
-			{
-				id: 'dmSourcemongodb',
-				name: 'Source MongoDB',
-				type: 'migrationMongoDbApi',
-				data: { connectionString: mongoSettings.url, database: mongoSettings.database },
-			},
-		]);
+		await importJson(
+			n8n,
+			'credentials',
+			templateCredentials([
+				{
+					id: 'dmTargetpostgres',
+					name: 'Destination PostgreSQL (dm_target)',
+					type: 'migrationPostgresApi',
+					data: { ...postgresSettings, schema: 'dm_target' },
+				},
+			]),
+		);
 		// One import of every workflow (each CLI call starts n8n anew).
 		const names = (c: ZeroDowntimePair) => [
 			c.slug,

@@ -1,3 +1,6 @@
+import { mongoSettings, mysqlSettings, postgresSettings } from './services';
+import { webhookKeyCredential } from './webhook-key';
+
 /** Template copies set up as a user sets them up after importing. */
 interface WorkflowNodes {
 	nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
@@ -9,4 +12,38 @@ export function allowDualWrites<T extends WorkflowNodes>(workflow: T, allowed: R
 	if (!check) throw new Error('the dual-write template has no Check Write node');
 	check.parameters.allowedWrites = JSON.stringify(allowed);
 	return workflow;
+}
+
+interface CredentialJson {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/**
+ * The credentials the templates name (by id), as `n8n import:credentials` takes them: the webhook
+ * key, source and destination of each system on the local services; `extra` adds a test's own.
+ */
+export function templateCredentials(extra: CredentialJson[] = []): object[] {
+	const pg = { ...postgresSettings, schema: 'public' };
+	return [
+		webhookKeyCredential,
+		{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
+		{
+			id: 'dmDestinationmysql',
+			name: 'Destination MySQL / MariaDB',
+			type: 'migrationMySqlApi',
+			data: { ...mysqlSettings },
+		},
+		{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
+		{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
+		{
+			id: 'dmSourcemongodb',
+			name: 'Source MongoDB',
+			type: 'migrationMongoDbApi',
+			data: { connectionString: mongoSettings.url, database: mongoSettings.database },
+		},
+		...extra,
+	];
 }

@@ -57,6 +57,16 @@ export interface ZeroDowntimePair {
 	credentials?: (node: { credentials?: Record<string, { id: string; name: string }> }) => void;
 }
 
+/** The new side refuses amounts of 2000 and more (NOT VALID: rows already there stay), or takes them again. */
+const constrainPostgres = (table: string, on: boolean) =>
+	withPostgres((q) =>
+		q(
+			on
+				? `ALTER TABLE ${table} ADD CONSTRAINT dm_e2e_zd_small CHECK (amount < 2000) NOT VALID`
+				: `ALTER TABLE ${table} DROP CONSTRAINT dm_e2e_zd_small`,
+		),
+	).then(() => undefined);
+
 /** A PostgreSQL table locked against writes in an open transaction, until released. */
 async function lockPostgres(table: string): Promise<() => Promise<void>> {
 	const pool = new Pool({ ...postgresSettings, max: 1 });
@@ -238,14 +248,7 @@ export const ZERO_DOWNTIME_PAIRS: ZeroDowntimePair[] = [
 		source: () => createMysqlConnector(mysqlSettings),
 		destination: () => createPostgresConnector(pg),
 		writes: async () => mysqlWrites('dm_e2e_zd_my_pg', 1_000_000),
-		constrain: (on) =>
-			withPostgres((q) =>
-				q(
-					on
-						? 'ALTER TABLE public.dm_e2e_zd_my_pg ADD CONSTRAINT dm_e2e_zd_small CHECK (amount < 2000) NOT VALID'
-						: 'ALTER TABLE public.dm_e2e_zd_my_pg DROP CONSTRAINT dm_e2e_zd_small',
-				),
-			).then(() => undefined),
+		constrain: (on) => constrainPostgres('public.dm_e2e_zd_my_pg', on),
 		lockDestination: () => lockPostgres('public.dm_e2e_zd_my_pg'),
 		dualRow: (n, amount) => ({
 			id: 2_000_000 + n,
@@ -312,14 +315,7 @@ export const ZERO_DOWNTIME_PAIRS: ZeroDowntimePair[] = [
 		source: () => createMongoConnector(mongoSettings),
 		destination: () => createPostgresConnector(pg),
 		writes: () => mongoWrites('dm_e2e_zd_mongo_pg'),
-		constrain: (on) =>
-			withPostgres((q) =>
-				q(
-					on
-						? 'ALTER TABLE public.dm_e2e_zd_mongo_pg ADD CONSTRAINT dm_e2e_zd_small CHECK (amount < 2000) NOT VALID'
-						: 'ALTER TABLE public.dm_e2e_zd_mongo_pg DROP CONSTRAINT dm_e2e_zd_small',
-				),
-			).then(() => undefined),
+		constrain: (on) => constrainPostgres('public.dm_e2e_zd_mongo_pg', on),
 		lockDestination: () => lockPostgres('public.dm_e2e_zd_mongo_pg'),
 		dualRow: (n, amount) => ({
 			_id: new ObjectId().toHexString(),
@@ -343,14 +339,7 @@ export const ZERO_DOWNTIME_PAIRS: ZeroDowntimePair[] = [
 		source: () => createPostgresConnector(pg),
 		destination: () => createPostgresConnector(target),
 		writes: async () => postgresWrites('dm_e2e_zd_pg_pg', 1_000_000),
-		constrain: (on) =>
-			withPostgres((q) =>
-				q(
-					on
-						? 'ALTER TABLE dm_target.dm_e2e_zd_pg_pg ADD CONSTRAINT dm_e2e_zd_small CHECK (amount < 2000) NOT VALID'
-						: 'ALTER TABLE dm_target.dm_e2e_zd_pg_pg DROP CONSTRAINT dm_e2e_zd_small',
-				),
-			).then(() => undefined),
+		constrain: (on) => constrainPostgres('dm_target.dm_e2e_zd_pg_pg', on),
 		lockDestination: () => lockPostgres('dm_target.dm_e2e_zd_pg_pg'),
 		dualRow: (n, amount) => ({
 			id: 2_000_000 + n,
