@@ -9,7 +9,7 @@ import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
 import { INTRUDERS, withKey } from '../helpers/webhook-key';
-import { templateCredentials } from '../helpers/templates';
+import { TARGET_SCHEMA_CREDENTIAL, templateCredentials } from '../helpers/templates';
 import { CHUNK_NAMESPACE } from '../../core/state/namespaces';
 
 /**
@@ -222,12 +222,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			n8n,
 			'credentials',
 			templateCredentials([
-				{
-					id: 'dmTargetpostgres',
-					name: 'Destination PostgreSQL (dm_target)',
-					type: 'migrationPostgresApi',
-					data: target,
-				},
+				TARGET_SCHEMA_CREDENTIAL,
 				{
 					id: 'dmSourcemysqlBad',
 					name: 'Source MySQL (wrong password)',

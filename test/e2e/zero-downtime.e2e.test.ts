@@ -12,8 +12,8 @@ import {
 	type N8nInstance,
 	type Started,
 } from '../helpers/n8n-process';
-import { postgresSettings, requireService } from '../helpers/services';
-import { allowDualWrites, templateCredentials } from '../helpers/templates';
+import { requireService } from '../helpers/services';
+import { allowDualWrites, TARGET_SCHEMA_CREDENTIAL, templateCredentials } from '../helpers/templates';
 import { INTRUDERS, withKey } from '../helpers/webhook-key';
 import { withMysql, withPostgres } from '../helpers/native';
 import { compareTables, startWriter, ZERO_DOWNTIME_PAIRS, type ZeroDowntimePair } from '../helpers/zero-downtime-pairs';
@@ -109,18 +109,7 @@ describe(`zero-downtime, every database pair, in a real n8n (line ${process.env.
 			await clearState(c);
 		}
 		n8n = await prepareN8n();
-		await importJson(
-			n8n,
-			'credentials',
-			templateCredentials([
-				{
-					id: 'dmTargetpostgres',
-					name: 'Destination PostgreSQL (dm_target)',
-					type: 'migrationPostgresApi',
-					data: { ...postgresSettings, schema: 'dm_target' },
-				},
-			]),
-		);
+		await importJson(n8n, 'credentials', templateCredentials([TARGET_SCHEMA_CREDENTIAL]));
 		// One import of every workflow (each CLI call starts n8n anew).
 		const names = (c: ZeroDowntimePair) => [
 			c.slug,

@@ -21,6 +21,14 @@ interface CredentialJson {
 	data: Record<string, unknown>;
 }
 
+/** The destination a PostgreSQL → PostgreSQL copy is pointed at: another schema of the same database. */
+export const TARGET_SCHEMA_CREDENTIAL: CredentialJson = {
+	id: 'dmTargetpostgres',
+	name: 'Destination PostgreSQL (dm_target)',
+	type: 'migrationPostgresApi',
+	data: { ...postgresSettings, schema: 'dm_target' },
+};
+
 /**
  * The credentials the templates name (by id), as `n8n import:credentials` takes them: the webhook
  * key, source and destination of each system on the local services; `extra` adds a test's own.
