@@ -23,13 +23,15 @@ export interface PlannedChunk {
 	range: KeyRange;
 	/** Rows in the whole table when planned: progress and the report measure against it. */
 	tableRows?: number;
-	/** How the chunk worker shapes rows, as Map designed them: flattened by this separator, arrays to child tables. */
+	/** How the chunk worker shapes rows, as Map designed them (flattened, arrays to child tables), and which path they take. */
 	shape?: RowShape;
 }
 
 export interface RowShape {
 	flatten?: string;
 	childTables?: boolean;
+	/** Rows travel through n8n as items (Read Chunk → Load Chunk), not streamed inside Copy Chunk. */
+	rowsAsItems?: boolean;
 }
 
 export async function planTableChunks(
@@ -50,7 +52,7 @@ export async function planTableChunks(
 		chunks: ranges.length,
 		range,
 		tableRows,
-		...(shape && (shape.flatten || shape.childTables) ? { shape } : {}),
+		...(shape && (shape.flatten || shape.childTables || shape.rowsAsItems) ? { shape } : {}),
 	}));
 }
 

@@ -1,37 +1,59 @@
 import { portableDefault } from '../model/defaults';
 import type { Stateful, TableSink, TableSource, WriteMode } from '../ports';
 import { type ChunkRef } from './chunks';
-import { copyBatches } from './load';
+import { copyBatches, type LoadOptions, type LoadResult, type RowStep } from './load';
+import { readAhead } from './read-ahead';
+import { flattenRow } from '../mapping/flatten';
 import { combineDigests } from '../validate/digest';
 import { requirePrimaryKey } from '../model/identifiers';
-import type { KeyRange, TableSchema } from '../model/schema';
+import type { KeyRange, Row, TableSchema } from '../model/schema';
 
 export interface CopyOptions {
 	batchSize: number;
 	mode: WriteMode;
 	destinationTable?: string;
+	/** Source rows flattened by this separator first (Map's design: one column per leaf). */
+	flatten?: string;
+	/** Transform steps, applied batch by batch. */
+	steps?: RowStep[];
+	/** What Apply DDL recorded for the destination table: value policies, flattening, child tables. */
+	rules?: Pick<LoadOptions, 'children' | 'policies' | 'flattened'>;
+	/** Batches read ahead while one is written (default 1): reading and writing overlap. */
+	readAhead?: number;
 }
 
-export interface ChunkResult {
+export interface ChunkResult extends LoadResult {
 	rows: number;
-	skipped: boolean;
 	batches: number;
 }
 
-/** Copies one key range of a table through the copy pipeline (core/copy/load.ts). */
+/**
+ * Copies one key range of a table through the copy pipeline (core/copy/load.ts), streaming: the
+ * source's batches go to the destination as they come, the next one read while this one is
+ * written, so memory is O(read-ahead × batch) whatever the chunk's size.
+ */
 export async function copyChunk(
 	source: TableSource,
 	destination: TableSink & Stateful,
 	chunk: ChunkRef,
 	options: CopyOptions,
 ): Promise<ChunkResult> {
-	const result = await copyBatches(destination, source.read(chunk.table, chunk.position as KeyRange, options), {
+	const read = source.read(chunk.table, chunk.position as KeyRange, { batchSize: options.batchSize });
+	const separator = options.flatten;
+	const batches = separator ? mapBatches(read, (row) => flattenRow(row, separator)) : read;
+	const result = await copyBatches(destination, readAhead(batches, options.readAhead ?? 1), {
+		...options.rules,
 		table: options.destinationTable ?? chunk.table,
 		mode: options.mode,
 		batchSize: options.batchSize,
 		chunk,
+		steps: options.steps,
 	});
-	return { rows: result.written, skipped: result.skipped, batches: result.batches };
+	return { ...result, rows: result.written };
+}
+
+async function* mapBatches(batches: AsyncIterable<Row[]>, map: (row: Row) => Row): AsyncGenerator<Row[]> {
+	for await (const batch of batches) yield batch.map(map);
 }
 
 export interface TableMigration {

@@ -1,7 +1,7 @@
 import { canonicalDecimal, canonicalJson } from '../model/canonical';
 import { isJsonText } from '../model/json-text';
 import { flattenRow } from './flatten';
-import { valueProblem } from '../copy/row-check';
+import { valueProblem, type Rejection } from '../copy/row-check';
 import type { Column, LogicalType, Row, Value } from '../model/schema';
 
 /** One step of a Transform, applied in order; values of computed fields arrive resolved. */
@@ -172,3 +172,34 @@ export function stepFromParameters(p: StepParameters): TransformStep {
 			return { action: 'drop', field: p.field };
 	}
 }
+
+/**
+ * The steps over a whole batch (the streaming Copy Chunk): rows out, and a rejection naming the
+ * row by its key (the source's primary key) for each row a step refused.
+ */
+export function transformBatch(
+	steps: TransformStep[],
+	table: string,
+	primaryKey: string[],
+): (rows: Row[]) => { rows: Row[]; rejected: Rejection[] } {
+	return (batch) => {
+		const rows: Row[] = [];
+		const rejected: Rejection[] = [];
+		for (const input of batch) {
+			const result = transformRow(input, steps);
+			if ('row' in result) rows.push(result.row);
+			else
+				rejected.push({
+					table,
+					key: primaryKey.map((c) => input[c] ?? null),
+					column: result.field,
+					value: result.value === undefined || result.value === null ? null : textOf(result.value),
+					reason: result.reason,
+				});
+		}
+		return { rows, rejected };
+	};
+}
+
+const textOf = (value: Value): string =>
+	typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('base64') : canonicalJson(value);

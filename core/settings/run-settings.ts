@@ -87,6 +87,12 @@ export const DB_MIGRATION_SETTINGS: SettingsSchema = {
 			description: 'joins the names of flattened leaves and child tables',
 			fallback: '_',
 		},
+		rowsAsItems: {
+			kind: 'boolean',
+			description:
+				"true to send every row through n8n as an item (the chunk worker's Read Chunk → Load Chunk, where n8n's own nodes can be added); false streams each chunk inside one Copy Chunk step",
+			fallback: false,
+		},
 		answerAtOnce,
 	},
 };

@@ -13,6 +13,13 @@ export const CREDENTIAL_TYPE: Record<DatabaseSystem, string> = {
 	mongodb: 'migrationMongoDbApi',
 };
 
+/** The second slot of a node that reads one database and writes another (same engine included). */
+export const SOURCE_CREDENTIAL_TYPE: Record<DatabaseSystem, string> = {
+	postgres: 'migrationPostgresSourceApi',
+	mysql: 'migrationMySqlSourceApi',
+	mongodb: 'migrationMongoDbSourceApi',
+};
+
 export const CONNECTION_TEST = 'migrationConnectionTest';
 
 /** The credentials block of every database node: the one the `system` parameter chooses, tested on save. */
@@ -26,7 +33,9 @@ export const DATABASE_CREDENTIALS: INodeCredentialDescription[] = Object.entries
 );
 
 export function systemOfCredentialType(type: string): DatabaseSystem {
-	const entry = Object.entries(CREDENTIAL_TYPE).find(([, name]) => name === type);
+	const entry = [...Object.entries(CREDENTIAL_TYPE), ...Object.entries(SOURCE_CREDENTIAL_TYPE)].find(
+		([, name]) => name === type,
+	);
 	if (!entry) throw new RangeError(`Unknown credential type ${type}`);
 	return entry[0] as DatabaseSystem;
 }

@@ -34,6 +34,12 @@ const KEY_HEADER = 'X-Migration-Key';
 const credentials = (webhookKey: string) => [
 	{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: mysqlSettings },
 	{
+		id: 'dmSourceSlotmysql',
+		name: 'Source MySQL / MariaDB (copy)',
+		type: 'migrationMySqlSourceApi',
+		data: mysqlSettings,
+	},
+	{
 		id: 'dmDestinationpostgres',
 		name: 'Destination PostgreSQL',
 		type: 'migrationPostgresApi',

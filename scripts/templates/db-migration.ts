@@ -12,6 +12,7 @@ import {
 	link,
 	node,
 	respond,
+	sourceCredential,
 	webhook,
 	workflow,
 	type Section,
@@ -31,6 +32,7 @@ const runDefaults = (pair: Pair) => ({
 	flatten: false,
 	arrays: 'json',
 	separator: '_',
+	rowsAsItems: false,
 });
 
 /** Steps whose failure is answered with the step and the reason (their error output goes to Step Failed). */
@@ -184,6 +186,8 @@ const copy = (pair: Pair): Section => ({
 				flatten: "={{ $('Settings').first().json.flatten }}",
 				separator: "={{ $('Settings').first().json.separator }}",
 				childTables: "={{ $('Settings').first().json.arrays === 'childTables' }}",
+				// Which path the chunk worker takes: streamed in Copy Chunk, or rows as n8n items.
+				rowsAsItems: "={{ $('Settings').first().json.rowsAsItems }}",
 			},
 			{ credentials: credential(pair.source, 'Source') },
 		),
@@ -538,11 +542,37 @@ export function chunkWorker(pair: Pair) {
 		{
 			nodes: [
 				node('When Executed by Another Workflow', 'n8n-nodes-base.executeWorkflowTrigger', 1, [0, 0], {}),
+				boolIf('Rows as Items?', [240, 0], '={{ $json.shape?.rowsAsItems === true }}'),
+				node(
+					'Stream Chunk',
+					'n8n-nodes-data-migration.batchLoad',
+					1,
+					[480, -120],
+					{
+						operation: 'copy',
+						system: pair.destination,
+						sourceSystem: pair.source,
+						table: '={{ $json.table }}',
+						chunk: '={{ $json }}',
+						mode: 'upsert',
+						batchSize: 5000,
+						readAhead: 1,
+						concurrency: 1,
+					},
+					// The fast path: the chunk streams source → destination in this one step (no item per row).
+					// A transient failure is retried on fresh connections; upserts and the checkpoint make a retry exact.
+					{
+						credentials: { ...credential(pair.destination, 'Destination'), ...sourceCredential(pair.source) },
+						retryOnFail: true,
+						maxTries: 5,
+						waitBetweenTries: 2000,
+					},
+				),
 				node(
 					'Read Chunk',
 					'n8n-nodes-data-migration.batchExtract',
 					1,
-					[240, 0],
+					[480, 120],
 					{
 						operation: 'read',
 						system: pair.source,
@@ -565,7 +595,7 @@ export function chunkWorker(pair: Pair) {
 					'Load Chunk',
 					'n8n-nodes-data-migration.batchLoad',
 					1,
-					[480, 0],
+					[720, 120],
 					{
 						operation: 'load',
 						system: pair.destination,
@@ -587,7 +617,11 @@ export function chunkWorker(pair: Pair) {
 					},
 				),
 			],
-			connections: { 'When Executed by Another Workflow': link('Read Chunk'), 'Read Chunk': link('Load Chunk') },
+			connections: {
+				'When Executed by Another Workflow': link('Rows as Items?'),
+				'Rows as Items?': branches('Read Chunk', 'Stream Chunk'),
+				'Read Chunk': link('Load Chunk'),
+			},
 		},
 	);
 }

@@ -16,6 +16,19 @@ export function credential(system: System, role: 'Source' | 'Destination') {
 	return { [c.type]: { id: `dm${role}${system}`, name: `${role} ${c.name}` } };
 }
 
+/** The source slot of a step that reads one database and writes another (Batch Load's Copy Chunk). */
+export const SOURCE_CREDENTIAL: Record<System, string> = {
+	postgres: 'migrationPostgresSourceApi',
+	mysql: 'migrationMySqlSourceApi',
+	mongodb: 'migrationMongoDbSourceApi',
+};
+
+export function sourceCredential(system: System) {
+	return {
+		[SOURCE_CREDENTIAL[system]]: { id: `dmSourceSlot${system}`, name: `Source ${CREDENTIAL[system].name} (copy)` },
+	};
+}
+
 export const node = (
 	name: string,
 	type: string,

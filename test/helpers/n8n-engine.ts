@@ -106,7 +106,8 @@ class TestCredentials extends workflowLib.ICredentialsHelper {
 		throw new Error('not used by these nodes');
 	}
 	async getDecrypted(_a: unknown, node: { id: string | null }, type: string): Promise<ICredentialDataDecryptedObject> {
-		const data = (node.id && this.byId[node.id]) || this.byType[type];
+		// A Source type (credentials/*SourceApi) extends its engine's type: unless given, it is the test's source of that engine.
+		const data = (node.id && this.byId[node.id]) || this.byType[type] || this.byType[type.replace(/SourceApi$/, 'Api')];
 		if (!data) throw new Error(`The test supplied no credentials of type ${type}`);
 		return data;
 	}

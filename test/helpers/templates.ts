@@ -35,6 +35,7 @@ export const TARGET_SCHEMA_CREDENTIAL: CredentialJson = {
  */
 export function templateCredentials(extra: CredentialJson[] = []): object[] {
 	const pg = { ...postgresSettings, schema: 'public' };
+	const mongo = { connectionString: mongoSettings.url, database: mongoSettings.database };
 	return [
 		webhookKeyCredential,
 		{ id: 'dmSourcemysql', name: 'Source MySQL / MariaDB', type: 'migrationMySqlApi', data: { ...mysqlSettings } },
@@ -50,8 +51,17 @@ export function templateCredentials(extra: CredentialJson[] = []): object[] {
 			id: 'dmSourcemongodb',
 			name: 'Source MongoDB',
 			type: 'migrationMongoDbApi',
-			data: { connectionString: mongoSettings.url, database: mongoSettings.database },
+			data: mongo,
 		},
+		// The same sources in Copy Chunk's second slot (n8n keys a node's credentials by type).
+		{
+			id: 'dmSourceSlotmysql',
+			name: 'Source MySQL / MariaDB (copy)',
+			type: 'migrationMySqlSourceApi',
+			data: mysqlSettings,
+		},
+		{ id: 'dmSourceSlotpostgres', name: 'Source PostgreSQL (copy)', type: 'migrationPostgresSourceApi', data: pg },
+		{ id: 'dmSourceSlotmongodb', name: 'Source MongoDB (copy)', type: 'migrationMongoDbSourceApi', data: mongo },
 		...extra,
 	];
 }

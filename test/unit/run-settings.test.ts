@@ -24,6 +24,7 @@ describe('run settings, checked before anything is written', () => {
 			flatten: false,
 			arrays: 'json',
 			separator: '_',
+			rowsAsItems: false,
 			answerAtOnce: false,
 		});
 		expect(
@@ -83,6 +84,7 @@ describe('run settings, checked before anything is written', () => {
 			'flatten',
 			'arrays',
 			'separator',
+			'rowsAsItems',
 			'answerAtOnce',
 		]);
 	});

@@ -311,6 +311,28 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		expect(status.output('Status')).toEqual([expect.objectContaining({ migration, state: 'done', chunksDone: CHUNKS, chunksTotal: CHUNKS, rowsDone: c.rows, rowsTotal: c.rows, rejectedRows: 0, failedSteps: 0 })]);
 	});
 
+	// Both chunk paths of the worker: streamed in one step (the default), or every row an n8n item.
+	const itPaths = c.slug === 'mysql-to-postgres' ? it : it.skip;
+	itPaths('the chunk worker streams a chunk in Stream Chunk by default, and takes Read Chunk → Load Chunk with rowsAsItems', async () => {
+		const saving = structuredClone(worker);
+		saving.settings = { ...saving.settings, saveDataSuccessExecution: 'all' };
+		for (const rowsAsItems of [false, true]) {
+			await c.dropDestination(c.table);
+			const migration = `${run}-path-${rowsAsItems}`;
+			const workflow = settings(migration);
+			const defaults = JSON.parse(String(workflow.nodes.find((n) => n.name === 'Settings')!.parameters.defaults));
+			workflow.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ ...defaults, rowsAsItems });
+			const result = await runWorkflow(workflow, { ...options(), workflows: [saving] });
+			expect(result.error).toBeUndefined();
+			const ran = result.executions.filter((e) => e.workflowId === worker.id).map((e) => Object.keys(e.data!.data.resultData.runData).sort());
+			expect(ran).toHaveLength(CHUNKS);
+			const path = rowsAsItems ? ['Load Chunk', 'Read Chunk'] : ['Stream Chunk'];
+			expect(new Set(ran.map((nodes) => nodes.filter((n) => path.includes(n) || ['Read Chunk', 'Load Chunk', 'Stream Chunk'].includes(n)).join()))).toEqual(new Set([path.join()]));
+			expect(result.output('Verify Rows').every((check) => check.pass)).toBe(true);
+			expect(await compareRowByRow(c)).toEqual({ missing: 0, extra: 0, different: [] });
+		}
+	});
+
 	it('failing midway and rerun: 0 lost, 0 duplicated, finished chunks skipped', async () => {
 		// The destination table disappears while chunks load (a crash as the workers see it); the e2e tier kills a real n8n process.
 		await c.dropDestination(c.table);
@@ -516,13 +538,12 @@ describe('template mongodb-to-postgres with MongoDB\'s own ObjectId keys', () =>
 		expect(rows.find((r) => r.name === 'n7')).toMatchObject({ tags: ['a', 7], sub: { x: 7, ok: false } });
 	});
 
-	it('flattens subdocuments into columns when Map and Read Chunk both say so', async () => {
+	it('flattens subdocuments into columns when the run\'s settings say so', async () => {
 		await withPostgres((q) => q('DROP TABLE IF EXISTS public.dm_wf_oid'));
 		const main = template('mongodb-to-postgres');
 		const worker = template('mongodb-to-postgres-chunk-worker');
-		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration: `flat-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700 });
-		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { flatten: true, separator: '_' });
-		Object.assign(worker.nodes.find((n) => n.name === 'Read Chunk')!.parameters, { flatten: true, separator: '_' });
+		// One setting: Map designs the leaf columns, Plan Chunks carries the shape, Stream Chunk flattens as it copies.
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration: `flat-${Date.now()}`, tables: ['dm_wf_oid'], rowsPerChunk: 700, flatten: true, separator: '_' });
 		const result = await runWorkflow(main, {
 			credentials: { migrationMongoDbApi: { connectionString: mongoSettings.url, database: mongoSettings.database }, migrationPostgresApi: { ...postgresSettings, schema: 'public' } },
 			workflows: [worker],
@@ -546,9 +567,7 @@ describe('template mongodb-to-postgres with arrays as child tables', () => {
 	const withChildTables = (migration: string) => {
 		const main = template('mongodb-to-postgres');
 		const worker = template('mongodb-to-postgres-chunk-worker');
-		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000, onValidationFailure: 'keep' });
-		Object.assign(main.nodes.find((n) => n.name === 'Map Schema')!.parameters, { arrays: 'childTables' });
-		Object.assign(worker.nodes.find((n) => n.name === 'Load Chunk')!.parameters, { arrays: 'childTables' });
+		main.nodes.find((n) => n.name === 'Settings')!.parameters.defaults = JSON.stringify({ migration, tables: ['dm_wf_child'], rowsPerChunk: 1000, onValidationFailure: 'keep', arrays: 'childTables' });
 		return { main, worker };
 	};
 

@@ -44,6 +44,14 @@ export const plan: Operation = {
 			default: false,
 			description: 'Whether Map designed child tables: carried on each chunk item (shape.childTables) for Load Chunk',
 		},
+		{
+			displayName: 'Rows as Items',
+			name: 'rowsAsItems',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether the chunk worker sends every row through n8n as an item (Read Chunk → Load Chunk), so n8n's own nodes can sit between them; off, Copy Chunk streams the chunk in one step (faster, memory O(batch)). Carried on each chunk item (shape.rowsAsItems).",
+		},
 	],
 	async execute(items) {
 		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
@@ -60,6 +68,7 @@ export const plan: Operation = {
 								? (this.getNodeParameter('separator', i, '_') as string)
 								: undefined,
 							childTables: this.getNodeParameter('childTables', i, false) as boolean,
+							rowsAsItems: this.getNodeParameter('rowsAsItems', i, false) as boolean,
 						},
 					);
 					return paired(chunks, i);
