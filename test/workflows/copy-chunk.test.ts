@@ -1,0 +1,112 @@
+import { runWorkflow, shutdownEngine } from '../helpers/n8n-engine';
+import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+import { withMysql, withPostgres } from '../helpers/native';
+
+const TABLE = 'dm_wf_copy_par';
+const ROWS = 4000;
+const FAILING_KEY = 1500; // in chunk 2 of 4
+
+const credentials = {
+	migrationMySqlApi: { ...mysqlSettings },
+	// The source slot of Copy Chunk is its own type; the destination is the plain PostgreSQL type.
+	migrationMySqlSourceApi: { ...mysqlSettings },
+	migrationPostgresApi: { ...postgresSettings, schema: 'public' },
+};
+
+const position = (x: number): [number, number] => [x, 0];
+/** Plan Chunks on MariaDB → Batch Load's Copy Chunk into PostgreSQL, chunks in parallel. */
+function copyWorkflow(migration: string, concurrency: number) {
+	return {
+		id: 'copyChunkPar001',
+		name: 'Copy chunks in parallel',
+		nodes: [
+			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: position(0), parameters: {} },
+			{
+				id: '2',
+				name: 'Plan Chunks',
+				type: 'n8n-nodes-data-migration.batchExtract',
+				typeVersion: 1,
+				position: position(200),
+				parameters: { operation: 'plan', system: 'mysql', table: TABLE, migration, rowsPerChunk: 1000 },
+				credentials: { migrationMySqlApi: { id: 'my', name: 'MariaDB' } },
+			},
+			{
+				id: '3',
+				name: 'Copy Chunk',
+				type: 'n8n-nodes-data-migration.batchLoad',
+				typeVersion: 1,
+				position: position(400),
+				parameters: { operation: 'copy', system: 'postgres', sourceSystem: 'mysql', table: TABLE, chunk: '={{ $json }}', mode: 'upsert', batchSize: 300, readAhead: 2, concurrency },
+				credentials: { migrationPostgresApi: { id: 'pg', name: 'PostgreSQL' }, migrationMySqlSourceApi: { id: 'mysrc', name: 'MariaDB (copy)' } },
+				onError: 'continueRegularOutput',
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Plan Chunks', type: 'main' as const, index: 0 }]] },
+			'Plan Chunks': { main: [[{ node: 'Copy Chunk', type: 'main' as const, index: 0 }]] },
+		},
+	};
+}
+
+describe('Batch Load Copy Chunk, chunks in parallel (MariaDB → PostgreSQL)', () => {
+	beforeAll(async () => {
+		await requireService('mariadb');
+		await requireService('postgres');
+		await withMysql(async (q) => {
+			await q(`DROP TABLE IF EXISTS ${TABLE}`);
+			await q(`CREATE TABLE ${TABLE} (id BIGINT PRIMARY KEY, label VARCHAR(40), amount DECIMAL(12,2))`);
+			await q(`INSERT INTO ${TABLE} SELECT seq, CONCAT('row ', seq), seq / 7 FROM seq_1_to_${ROWS}`);
+		});
+		await withPostgres(async (q) => {
+			await q(`DROP TABLE IF EXISTS public.${TABLE}`);
+			await q(`CREATE TABLE public.${TABLE} (id bigint PRIMARY KEY, label varchar(40), amount numeric(12,2))`);
+			await q(`CREATE OR REPLACE FUNCTION public.dm_copy_injected() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+			await q(`CREATE TRIGGER ${TABLE}_fail BEFORE INSERT ON public.${TABLE} FOR EACH ROW WHEN (NEW.id = ${FAILING_KEY}) EXECUTE FUNCTION public.dm_copy_injected()`);
+		});
+	});
+	afterAll(() => shutdownEngine());
+
+	it('copies 3 chunks at once; the failing chunk does not stop the others, and a rerun copies only it: 0 lost, 0 duplicated', async () => {
+		const migration = `copy-par-${Date.now()}`;
+		const first = await runWorkflow(copyWorkflow(migration, 3), { credentials });
+		const out = first.output('Copy Chunk');
+		// Four ranges of 1,000 and the open end (rows added after the plan land there).
+		expect(out).toHaveLength(5);
+		const failed = out.filter((item) => item.error);
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toMatchObject({ chunk: 2, table: TABLE, error: expect.stringContaining('injected failure') });
+		expect(out.filter((item) => !item.error).map((item) => [item.chunk, item.written, item.skippedAsDone])).toEqual([
+			[1, 1000, false],
+			[3, 1000, false],
+			[4, 1000, false],
+			[5, 0, false],
+		]);
+		// Three ran at once: chunk 1's copy overlaps two others in the audit log.
+		const spans = await withPostgres((q) =>
+			q(`SELECT (value->>'chunk')::int AS chunk, (value->>'at')::timestamptz - ((value->>'durationMs') || ' ms')::interval AS started, (value->>'at')::timestamptz AS ended FROM public._dm_state WHERE namespace = 'audit' AND key LIKE $1 AND value->>'step' = 'Load Chunk'`, [`${migration}/%`]),
+		);
+		const one = spans.find((span) => span.chunk === 1)!;
+		expect(spans.filter((span) => span.chunk !== 1 && span.started < one.ended && span.ended > one.started).length).toBeGreaterThanOrEqual(2);
+		const [{ n, checkpoints }] = await withPostgres((q) =>
+			q(`SELECT (SELECT count(*) FROM public.${TABLE})::int AS n, (SELECT count(*) FROM public._dm_state WHERE namespace = 'chunks' AND key LIKE $1)::int AS checkpoints`, [`${migration}/%`]),
+		);
+		// The failed chunk wrote nothing that stays: its checkpoint rides on its last write, and none landed for it.
+		expect(checkpoints).toBe(4);
+		expect(n).toBeGreaterThanOrEqual(3000);
+
+		await withPostgres((q) => q(`DROP TRIGGER ${TABLE}_fail ON public.${TABLE}`));
+		const rerun = await runWorkflow(copyWorkflow(migration, 3), { credentials });
+		expect(rerun.output('Copy Chunk').map((item) => [item.chunk, item.skippedAsDone, item.written])).toEqual([
+			[1, true, 0],
+			[2, false, 1000],
+			[3, true, 0],
+			[4, true, 0],
+			[5, true, 0],
+		]);
+		const [check] = await withPostgres((q) =>
+			q(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS keys, min(id)::int AS lo, max(id)::int AS hi, sum(amount)::text AS total FROM public.${TABLE}`),
+		);
+		const [source] = await withMysql((q) => q(`SELECT CAST(SUM(amount) AS CHAR) AS total FROM ${TABLE}`));
+		expect(check).toEqual({ n: ROWS, keys: ROWS, lo: 1, hi: ROWS, total: source.total });
+	});
+});
