@@ -1,4 +1,4 @@
-import { runWorkflow, shutdownEngine } from '../helpers/n8n-engine';
+import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
 import { withMysql, withPostgres } from '../helpers/native';
 
@@ -15,7 +15,7 @@ const credentials = {
 
 const position = (x: number): [number, number] => [x, 0];
 /** Plan Chunks on MariaDB → Batch Load's Copy Chunk into PostgreSQL, chunks in parallel. */
-function copyWorkflow(migration: string, concurrency: number) {
+function copyWorkflow(migration: string, concurrency: number): WorkflowJson {
 	return {
 		id: 'copyChunkPar001',
 		name: 'Copy chunks in parallel',
@@ -85,8 +85,9 @@ describe('Batch Load Copy Chunk, chunks in parallel (MariaDB → PostgreSQL)', (
 		const spans = await withPostgres((q) =>
 			q(`SELECT (value->>'chunk')::int AS chunk, (value->>'at')::timestamptz - ((value->>'durationMs') || ' ms')::interval AS started, (value->>'at')::timestamptz AS ended FROM public._dm_state WHERE namespace = 'audit' AND key LIKE $1 AND value->>'step' = 'Load Chunk'`, [`${migration}/%`]),
 		);
-		const one = spans.find((span) => span.chunk === 1)!;
-		expect(spans.filter((span) => span.chunk !== 1 && span.started < one.ended && span.ended > one.started).length).toBeGreaterThanOrEqual(2);
+		const times = spans.map((span) => ({ chunk: span.chunk, started: Number(span.started as Date), ended: Number(span.ended as Date) }));
+		const one = times.find((span) => span.chunk === 1)!;
+		expect(times.filter((span) => span.chunk !== 1 && span.started < one.ended && span.ended > one.started).length).toBeGreaterThanOrEqual(2);
 		const [{ n, checkpoints }] = await withPostgres((q) =>
 			q(`SELECT (SELECT count(*) FROM public.${TABLE})::int AS n, (SELECT count(*) FROM public._dm_state WHERE namespace = 'chunks' AND key LIKE $1)::int AS checkpoints`, [`${migration}/%`]),
 		);
