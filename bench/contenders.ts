@@ -136,9 +136,10 @@ export async function validateInDatabase(
 	source: DatabaseConnector,
 	destination: DatabaseConnector,
 	table: string,
+	native = false,
 ): Promise<Timing & { pass: boolean }> {
 	const started = process.hrtime.bigint();
-	const fingerprint = await fingerprintTable(source, table, { segmentRows: 100_000, sampleSize: 100, seed: 1 });
+	const fingerprint = await fingerprintTable(source, table, { segmentRows: 100_000, sampleSize: 100, seed: 1, native });
 	const { checks } = await compareWithFingerprint(destination, fingerprint, { maxDiffRows: 1000 });
 	return { seconds: Number(process.hrtime.bigint() - started) / 1e9, pass: checks.every((c) => c.pass) };
 }

@@ -219,6 +219,31 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 		});
 		if ((await rowsIn(postgresSettings.database, 'dm_bench.bench_b2')) !== ROWS)
 			throw new Error('B2: our copy is incomplete');
+		// B4b: validation of that same-engine copy, every column digested in SQL (the template's Digest "Same Engine").
+		const [pgSource, pgCopy] = [createPostgresConnector(pg), createPostgresConnector({ ...pg, schema: 'dm_bench' })];
+		try {
+			const sameEngine = await repeat('Validate, Digest "Same Engine"', RUNS, () =>
+				validateInDatabase(pgSource, pgCopy, 'bench_b2', true),
+			);
+			const portable = await repeat('Validate, Digest "Portable"', RUNS, () =>
+				validateInDatabase(pgSource, pgCopy, 'bench_b2'),
+			);
+			const naive = await repeat('fetch every row into Node and compare', RUNS, () =>
+				validateInNode(pgSource, pgCopy, 'bench_b2'),
+			);
+			const s = figure(sameEngine.map((t) => t.seconds));
+			const n = figure(naive.map((t) => t.seconds));
+			results.B4b = {
+				rows: ROWS,
+				validateSeconds: s,
+				portableSeconds: figure(portable.map((t) => t.seconds)),
+				naiveSeconds: n,
+				speedup: round2(n.median / s.median),
+				target: '≤ 3 s and ≥ 20× the naive compare',
+			};
+		} finally {
+			await Promise.all([pgSource.close(), pgCopy.close()]);
+		}
 		const pipe = await repeat('psql \\copy | psql \\copy', RUNS, () => copyPipe('bench_b2', 'dm_bench_pipe'));
 		const ourRate = figure(ours.map((t) => rate(ROWS, t)));
 		const pipeRate = figure(pipe.map((t) => rate(ROWS, t)));
@@ -303,6 +328,8 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B3 | peak RSS of n8n, ${fmt(r.B3.rows[0])} → ${fmt(r.B3.rows[1])} rows | ${f(r.B3.peakRssMb[0], ' MB')} → ${f(r.B3.peakRssMb[1], ' MB')} | — | +${r.B3.growthMb} MB | ${r.B3.target} |`,
 		r.B4 &&
 			`| B4 | validate ${fmt(r.B4.rows)} rows, seconds | ${f(r.B4.validateSeconds, ' s')} | fetch-all compare ${f(r.B4.naiveSeconds, ' s')} | ${r.B4.speedup}× faster | ${r.B4.target} |`,
+		r.B4b &&
+			`| B4b | validate ${fmt(r.B4b.rows)} rows PostgreSQL ↔ PostgreSQL, Digest "Same Engine", seconds | ${f(r.B4b.validateSeconds, ' s')} (Portable ${f(r.B4b.portableSeconds, ' s')}) | fetch-all compare ${f(r.B4b.naiveSeconds, ' s')} | ${r.B4b.speedup}× faster | ${r.B4b.target} |`,
 		r.B5 &&
 			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
 	].filter((line) => line !== undefined);

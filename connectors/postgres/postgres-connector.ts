@@ -27,6 +27,7 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 	readonly capabilities = capabilities({
 		supportsTransactions: true,
 		checksumInDatabase: true,
+		nativeDigest: true,
 		textHoldsNul: false,
 		maxIdentifier: { length: 63, unit: 'bytes' },
 	});

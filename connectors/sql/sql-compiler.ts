@@ -34,8 +34,8 @@ export abstract class SqlCompiler {
 	protected abstract tupleCompare(key: string[], op: '>' | '<=', bound: unknown[], params: Params): string;
 	/** Canonical text of one column's value, matching core/model/canonical.ts. */
 	abstract canonicalExpression(column: Column): string;
-	/** Count and digest sum of a key range, as `n` and `s`. */
-	abstract checksumRange(table: TableSchema, range?: KeyRange): Statement;
+	/** Count and digest sum of a key range, as `n` and `s`; `native`: in the engine's own form (capability nativeDigest). */
+	abstract checksumRange(table: TableSchema, range?: KeyRange, native?: boolean): Statement;
 	/** Creates the table, its key and the given indexes (column types follow every index of the schema). */
 	abstract createTable(table: TableSchema, ifNotExists: boolean, indexes?: IndexInfo[]): string[];
 	/** One index on an existing table. */

@@ -21,6 +21,7 @@ import type {
 	DatabaseConnector,
 	ReadOptions,
 	SegmentDigest,
+	DigestOptions,
 	StateEntry,
 	StateStore,
 	TableSnapshot,
@@ -166,19 +167,26 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 		}
 	}
 
-	async checksum(tableName: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest> {
-		return this.checksumTable(onlyColumns(await this.table(tableName), columns, this.system), range);
+	async checksum(
+		tableName: string,
+		range?: KeyRange,
+		columns?: string[],
+		options: DigestOptions = {},
+	): Promise<SegmentDigest> {
+		if (options.native && !this.capabilities.nativeDigest)
+			throw new RangeError(`${this.system} cannot digest JSON and floating-point columns natively`);
+		return this.checksumTable(onlyColumns(await this.table(tableName), columns, this.system), range, options.native);
 	}
 
-	protected async checksumTable(table: TableSchema, range?: KeyRange): Promise<SegmentDigest> {
+	protected async checksumTable(table: TableSchema, range?: KeyRange, native = false): Promise<SegmentDigest> {
 		requirePrimaryKey(table, this.system);
-		const scalar = { ...table, columns: scalarColumns(table.columns) };
-		const statement = this.sql.checksumRange(scalar, range && this.keyParams(table, range));
-		const digest = new DigestAccumulator(table.columns, table.primaryKey);
+		const scalar = { ...table, columns: scalarColumns(table.columns, native) };
+		const statement = this.sql.checksumRange(scalar, range && this.keyParams(table, range), native);
+		const digest = new DigestAccumulator(table.columns, table.primaryKey, native);
 		// The database sums the scalar part while the JSON part streams on another connection.
 		const [result] = await Promise.all([
 			this.query(statement, table.name),
-			addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest),
+			addJsonParts({ read: (_name, r, o) => this.readTable(table, r, o) }, table, range, digest, native),
 		]);
 		digest.addAggregate(Number(result[0].n), result[0].s as string);
 		return digest.result();

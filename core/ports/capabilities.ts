@@ -9,6 +9,11 @@ export interface Capabilities {
 	hasSchema: boolean;
 	/** Checksums are computed by the database itself rather than by streaming rows. */
 	checksumInDatabase: boolean;
+	/**
+	 * JSON and floating-point columns too can be digested inside the database, in a form only the same
+	 * engine reproduces (its own JSON text, a double's bytes): validation of a same-engine copy in SQL.
+	 */
+	nativeDigest: boolean;
 	/** Text may contain U+0000 (PostgreSQL's text cannot: such values are refused naming the column). */
 	textHoldsNul: boolean;
 	/** Floating-point columns hold NaN and ±Infinity (MySQL's cannot: such values are refused). */
@@ -28,6 +33,7 @@ const DEFAULTS: Capabilities = {
 	supportsTransactions: false,
 	hasSchema: true,
 	checksumInDatabase: false,
+	nativeDigest: false,
 	textHoldsNul: true,
 	nonFiniteFloats: true,
 	maxIdentifier: { length: 255, unit: 'characters' },

@@ -7,6 +7,11 @@ export interface ReadOptions {
 	columns?: string[];
 }
 
+export interface DigestOptions {
+	/** Every column digested in the database's own form (capability nativeDigest): comparable with the same engine only. */
+	native?: boolean;
+}
+
 export interface SegmentDigest {
 	rows: number;
 	/** Order-independent digest of the canonical text of every row in the range. */
@@ -20,7 +25,7 @@ export interface TableSource extends System {
 	planChunks(table: string, rowsPerChunk: number): Promise<KeyRange[]>;
 	read(table: string, range: KeyRange, options: ReadOptions): AsyncGenerator<Row[]>;
 	/** In-database digest of the range; `columns` narrows it (a key-only digest, say). */
-	checksum(table: string, range?: KeyRange, columns?: string[]): Promise<SegmentDigest>;
+	checksum(table: string, range?: KeyRange, columns?: string[], options?: DigestOptions): Promise<SegmentDigest>;
 	/** True when the column holds no value but these integers (and NULL): what Map asks of a TINYINT(1). */
 	holdsOnly?(table: string, column: string, values: number[]): Promise<boolean>;
 }

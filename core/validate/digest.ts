@@ -26,13 +26,17 @@ export function rowText(row: Row, columns: Column[]): string {
 // Durations too: MySQL and PostgreSQL write them differently, and one parser reads both.
 const HASHED_IN_JS = new Set(['json', 'float32', 'float64', 'interval']);
 
-export function scalarColumns(columns: Column[]): Column[] {
-	return columns.filter((c) => !HASHED_IN_JS.has(c.logical));
+/** Where a database digests natively (same engine on both sides), only durations are left to JavaScript. */
+const hashedInJs = (column: Column, native: boolean) =>
+	native ? column.logical === 'interval' : HASHED_IN_JS.has(column.logical);
+
+export function scalarColumns(columns: Column[], native = false): Column[] {
+	return columns.filter((c) => !hashedInJs(c, native));
 }
 
 /** Columns whose part of a row's digest is computed in JavaScript (see above). */
-export function jsonColumns(columns: Column[]): Column[] {
-	return columns.filter((c) => HASHED_IN_JS.has(c.logical));
+export function jsonColumns(columns: Column[], native = false): Column[] {
+	return columns.filter((c) => hashedInJs(c, native));
 }
 
 /** Text of a row's JSON and float columns, led by its key so a value moved to another row is noticed. */
@@ -106,9 +110,9 @@ export class DigestAccumulator {
 	private readonly json: Column[];
 	private readonly key: Column[];
 
-	constructor(columns: Column[], primaryKey: string[]) {
-		this.scalar = scalarColumns(columns);
-		this.json = jsonColumns(columns);
+	constructor(columns: Column[], primaryKey: string[], native = false) {
+		this.scalar = scalarColumns(columns, native);
+		this.json = jsonColumns(columns, native);
 		this.key = columns.filter((c) => primaryKey.includes(c.name));
 	}
 
@@ -156,8 +160,9 @@ export async function addJsonParts(
 	table: TableSchema,
 	range: KeyRange | undefined,
 	digest: DigestAccumulator,
+	native = false,
 ): Promise<void> {
-	const json = jsonColumns(table.columns);
+	const json = jsonColumns(table.columns, native);
 	if (!json.length) return;
 	const columns = [...table.primaryKey, ...json.map((c) => c.name)];
 	for await (const rows of source.read(table.name, range ?? {}, { batchSize: 5000, columns }))

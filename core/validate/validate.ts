@@ -1,5 +1,6 @@
 import { canonicalText } from '../model/canonical';
-import type { ChangeSource, TableSink, TableSource } from '../ports';
+import type { ChangeSource, SegmentDigest, TableSink, TableSource } from '../ports';
+import { inPool } from '../copy/pool';
 import { combineDigests } from './digest';
 import { SchemaError } from '../model/errors';
 import { requirePrimaryKey } from '../model/identifiers';
@@ -35,6 +36,8 @@ export interface Fingerprint {
 	digest: string;
 	segments: Segment[];
 	sample: { seed: number; rows: SampleRow[] };
+	/** How the digests were taken: "portable" (any destination), or "native:<system>" (the same engine only). */
+	digestMode?: string;
 }
 
 export interface Check {
@@ -91,6 +94,31 @@ export interface FingerprintOptions {
 	seed: number;
 	/** A table smaller than the sample is sampled whole instead of refused. */
 	sampleAtMostTable?: boolean;
+	/** Every column digested inside the database, JSON and floats included: for a destination of the same engine. */
+	native?: boolean;
+}
+
+/**
+ * Segments digested this many at a time: each digest is one query summing the scalar columns and
+ * one stream of the JSON and float columns (see SqlConnector.checksumTable), so three segments keep a
+ * connector's default pool of 4 busy, and the database works while Node hashes.
+ */
+const SEGMENTS_AT_ONCE = 3;
+
+/** The digest of each range, in order; the first failure fails the whole (after the rest settled). */
+async function segmentDigests(
+	source: TableSource,
+	table: string,
+	ranges: KeyRange[],
+	native: boolean,
+): Promise<SegmentDigest[]> {
+	const settled = await inPool(ranges.length, SEGMENTS_AT_ONCE, (i) =>
+		source.checksum(table, ranges[i], undefined, { native }),
+	);
+	return settled.map((outcome) => {
+		if (!outcome.ok) throw outcome.error;
+		return outcome.value;
+	});
 }
 
 /** Counts, per-segment digests computed inside the database, and a seeded sample of rows. */
@@ -101,11 +129,17 @@ export async function fingerprintTable(
 ): Promise<Fingerprint> {
 	const [schema] = await source.introspect([table]);
 	requirePrimaryKey(schema, source.system);
-	const segments: Segment[] = [];
-	for (const range of await source.planChunks(table, options.segmentRows)) {
-		const digest = await source.checksum(table, range);
-		segments.push({ range, rows: digest.rows, digest: digest.digest });
-	}
+	const native = Boolean(options.native);
+	if (native && !source.capabilities.nativeDigest)
+		throw new RangeError(
+			`Digest "Same Engine" is for databases that digest every column themselves (PostgreSQL); ${source.system} does not: choose "Portable"`,
+		);
+	const ranges = await source.planChunks(table, options.segmentRows);
+	const segments: Segment[] = (await segmentDigests(source, table, ranges, native)).map((digest, i) => ({
+		range: ranges[i],
+		rows: digest.rows,
+		digest: digest.digest,
+	}));
 	const total = combineDigests(segments);
 	if (options.sampleAtMostTable) options = { ...options, sampleSize: Math.min(options.sampleSize, total.rows) };
 	if (options.sampleSize > total.rows)
@@ -121,6 +155,7 @@ export async function fingerprintTable(
 		digest: total.digest,
 		segments,
 		sample: { seed: options.seed, rows: sample },
+		digestMode: native ? `native:${source.system}` : 'portable',
 	};
 }
 
@@ -193,6 +228,17 @@ async function findSampled(
 	return found;
 }
 
+/** Whether a fingerprint's digests were native; refused where this destination could not reproduce them. */
+function nativeFor(destination: TableSource, fingerprint: Fingerprint): boolean {
+	const mode = fingerprint.digestMode ?? 'portable';
+	if (mode === 'portable') return false;
+	if (mode !== `native:${destination.system}` || !destination.capabilities.nativeDigest)
+		throw new RangeError(
+			`The fingerprint of ${fingerprint.table} was taken with Digest "Same Engine" (${mode.slice(7)}), which only ${mode.slice(7)} reproduces; this destination is ${destination.system}: fingerprint with Digest "Portable"`,
+		);
+	return true;
+}
+
 export interface CompareOptions {
 	destinationTable?: string;
 	/** Destination rows carried to Verify Rows at most; segments beyond are counted, not diffed. */
@@ -207,6 +253,7 @@ export async function compareWithFingerprint(
 ): Promise<Comparison> {
 	const table = fingerprint.table;
 	const destinationTable = options.destinationTable ?? table;
+	const native = nativeFor(destination, fingerprint);
 	const [schema] = await destination.introspect([destinationTable]);
 	if (schema.primaryKey.join() !== fingerprint.primaryKey.join())
 		throw new SchemaError(
@@ -247,9 +294,14 @@ export async function compareWithFingerprint(
 	};
 	let carried = 0;
 	let mismatched = 0;
-	for (const segment of fingerprint.segments) {
-		const digest = await destination.checksum(destinationTable, segment.range);
-		if (digest.digest === segment.digest) continue;
+	const digests = await segmentDigests(
+		destination,
+		destinationTable,
+		fingerprint.segments.map((s) => s.range),
+		native,
+	);
+	for (const [i, segment] of fingerprint.segments.entries()) {
+		if (digests[i].digest === segment.digest) continue;
 		mismatched += 1;
 		if (carried >= options.maxDiffRows) {
 			pending.skippedSegments += 1;

@@ -328,6 +328,8 @@ const validation = (pair: Pair): Section => ({
 				sampleSize: 100,
 				sampleAtMostTable: true,
 				seed: 1,
+				// Same engine on both sides: every column hashed in SQL (a double's bytes, jsonb's text).
+				digest: pair.source === pair.destination ? 'native' : 'portable',
 			},
 			{ credentials: credential(pair.source, 'Source'), executeOnce: true },
 		),

@@ -187,6 +187,38 @@ describe('Validate against real servers', () => {
 		}
 	});
 
+	it('PostgreSQL → PostgreSQL with Digest "Same Engine": every column digested in SQL, a double\'s last bit and a JSON value still found; refused across engines', async () => {
+		const target = createPostgresConnector({ ...postgresSettings, schema: 'dm_target' });
+		const native = { ...OPTIONS, native: true };
+		try {
+			const print = await fingerprintTable(destination, TABLE, native);
+			expect(print.digestMode).toBe('native:postgres');
+			// Another computation than the portable one (floats and JSON in SQL), yet the copy passes.
+			expect(print.digest).not.toBe((await fingerprintTable(destination, TABLE, OPTIONS)).digest);
+			expect((await validate(destination, target, print)).failed).toEqual([]);
+			for (const change of [
+				`UPDATE dm_target.${TABLE} SET ratio = ratio * (1 + 2.220446049250313e-16) WHERE id = 30003`,
+				`UPDATE dm_target.${TABLE} SET doc = jsonb_set(doc::jsonb, '{a,0}', '1.25')::json WHERE id = 30003`,
+			]) {
+				await withPostgres((q) => q(change));
+				const { checks } = await validate(destination, target, print);
+				expect(byName(checks, 'checksum').details).toMatchObject({ mismatchedSegments: 1 });
+				expect(byName(checks, 'rows').details.changed).toEqual([expect.objectContaining({ key: ['30003'] })]);
+				await withPostgres((q) =>
+					q(
+						`DELETE FROM dm_target.${TABLE} WHERE id = 30003; INSERT INTO dm_target.${TABLE} SELECT * FROM public.${TABLE} WHERE id = 30003`,
+					),
+				);
+			}
+			await expect(compareWithFingerprint(source, print, { maxDiffRows: 10 })).rejects.toThrow(
+				/taken with Digest "Same Engine" \(postgres\), which only postgres reproduces; this destination is mysql/,
+			);
+			await expect(fingerprintTable(source, TABLE, native)).rejects.toThrow(/mysql does not: choose "Portable"/);
+		} finally {
+			await target.close();
+		}
+	});
+
 	it('refuses bad input with a clear error', async () => {
 		await expect(fingerprintTable(source, TABLE, { ...OPTIONS, sampleSize: ROWS + 1 })).rejects.toThrow(
 			`Sample size ${ROWS + 1} is larger than table ${TABLE} (${ROWS} rows)`,

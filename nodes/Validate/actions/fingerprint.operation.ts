@@ -51,6 +51,26 @@ export const fingerprint: Operation = {
 			type: 'number',
 			default: 1,
 		},
+		{
+			displayName: 'Digest',
+			name: 'digest',
+			type: 'options',
+			options: [
+				{
+					name: 'Portable',
+					value: 'portable',
+					description:
+						'One canonical text on both sides, for a destination of any engine (JSON and floating-point columns hashed in n8n)',
+				},
+				{
+					name: 'Same Engine',
+					value: 'native',
+					description:
+						"Every column hashed inside the database in its own form (a double's bytes, jsonb's text): faster, for a destination of the same engine only (PostgreSQL → PostgreSQL)",
+				},
+			],
+			default: 'portable',
+		},
 	],
 	async execute(items) {
 		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
@@ -62,6 +82,7 @@ export const fingerprint: Operation = {
 					sampleSize: this.getNodeParameter('sampleSize', i) as number,
 					seed: this.getNodeParameter('seed', i) as number,
 					sampleAtMostTable: this.getNodeParameter('sampleAtMostTable', i, false) as boolean,
+					native: this.getNodeParameter('digest', i, 'portable') === 'native',
 				};
 				for (const table of this.getNodeParameter('tables', i) as string[])
 					fingerprints.push(...paired([await fingerprintTable(source, table, options)], i));
