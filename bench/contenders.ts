@@ -1,6 +1,6 @@
 /**
  * Each contender as one timed run: our templates by Webhook into a real n8n process already running
- * (peak RSS sampled from /proc), pgloader from Debian, the psql COPY pipe, and the two ways to validate.
+ * (peak RSS sampled from /proc), pgloader and pgcopydb from Debian, the psql COPY pipe, and the two ways to validate.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -106,6 +106,53 @@ export async function pgloader(table: string, database: string): Promise<Timing>
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	if (/ERROR|FATAL/.test(stdout + stderr) && !/errors\s+0/.test(stdout))
 		throw new Error(`pgloader: ${(stdout + stderr).slice(-2000)}`);
+	return { seconds };
+}
+
+const pgUrl = (database: string) =>
+	`postgres://${postgresSettings.user}@${postgresSettings.host}:${postgresSettings.port}/${database}`;
+
+/**
+ * pgcopydb (Debian) cloning a database that holds only the benchmark table into a fresh one: its
+ * own parallel COPY, then the indexes and constraints. The source database is made once, untimed.
+ */
+export async function pgcopydbClone(
+	table: string,
+	sourceDb: string,
+	targetDb: string,
+	fresh: boolean,
+): Promise<Timing> {
+	if (fresh) {
+		await withPostgres(async (q) => {
+			await q(`DROP DATABASE IF EXISTS ${sourceDb} WITH (FORCE)`);
+			await q(`CREATE DATABASE ${sourceDb}`);
+		});
+		await run(
+			'bash',
+			[
+				'-o',
+				'pipefail',
+				'-c',
+				`pg_dump -t public.${table} ${pgUrl(postgresSettings.database)} | psql -q ${pgUrl(sourceDb)}`,
+			],
+			{ maxBuffer: 1 << 26 },
+		);
+	}
+	await withPostgres(async (q) => {
+		await q(`DROP DATABASE IF EXISTS ${targetDb} WITH (FORCE)`);
+		await q(`CREATE DATABASE ${targetDb}`);
+	});
+	const dir = `/tmp/dm-bench-pgcopydb-${Date.now()}`;
+	const started = process.hrtime.bigint();
+	await run(
+		'pgcopydb',
+		['clone', '--source', pgUrl(sourceDb), '--target', pgUrl(targetDb), '--dir', dir, '--no-owner', '--no-acl'],
+		{
+			maxBuffer: 1 << 26,
+		},
+	);
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	await run('rm', ['-rf', dir]);
 	return { seconds };
 }
 

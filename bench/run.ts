@@ -18,6 +18,7 @@ import { mysqlSettings, postgresSettings } from '../test/helpers/services';
 import {
 	benchTemplates,
 	copyPipe,
+	pgcopydbClone,
 	ourTemplate,
 	pgloader,
 	startBenchN8n,
@@ -245,13 +246,21 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 			await Promise.all([pgSource.close(), pgCopy.close()]);
 		}
 		const pipe = await repeat('psql \\copy | psql \\copy', RUNS, () => copyPipe('bench_b2', 'dm_bench_pipe'));
+		const clone = await repeat('pgcopydb clone', RUNS, (i) =>
+			pgcopydbClone('bench_b2', 'dm_bench_pgcopydb_src', 'dm_bench_pgcopydb', i === 0),
+		);
+		if ((await rowsIn('dm_bench_pgcopydb', 'public.bench_b2')) !== ROWS)
+			throw new Error('B2: pgcopydb copied too few rows');
 		const ourRate = figure(ours.map((t) => rate(ROWS, t)));
 		const pipeRate = figure(pipe.map((t) => rate(ROWS, t)));
+		const cloneRate = figure(clone.map((t) => rate(ROWS, t)));
 		results.B2 = {
 			rows: ROWS,
 			ours: { rowsPerSecond: ourRate },
 			copyPipe: { rowsPerSecond: pipeRate },
+			pgcopydb: { rowsPerSecond: cloneRate },
 			ratio: round2(ourRate.median / pipeRate.median),
+			ratioPgcopydb: round2(ourRate.median / cloneRate.median),
 			target: '≥ 0.6 of the pipe',
 		};
 	}
@@ -324,6 +333,8 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B1 | MariaDB → PostgreSQL, ${fmt(r.B1.rows)} rows, rows/s | ${f(r.B1.ours.rowsPerSecond)} | pgloader ${f(r.B1.pgloader?.rowsPerSecond)} | ${r.B1.ratio ?? '—'}× | ${r.B1.target} |`,
 		r.B2 &&
 			`| B2 | PostgreSQL → PostgreSQL, ${fmt(r.B2.rows)} rows, rows/s | ${f(r.B2.ours.rowsPerSecond)} | COPY pipe ${f(r.B2.copyPipe.rowsPerSecond)} | ${r.B2.ratio}× | ${r.B2.target} |`,
+		r.B2?.pgcopydb &&
+			`| B2 | same, against pgcopydb clone | | pgcopydb ${f(r.B2.pgcopydb.rowsPerSecond)} | ${r.B2.ratioPgcopydb}× | ≥ 1.0× pgcopydb |`,
 		r.B3 &&
 			`| B3 | peak RSS of n8n, ${fmt(r.B3.rows[0])} → ${fmt(r.B3.rows[1])} rows | ${f(r.B3.peakRssMb[0], ' MB')} → ${f(r.B3.peakRssMb[1], ' MB')} | — | +${r.B3.growthMb} MB | ${r.B3.target} |`,
 		r.B4 &&

@@ -5,9 +5,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/services.sh up postgres mariadb ferretdb
-if ! command -v pgloader >/dev/null; then
-	echo "[bench] installing pgloader (Debian package)" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgloader >/dev/null
-fi
+for peer in pgloader pgcopydb; do
+	if ! command -v "$peer" >/dev/null; then
+		echo "[bench] installing $peer (Debian package)" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$peer" >/dev/null
+	fi
+	command -v "$peer" >/dev/null || { echo "[bench] $peer did not install" >&2; exit 1; }
+done
 bash scripts/n8n-install.sh 1 >/dev/null
 exec npx tsx bench/run.ts

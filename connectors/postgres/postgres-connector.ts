@@ -1,11 +1,19 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFromStream } from 'pg-copy-streams';
+import { from as copyFromStream, to as copyToStream } from 'pg-copy-streams';
 import type { MigrationError } from '../../core/model/errors';
 import { requireColumns, requirePrimaryKey } from '../../core/model/identifiers';
-import type { Column, Row, TableSchema, Value } from '../../core/model/schema';
-import type { SequenceState, TableSnapshot, WriteOptions, WriteResult } from '../../core/ports';
+import type { Column, KeyRange, Row, TableSchema, Value } from '../../core/model/schema';
+import type {
+	NativeCopy,
+	SequenceState,
+	StateEntry,
+	TableSnapshot,
+	WriteMode,
+	WriteOptions,
+	WriteResult,
+} from '../../core/ports';
 import { capabilities, copiedSnapshot, requireSnapshotSchema } from '../../core/ports';
 import type { Statement } from '../sql/sql-compiler';
 import { SqlConnector, snapshotName, type DriverRow } from '../sql/sql-connector';
@@ -22,8 +30,11 @@ export interface PostgresConnectorOptions {
 	endpoint?: string;
 }
 
+/** timestamp(3) without time zone → kind, precision (6 when absent), zone. */
+const TIME_TYPE = /^(timestamp|time)(?:\((\d)\))?( with(?:out)? time zone)?$/;
+
 /** PostgreSQL: what differs from every SQL database (connectors/sql/): COPY writes, snapshots with sequences, an advisory lock. */
-export class PostgresConnector extends SqlConnector<PoolClient> {
+export class PostgresConnector extends SqlConnector<PoolClient> implements NativeCopy {
 	readonly capabilities = capabilities({
 		supportsTransactions: true,
 		checksumInDatabase: true,
@@ -131,6 +142,83 @@ export class PostgresConnector extends SqlConnector<PoolClient> {
 				}
 				if (options.checkpoint) await this.setState(options.checkpoint, client);
 				return { written: rows.length };
+			},
+			{ table: tableName },
+		);
+	}
+
+	/** Same type, or a timestamp or time of the same kind with at least the source's fractional digits. */
+	copiesExactly(source: Column, destination: Column): boolean {
+		const a = source.nativeType.toLowerCase();
+		const b = destination.nativeType.toLowerCase();
+		if (a && a === b) return true;
+		const [x, y] = [TIME_TYPE.exec(a), TIME_TYPE.exec(b)];
+		return Boolean(x && y && x[1] === y[1] && x[3] === y[3] && Number(y[2] ?? 6) >= Number(x[2] ?? 6));
+	}
+
+	/**
+	 * A key range as COPY text, in a read-only transaction whose settings make every value read back
+	 * exactly: doubles in shortest exact form, ISO dates and durations, hex bytea.
+	 */
+	async copyOut<T>(
+		tableName: string,
+		range: KeyRange,
+		columns: string[],
+		consume: (rows: Readable) => Promise<T>,
+	): Promise<T> {
+		const table = await this.table(tableName);
+		requirePrimaryKey(table, this.system);
+		requireColumns(table, columns, this.system);
+		const bounds = this.keyParams(table, range);
+		for (const value of [...(bounds.after ?? []), ...(bounds.upTo ?? [])])
+			if (typeof value !== 'string' && typeof value !== 'number')
+				throw new RangeError(`COPY bounds must be text or numbers; ${tableName}'s key is not`);
+		const client = await this.run(() => this.pool.connect(), { table: tableName });
+		// A failed copy-out leaves the connection mid-COPY: it is closed, not rolled back (closing ends the transaction).
+		const outcome = await (async () => {
+			await client.query(
+				"BEGIN READ ONLY; SET LOCAL extra_float_digits = 3; SET LOCAL DateStyle = 'ISO, YMD'; " +
+					"SET LOCAL IntervalStyle = 'iso_8601'; SET LOCAL bytea_output = 'hex'",
+			);
+			const text = this.sql.copyOutRange(table, columns, bounds, (v) => client.escapeLiteral(v));
+			const result = await consume(client.query(copyToStream(text)));
+			await client.query('COMMIT');
+			return result;
+		})().then(
+			(value) => ({ ok: true as const, value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		client.release(outcome.ok ? undefined : true);
+		return outcome.ok ? outcome.value : Promise.reject(this.translate(outcome.error, { table: tableName }));
+	}
+
+	/** COPY text of the same engine into the table (upserts through a staging table), with the checkpoint. */
+	async copyIn(
+		tableName: string,
+		columns: string[],
+		rows: Readable,
+		options: { mode: WriteMode; checkpoint?: (rows: number) => StateEntry },
+	): Promise<number> {
+		const table = await this.table(tableName);
+		requireColumns(table, columns, this.system);
+		if (options.mode === 'upsert') requirePrimaryKey(table, this.system);
+		return this.transaction(
+			async (client) => {
+				let written: number;
+				if (options.mode === 'insert') {
+					const sink = client.query(copyFromStream(this.sql.copyFrom(table.name, columns)));
+					await pipeline(rows, sink);
+					written = sink.rowCount;
+				} else {
+					const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
+					await client.query(this.sql.stagingTable(table.name, staging, columns));
+					const sink = client.query(copyFromStream(this.sql.copyFrom(staging, columns, false)));
+					await pipeline(rows, sink);
+					written = sink.rowCount;
+					await client.query(this.sql.upsertFromStaging(table.name, staging, columns, table.primaryKey));
+				}
+				if (options.checkpoint) await this.setState(options.checkpoint(written), client);
+				return written;
 			},
 			{ table: tableName },
 		);

@@ -52,20 +52,20 @@ export class PostgresSql extends SqlCompiler {
 			case 'binary':
 				return `encode(${c}, 'hex')`;
 			case 'json':
-				return `${c}::jsonb::text`;
+				return `to_jsonb(${c})::text`;
 			default:
 				return `${c}::text`;
 		}
 	}
 
 	/**
-	 * A value in PostgreSQL's own form, for a digest compared with PostgreSQL only: a double's 8 bytes
-	 * (no printing setting involved), JSON as jsonb prints it (keys in its order), the rest canonical.
+	 * A value in PostgreSQL's own form, for a digest compared with PostgreSQL only: a float's 8 bytes
+	 * (no printing setting involved), JSON (and arrays) as jsonb prints it, the rest canonical.
 	 */
 	nativeExpression(column: Column): string {
 		const c = this.q(column.name);
-		if (column.logical === 'float64') return `encode(float8send(${c}::float8), 'hex')`;
-		if (column.logical === 'float32') return `encode(float4send(${c}::float4), 'hex')`;
+		// A real widens to double exactly: a real copied into a double column still digests alike.
+		if (column.logical === 'float64' || column.logical === 'float32') return `encode(float8send(${c}::float8), 'hex')`;
 		return this.canonicalExpression(column);
 	}
 
@@ -118,6 +118,23 @@ export class PostgresSql extends SqlCompiler {
 	/** A temporary table shaped like `table`'s columns, dropped at commit: COPY fills it, an upsert empties it. */
 	stagingTable(table: string, staging: string, columns: string[]): string {
 		return `CREATE TEMP TABLE ${this.q(staging)} ON COMMIT DROP AS SELECT ${this.columnList(columns)} FROM ${this.table(table)} WITH NO DATA`;
+	}
+
+	/**
+	 * A key range in key order as COPY text. COPY takes no bound parameters, so the bounds are literals
+	 * cast to their columns' types (the caller passes only text or numbers).
+	 */
+	copyOutRange(table: TableSchema, columns: string[], range: KeyRange, literal: (value: string) => string): string {
+		const types = table.primaryKey.map((k) => table.columns.find((c) => c.name === k)!.nativeType);
+		const tuple = (bound: unknown[]) => bound.map((v, i) => `${literal(String(v))}::${types[i]}`).join(', ');
+		const parts = [
+			...(range.after ? [`(${this.columnList(table.primaryKey)}) > (${tuple(range.after)})`] : []),
+			...(range.upTo ? [`(${this.columnList(table.primaryKey)}) <= (${tuple(range.upTo)})`] : []),
+		];
+		return (
+			`COPY (SELECT ${this.columnList(columns)} FROM ${this.table(table.name)} WHERE ${parts.join(' AND ') || 'TRUE'} ` +
+			`ORDER BY ${this.columnList(table.primaryKey)}) TO STDOUT`
+		);
 	}
 
 	/** COPY into a table of the schema, or (qualified false) into a temporary table. */

@@ -3,6 +3,7 @@ import type { Stateful, TableSink, TableSource, WriteMode } from '../ports';
 import { type ChunkRef } from './chunks';
 import { copyBatches, type LoadOptions, type LoadResult, type RowStep } from './load';
 import { readAhead } from './read-ahead';
+import { copyChunkNatively } from './native-copy';
 import { flattenRow } from '../mapping/flatten';
 import { combineDigests } from '../validate/digest';
 import { requirePrimaryKey } from '../model/identifiers';
@@ -25,6 +26,8 @@ export interface CopyOptions {
 export interface ChunkResult extends LoadResult {
 	rows: number;
 	batches: number;
+	/** "native": the engine's own bulk format end to end (same engine, same column types); "rows": the row pipeline. */
+	path: 'native' | 'rows';
 }
 
 /**
@@ -38,6 +41,13 @@ export async function copyChunk(
 	chunk: ChunkRef,
 	options: CopyOptions,
 ): Promise<ChunkResult> {
+	const table = options.destinationTable ?? chunk.table;
+	// Nothing to reshape: a same-engine chunk may skip the row pipeline altogether.
+	if (!options.steps?.length && !options.flatten && !options.rules?.children?.length) {
+		const native = await copyChunkNatively(source, destination, chunk, options);
+		if (native)
+			return { ...native, table, rows: native.written, rejected: [], chunk, childRows: {}, batches: 0, path: 'native' };
+	}
 	const read = source.read(chunk.table, chunk.position as KeyRange, { batchSize: options.batchSize });
 	const separator = options.flatten;
 	const batches = separator ? mapBatches(read, (row) => flattenRow(row, separator)) : read;
@@ -49,7 +59,7 @@ export async function copyChunk(
 		chunk,
 		steps: options.steps,
 	});
-	return { ...result, rows: result.written };
+	return { ...result, rows: result.written, path: 'rows' };
 }
 
 async function* mapBatches(batches: AsyncIterable<Row[]>, map: (row: Row) => Row): AsyncGenerator<Row[]> {

@@ -17,6 +17,7 @@ export * from './snapshots';
 export * from './state-store';
 export * from './table-sink';
 export * from './table-source';
+export * from './native-copy';
 
 /** A database as this package uses it: read, written, its changes followed, snapshotted, and its state kept. */
 export type DatabaseConnector = ChangeSource & TableSink & Snapshots & Stateful;

@@ -4,7 +4,7 @@ import { withMysql, withPostgres } from '../helpers/native';
 
 const TABLE = 'dm_wf_copy_par';
 const ROWS = 4000;
-const FAILING_KEY = 1500; // in chunk 2 of 4
+const FAILING_KEY = 1200; // in chunk 3 of 8 ranges of 500
 
 const credentials = {
 	migrationMySqlApi: { ...mysqlSettings },
@@ -27,7 +27,7 @@ function copyWorkflow(migration: string, concurrency: number): WorkflowJson {
 				type: 'n8n-nodes-data-migration.batchExtract',
 				typeVersion: 1,
 				position: position(200),
-				parameters: { operation: 'plan', system: 'mysql', table: TABLE, migration, rowsPerChunk: 1000 },
+				parameters: { operation: 'plan', system: 'mysql', table: TABLE, migration, rowsPerChunk: 500 },
 				credentials: { migrationMySqlApi: { id: 'my', name: 'MariaDB' } },
 			},
 			{
@@ -66,44 +66,37 @@ describe('Batch Load Copy Chunk, chunks in parallel (MariaDB → PostgreSQL)', (
 	});
 	afterAll(() => shutdownEngine());
 
-	it('copies 3 chunks at once; the failing chunk does not stop the others, and a rerun copies only it: 0 lost, 0 duplicated', async () => {
+	it('copies 8 chunks at once; the failing chunk does not stop the others, and a rerun copies only it: 0 lost, 0 duplicated', async () => {
 		const migration = `copy-par-${Date.now()}`;
-		const first = await runWorkflow(copyWorkflow(migration, 3), { credentials });
+		const first = await runWorkflow(copyWorkflow(migration, 8), { credentials });
 		const out = first.output('Copy Chunk');
-		// Four ranges of 1,000 and the open end (rows added after the plan land there).
-		expect(out).toHaveLength(5);
+		// Eight ranges of 500 and the open end (rows added after the plan land there).
+		expect(out).toHaveLength(9);
 		const failed = out.filter((item) => item.error);
 		expect(failed).toHaveLength(1);
-		expect(failed[0]).toMatchObject({ chunk: 2, table: TABLE, error: expect.stringContaining('injected failure') });
-		expect(out.filter((item) => !item.error).map((item) => [item.chunk, item.written, item.skippedAsDone])).toEqual([
-			[1, 1000, false],
-			[3, 1000, false],
-			[4, 1000, false],
-			[5, 0, false],
-		]);
-		// Three ran at once: chunk 1's copy overlaps two others in the audit log.
+		expect(failed[0]).toMatchObject({ chunk: 3, table: TABLE, error: expect.stringContaining('injected failure') });
+		const copied = (chunk: number) => (chunk === 9 ? 0 : 500);
+		expect(out.filter((item) => !item.error).map((item) => [item.chunk, item.written, item.skippedAsDone])).toEqual(
+			[1, 2, 4, 5, 6, 7, 8, 9].map((chunk) => [chunk, copied(chunk), false]),
+		);
+		// They ran at once: chunk 1's copy overlaps others in the audit log.
 		const spans = await withPostgres((q) =>
 			q(`SELECT (value->>'chunk')::int AS chunk, (value->>'at')::timestamptz - ((value->>'durationMs') || ' ms')::interval AS started, (value->>'at')::timestamptz AS ended FROM public._dm_state WHERE namespace = 'audit' AND key LIKE $1 AND value->>'step' = 'Load Chunk'`, [`${migration}/%`]),
 		);
 		const times = spans.map((span) => ({ chunk: span.chunk, started: Number(span.started as Date), ended: Number(span.ended as Date) }));
 		const one = times.find((span) => span.chunk === 1)!;
-		expect(times.filter((span) => span.chunk !== 1 && span.started < one.ended && span.ended > one.started).length).toBeGreaterThanOrEqual(2);
-		const [{ n, checkpoints }] = await withPostgres((q) =>
-			q(`SELECT (SELECT count(*) FROM public.${TABLE})::int AS n, (SELECT count(*) FROM public._dm_state WHERE namespace = 'chunks' AND key LIKE $1)::int AS checkpoints`, [`${migration}/%`]),
+		expect(times.filter((span) => span.chunk !== 1 && span.started < one.ended && span.ended > one.started).length).toBeGreaterThanOrEqual(3);
+		const [{ checkpoints }] = await withPostgres((q) =>
+			q(`SELECT count(*)::int AS checkpoints FROM public._dm_state WHERE namespace = 'chunks' AND key LIKE $1`, [`${migration}/%`]),
 		);
-		// The failed chunk wrote nothing that stays: its checkpoint rides on its last write, and none landed for it.
-		expect(checkpoints).toBe(4);
-		expect(n).toBeGreaterThanOrEqual(3000);
+		// The failed chunk has no checkpoint: it rides on a chunk's last write, which never landed.
+		expect(checkpoints).toBe(8);
 
 		await withPostgres((q) => q(`DROP TRIGGER ${TABLE}_fail ON public.${TABLE}`));
-		const rerun = await runWorkflow(copyWorkflow(migration, 3), { credentials });
-		expect(rerun.output('Copy Chunk').map((item) => [item.chunk, item.skippedAsDone, item.written])).toEqual([
-			[1, true, 0],
-			[2, false, 1000],
-			[3, true, 0],
-			[4, true, 0],
-			[5, true, 0],
-		]);
+		const rerun = await runWorkflow(copyWorkflow(migration, 8), { credentials });
+		expect(rerun.output('Copy Chunk').map((item) => [item.chunk, item.skippedAsDone, item.written])).toEqual(
+			[1, 2, 3, 4, 5, 6, 7, 8, 9].map((chunk) => (chunk === 3 ? [3, false, 500] : [chunk, true, 0])),
+		);
 		const [check] = await withPostgres((q) =>
 			q(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS keys, min(id)::int AS lo, max(id)::int AS hi, sum(amount)::text AS total FROM public.${TABLE}`),
 		);

@@ -138,6 +138,8 @@ async function copyItem(
 		nulled: result.rejected.filter((r) => r.action === 'nulled').length,
 		skippedAsDone: result.skipped,
 		batches: result.batches,
+		// "native": the engine's own bulk format end to end; "rows": the row pipeline (checks, rejects, steps).
+		path: result.path,
 		...(children ? { childRows: result.childRows } : {}),
 		migration: chunk.run,
 		sourceTable: chunk.table,
