@@ -104,3 +104,49 @@ describe('Batch Load Copy Chunk, chunks in parallel (MariaDB → PostgreSQL)', (
 		expect(check).toEqual({ n: ROWS, keys: ROWS, lo: 1, hi: ROWS, total: source.total });
 	});
 });
+
+describe('Batch Load Copy Chunk with Transform steps (MariaDB → PostgreSQL)', () => {
+	const STEPS_TABLE = 'dm_wf_copy_steps';
+	beforeAll(async () => {
+		await requireService('mariadb');
+		await requireService('postgres');
+		await withMysql(async (q) => {
+			await q(`DROP TABLE IF EXISTS ${STEPS_TABLE}`);
+			await q(`CREATE TABLE ${STEPS_TABLE} (id BIGINT PRIMARY KEY, label VARCHAR(40), code VARCHAR(10))`);
+			await q(`INSERT INTO ${STEPS_TABLE} SELECT seq, CONCAT('row ', seq), IF(seq = 777, 'x9', CAST(seq * 3 AS CHAR)) FROM seq_1_to_2000`);
+		});
+		await withPostgres((q) =>
+			q(`DROP TABLE IF EXISTS public.${STEPS_TABLE}; CREATE TABLE public.${STEPS_TABLE} (id bigint PRIMARY KEY, title varchar(40), code integer)`),
+		);
+	});
+	afterAll(() => shutdownEngine());
+
+	it('renames and casts batch by batch; the row a cast refuses is on Rejected, named by key, the rest land', async () => {
+		const workflow = copyWorkflow(`copy-steps-${Date.now()}`, 2);
+		const plan = workflow.nodes.find((n) => n.name === 'Plan Chunks')!;
+		plan.parameters = { ...plan.parameters, table: STEPS_TABLE, rowsPerChunk: 600 };
+		const copy = workflow.nodes.find((n) => n.name === 'Copy Chunk')!;
+		copy.parameters = {
+			...copy.parameters,
+			table: STEPS_TABLE,
+			steps: {
+				step: [
+					{ action: 'rename', field: 'label', to: 'title' },
+					{ action: 'cast', field: 'code', type: 'int32' },
+				],
+			},
+		};
+		const result = await runWorkflow(workflow, { credentials });
+		expect(result.error).toBeUndefined();
+		const summaries = result.output('Copy Chunk');
+		expect(summaries.reduce((n, s) => n + Number(s.written), 0)).toBe(1999);
+		expect(summaries.every((s) => s.path === 'rows')).toBe(true);
+		expect(result.output('Copy Chunk', 1)).toEqual([
+			expect.objectContaining({ table: STEPS_TABLE, key: ['777'], column: 'code', value: 'x9' }),
+		]);
+		const rows = await withPostgres((q) =>
+			q(`SELECT count(*)::int AS n, sum(code)::int AS total, min(title) AS first FROM public.${STEPS_TABLE}`),
+		);
+		expect(rows).toEqual([{ n: 1999, total: (2000 * 2001 * 3) / 2 - 777 * 3, first: 'row 1' }]);
+	});
+});
