@@ -38,3 +38,15 @@ export function tableParameter(
 		displayOptions: show ? { show } : undefined,
 	};
 }
+
+/** How Load and Copy Chunk write: upsert (safe to rerun) or plain insert. */
+export const WRITE_MODE: INodeProperties = {
+	displayName: 'Mode',
+	name: 'mode',
+	type: 'options',
+	options: [
+		{ name: 'Upsert', value: 'upsert', description: 'Insert or replace by primary key: safe to rerun' },
+		{ name: 'Insert', value: 'insert', description: 'Plain insert: a key already present is rejected' },
+	],
+	default: 'upsert',
+};

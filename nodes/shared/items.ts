@@ -16,3 +16,8 @@ export function rowToItem(row: Row, itemIndex: number): INodeExecutionData {
 export function itemToRow(item: INodeExecutionData): Row {
 	return item.json as Row;
 }
+
+/** A JSON parameter as n8n hands it: the value itself, or its JSON text. */
+export function jsonParameter(value: unknown): unknown {
+	return typeof value === 'string' ? JSON.parse(value) : value;
+}

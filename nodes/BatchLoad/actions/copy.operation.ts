@@ -8,7 +8,8 @@ import { rejectedRowCount } from '../../../core/copy/row-check';
 import type { DatabaseConnector, WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
 import { SOURCE_CREDENTIAL_TYPE, systemParameter, type DatabaseSystem } from '../../shared/connection';
-import { tableParameter } from '../../shared/database-properties';
+import { tableParameter, WRITE_MODE } from '../../shared/database-properties';
+import { jsonParameter } from '../../shared/items';
 import { withConnector } from '../../shared/node-connector';
 import { describeError, toNodeError } from '../../shared/node-errors';
 import type { Operation } from '../../shared/operations';
@@ -40,16 +41,7 @@ export const copy: Operation = {
 			description:
 				'The Plan Chunks item to copy (migration, table, range, shape): its table is read from the source, its range is checkpointed here',
 		},
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: [
-				{ name: 'Upsert', value: 'upsert', description: 'Insert or replace by primary key: safe to rerun' },
-				{ name: 'Insert', value: 'insert', description: 'Plain insert: a key already present is rejected' },
-			],
-			default: 'upsert',
-		},
+		WRITE_MODE,
 		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
@@ -107,14 +99,15 @@ async function copyItem(
 	destination: DatabaseConnector,
 	i: number,
 ): Promise<Copied> {
-	const chunkItem = parseJson(context.getNodeParameter('chunk', i)) as Partial<PlannedChunk>;
+	const chunkItem = jsonParameter(context.getNodeParameter('chunk', i)) as Partial<PlannedChunk>;
 	const chunk = parseChunkRef(chunkItem);
 	const table = (context.getNodeParameter('table', i) as string) || chunk.table;
 	const { children, ...rules } = await recordedLoadRules(destination, table, {
 		childTables: Boolean(chunkItem.shape?.childTables),
 	});
 	const steps = ((context.getNodeParameter('steps.step', i, []) as StepParameters[]) ?? []).map(stepFromParameters);
-	const [schema] = await source.introspect([chunk.table]);
+	// The source's key names a row a step refuses; no step, no introspection.
+	const primaryKey = steps.length ? (await source.introspect([chunk.table]))[0].primaryKey : [];
 	const result = await audited(
 		destination,
 		{ migration: chunk.run, step: 'Load Chunk', table: chunk.table, chunk: chunkItem.chunk },
@@ -125,7 +118,7 @@ async function copyItem(
 				batchSize: context.getNodeParameter('batchSize', i) as number,
 				readAhead: context.getNodeParameter('readAhead', i, 1) as number,
 				flatten: chunkItem.shape?.flatten || undefined,
-				steps: steps.length ? [transformBatch(steps, table, schema.primaryKey)] : [],
+				steps: steps.length ? [transformBatch(steps, table, primaryKey)] : [],
 				rules: { ...rules, children },
 			}),
 		(r) => ({ rows: r.written, outcome: r.skipped ? 'skipped' : 'success' }),
@@ -163,7 +156,7 @@ function collect(
 			for (const r of outcome.value.result.rejected)
 				rejects.push({ json: r as unknown as IDataObject, pairedItem: { item: i } });
 		} else if (context.continueOnFail()) {
-			const chunk = parseJson(context.getNodeParameter('chunk', i, {})) as IDataObject;
+			const chunk = jsonParameter(context.getNodeParameter('chunk', i, {})) as IDataObject;
 			loaded.push({
 				json: { ...chunk, error: describeError(outcome.error).message },
 				pairedItem: { item: i },
@@ -173,8 +166,4 @@ function collect(
 		}
 	}
 	return [loaded, rejects];
-}
-
-function parseJson(value: unknown): unknown {
-	return typeof value === 'string' ? JSON.parse(value) : value;
 }

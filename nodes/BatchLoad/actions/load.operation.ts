@@ -6,8 +6,8 @@ import { rejectedRowCount } from '../../../core/copy/row-check';
 import type { WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
 import type { DatabaseSystem } from '../../shared/connection';
-import { tableParameter } from '../../shared/database-properties';
-import { itemToRow } from '../../shared/items';
+import { tableParameter, WRITE_MODE } from '../../shared/database-properties';
+import { itemToRow, jsonParameter } from '../../shared/items';
 import { withConnector } from '../../shared/node-connector';
 import type { Operation } from '../../shared/operations';
 
@@ -21,16 +21,7 @@ export const load: Operation = {
 	},
 	properties: [
 		tableParameter('Table Name or ID', 'Destination table (collection)'),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: [
-				{ name: 'Upsert', value: 'upsert', description: 'Insert or replace by primary key: safe to rerun' },
-				{ name: 'Insert', value: 'insert', description: 'Plain insert: a key already present is rejected' },
-			],
-			default: 'upsert',
-		},
+		WRITE_MODE,
 		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
@@ -91,7 +82,7 @@ export const load: Operation = {
 					children,
 					...rules,
 				});
-			const chunkItem = chunk ? (parseJson(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
+			const chunkItem = chunk ? (jsonParameter(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
 			const result = chunk
 				? await audited(
 						destination,
@@ -118,7 +109,3 @@ export const load: Operation = {
 		});
 	},
 };
-
-function parseJson(value: unknown): unknown {
-	return typeof value === 'string' ? JSON.parse(value) : value;
-}
