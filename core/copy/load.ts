@@ -22,6 +22,8 @@ export interface LoadOptions {
 	policies?: ValuePolicies;
 	/** The rows were flattened by this separator (Map's design): a null subdocument means NULL leaves. */
 	flattened?: string;
+	/** More of the checkpoint's value, built when it is written (the rejects known by then): a page's cursors and digest. */
+	checkpointExtra?: (rejected: Rejection[]) => Record<string, unknown>;
 }
 
 export interface LoadResult {
@@ -79,6 +81,7 @@ export async function copyBatches(
 							rejectedCount: refusedRows(),
 							nulledCount: rejected.filter((r) => r.action === 'nulled').length,
 							at: new Date().toISOString(),
+							...options.checkpointExtra?.(rejected),
 						},
 					})
 				: undefined;

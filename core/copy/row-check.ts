@@ -89,6 +89,9 @@ export function valueProblem(
 		case 'float64': {
 			const n = typeof value === 'number' ? value : text !== undefined && text.trim() !== '' ? Number(text) : NaN;
 			if (Number.isNaN(n) && typeof value !== 'number') return `not a number: ${short(value)}`;
+			// Digits a double cannot hold (an API's 20-digit number) would be rounded by the column.
+			if (text !== undefined && Number.isFinite(n) && /\d/.test(text) && inexactAsDouble(text.trim(), n))
+				return `${text.trim()} cannot be held exactly by a floating-point column (it would be rounded)`;
 			return options.nonFiniteFloats === false && !Number.isFinite(n)
 				? `${n} cannot be stored in this destination's floating-point columns`
 				: undefined;
@@ -138,6 +141,10 @@ export function valueProblem(
 		default:
 			return undefined;
 	}
+}
+
+function inexactAsDouble(text: string, n: number): boolean {
+	return DECIMAL.test(text) && canonicalDecimal(text) !== canonicalDecimal(String(n));
 }
 
 function decimalProblem(canonical: string, column: Column): string | undefined {

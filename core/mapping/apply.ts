@@ -27,7 +27,7 @@ export interface DesignOptions {
 
 /** The mapping document of each table (none named: every table of the source). */
 export async function designMappings(
-	source: TableSource,
+	source: Pick<TableSource, 'introspect' | 'read' | 'holdsOnly'>,
 	tables: string[],
 	options: DesignOptions,
 ): Promise<TableMapping[]> {
@@ -58,7 +58,11 @@ export async function designMappings(
  * A MySQL TINYINT(1) is an integer; it becomes boolean only when every stored value is 0 or 1 (a 2
  * would otherwise land as true, pgloader's flaw). Said in the document's notes either way.
  */
-async function assessFlags(source: TableSource, mapping: TableMapping, overrides: Record<string, string>) {
+async function assessFlags(
+	source: Pick<TableSource, 'holdsOnly'>,
+	mapping: TableMapping,
+	overrides: Record<string, string>,
+) {
 	for (const column of mapping.source.columns) {
 		if (!/^tinyint\(1\)/i.test(column.nativeType) || column.logical !== 'int16' || !source.holdsOnly) continue;
 		if (overrides[`${mapping.table}.${column.name}`] ?? overrides[column.name]) continue;
@@ -159,10 +163,11 @@ function checkPolicies(policies: Record<string, string>): ValuePolicies {
 export async function recordedLoadRules(
 	destination: Stateful,
 	table: string,
-	options: { childTables: boolean },
+	/** true: the child tables, refused if none is recorded; 'recorded': whatever is recorded. */
+	options: { childTables: boolean | 'recorded' },
 ): Promise<{ policies?: ValuePolicies; flattened?: string; children?: ChildTable[] }> {
 	const mapping = await destination.state.get<TableMapping>(MAPPING_NAMESPACE, table);
-	if (options.childTables && !mapping?.children?.length)
+	if (options.childTables === true && !mapping?.children?.length)
 		throw new SchemaError(
 			'SCHEMA_ERROR',
 			`No child tables are recorded for ${table}: run Schema Mapper Map with Arrays "Child Tables", then Apply DDL on this database`,
@@ -176,7 +181,7 @@ export async function recordedLoadRules(
 }
 
 /** The first rows in key order: what flattening infers leaf columns from. */
-async function sampleRows(source: TableSource, table: string, size = 1000): Promise<Row[]> {
+async function sampleRows(source: Pick<TableSource, 'read'>, table: string, size = 1000): Promise<Row[]> {
 	for await (const rows of source.read(table, {}, { batchSize: size })) return rows;
 	return [];
 }

@@ -1,10 +1,19 @@
+import { ExactNumber } from '../model/json-text';
 import type { Column, JsonValue, LogicalType, Row, TableSchema, Value } from '../model/schema';
+
+const fitsInt64 = (digits: string) => BigInt(digits) >= -(2n ** 63n) && BigInt(digits) < 2n ** 63n;
 
 /** Nested objects become one field per leaf (`address_city`); arrays and scalars stay as they are. */
 export function flattenRow(row: Row, separator: string): Row {
 	const out: Row = {};
 	const visit = (prefix: string, value: Value) => {
-		if (value && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) {
+		if (
+			value &&
+			typeof value === 'object' &&
+			!Array.isArray(value) &&
+			!Buffer.isBuffer(value) &&
+			!(value instanceof ExactNumber)
+		) {
 			for (const [k, v] of Object.entries(value as Record<string, JsonValue>)) visit(`${prefix}${separator}${k}`, v);
 		} else out[prefix] = value;
 	};
@@ -18,6 +27,8 @@ export function logicalOfJson(value: Value): LogicalType | undefined {
 	if (typeof value === 'number') return Number.isSafeInteger(value) ? 'int64' : 'float64';
 	if (typeof value === 'string') return 'text';
 	if (Buffer.isBuffer(value)) return 'binary';
+	// A JSON number a double would round (parsed from an API's body): an integer or an exact decimal.
+	if (value instanceof ExactNumber) return value.integer && fitsInt64(value.text) ? 'int64' : 'decimal';
 	return 'json';
 }
 
@@ -27,6 +38,9 @@ export function widenLogical(before: LogicalType | undefined, seen: LogicalType 
 	if (!seen || before === seen) return before;
 	if (before === 'int64' && seen === 'float64') return 'float64';
 	if (before === 'float64' && seen === 'int64') return 'float64';
+	// A decimal seen beside other numbers keeps every digit of both.
+	const numbers: Array<LogicalType | undefined> = ['int64', 'float64', 'decimal'];
+	if (numbers.includes(before) && numbers.includes(seen)) return 'decimal';
 	return seen === 'json' || before === 'json' ? 'json' : 'text';
 }
 

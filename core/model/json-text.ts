@@ -54,11 +54,25 @@ export function isJsonText(text: string): boolean {
 	}
 }
 
+/** A JSON number kept as its text because a double would round it (see exact-json.ts). */
+export class ExactNumber {
+	constructor(readonly text: string) {}
+
+	get integer(): boolean {
+		return /^-?\d+$/.test(this.text);
+	}
+
+	toJSON(): string {
+		return this.text;
+	}
+}
+
 /** Canonical text of a parsed JSON value (an object, array, number, string, boolean or null). */
 export function canonicalJsonValue(value: unknown): string {
 	if (value === null || value === undefined) return 'null';
 	if (typeof value === 'number') return Number.isFinite(value) ? canonicalNumber(String(value)) : 'null';
 	if (typeof value === 'bigint') return value.toString();
+	if (value instanceof ExactNumber) return canonicalNumber(value.text);
 	if (typeof value !== 'object') return JSON.stringify(value) ?? 'null';
 	if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('hex'));
 	// Loops rather than map/join: this runs per JSON value of every row a checksum reads.

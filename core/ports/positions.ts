@@ -5,7 +5,12 @@ import type { KeyRange } from '../model/schema';
  * the chunk's checkpoint key and back to the source that planned it): a key range of a table, a
  * page cursor of an API, a key range of an object store's listing.
  */
-export type ChunkPosition = KeyRange | PageCursor | ObjectRange;
+export type ChunkPosition = KeyRange | PageCursor | PageIndex | ObjectRange;
+
+/** A record source's page, by its place in the run (1, 2, …): its checkpoint holds the cursor it was read at and the next one. */
+export interface PageIndex {
+	page: number;
+}
 
 /** A record source's position: the cursor (offset, page token, last id) the next page starts from; null is the start. */
 export interface PageCursor {

@@ -15,5 +15,5 @@ export interface RecordPage {
  * object type; a page's cursor is its position, so a chunk resumes where its checkpoint says.
  */
 export interface RecordSource extends System {
-	readPage(resource: string, from: PageCursor, options: { pageSize: number }): Promise<RecordPage>;
+	readPage(resource: string, from: PageCursor, options?: { pageSize?: number }): Promise<RecordPage>;
 }

@@ -4,10 +4,11 @@ import { DATABASE_CREDENTIALS, systemParameter } from '../shared/connection';
 import { databaseNodeMethods } from '../shared/node-connector';
 import { operationProperties, route } from '../shared/operations';
 import { COPY_OPERATION, copy } from './actions/copy.operation';
+import { COPY_PAGES_OPERATION, copyPagesOperation } from './actions/copy-pages.operation';
 import { load } from './actions/load.operation';
 import { skipDone } from './actions/skip-done.operation';
 
-const OPERATIONS = [load, copy, skipDone];
+const OPERATIONS = [load, copy, copyPagesOperation, skipDone];
 
 export class BatchLoad implements INodeType {
 	description: INodeTypeDescription = {
@@ -46,6 +47,12 @@ export class BatchLoad implements INodeType {
 				required: true,
 				testedBy: 'migrationConnectionTest',
 				displayOptions: { show: { operation: [COPY_OPERATION], sourceSystem: ['mongodb'] } },
+			},
+			{
+				name: 'migrationRestApi',
+				required: true,
+				testedBy: 'migrationRestConnectionTest',
+				displayOptions: { show: { operation: [COPY_PAGES_OPERATION] } },
 			},
 		],
 		properties: operationProperties(OPERATIONS, 'load', [systemParameter('system', 'Destination Database')]),

@@ -8,8 +8,9 @@ import { applyForeignKeysOperation } from './actions/apply-foreign-keys.operatio
 import { assess } from './actions/assess.operation';
 import { checkSettingsOperation } from './actions/check-settings.operation';
 import { map } from './actions/map.operation';
+import { MAP_API_OPERATION, mapApi } from './actions/map-api.operation';
 
-const OPERATIONS = [checkSettingsOperation, assess, map, applyForeignKeysOperation, applyDdlOperation];
+const OPERATIONS = [checkSettingsOperation, assess, map, mapApi, applyForeignKeysOperation, applyDdlOperation];
 
 export class SchemaMapper implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,22 +32,30 @@ export class SchemaMapper implements INodeType {
 				name: 'migrationPostgresApi',
 				required: true,
 				testedBy: 'migrationConnectionTest',
-				displayOptions: { show: { system: ['postgres'] } },
+				displayOptions: { show: { system: ['postgres'] }, hide: { operation: [MAP_API_OPERATION] } },
 			},
 			{
 				name: 'migrationMySqlApi',
 				required: true,
 				testedBy: 'migrationConnectionTest',
-				displayOptions: { show: { system: ['mysql'] } },
+				displayOptions: { show: { system: ['mysql'] }, hide: { operation: [MAP_API_OPERATION] } },
 			},
 			{
 				name: 'migrationMongoDbApi',
 				required: true,
 				testedBy: 'migrationConnectionTest',
-				displayOptions: { show: { system: ['mongodb'] } },
+				displayOptions: { show: { system: ['mongodb'] }, hide: { operation: [MAP_API_OPERATION] } },
+			},
+			{
+				name: 'migrationRestApi',
+				required: true,
+				testedBy: 'migrationRestConnectionTest',
+				displayOptions: { show: { operation: [MAP_API_OPERATION] } },
 			},
 		],
-		properties: operationProperties(OPERATIONS, 'assess', [systemParameter('system', 'Database')]),
+		properties: operationProperties(OPERATIONS, 'assess', [
+			{ ...systemParameter('system', 'Database'), displayOptions: { hide: { operation: [MAP_API_OPERATION] } } },
+		]),
 	};
 
 	methods = databaseNodeMethods;

@@ -8,8 +8,9 @@ import { compare } from './actions/compare.operation';
 import { report } from './actions/report.operation';
 import { status } from './actions/status.operation';
 import { verify } from './actions/verify.operation';
+import { VERIFY_API_OPERATION, verifyApi } from './actions/verify-api.operation';
 
-const OPERATIONS = [fingerprint, compare, report, status, verify];
+const OPERATIONS = [fingerprint, compare, report, status, verify, verifyApi];
 
 export class Validate implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,9 +24,17 @@ export class Validate implements INodeType {
 		defaults: { name: 'Validate' },
 		inputs: [NodeConnectionTypes.Main],
 		// Verify Rows routes the whole verdict: every check to Valid, or every check to Invalid.
-		outputs: `={{ $parameter.operation === 'verify' && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
+		outputs: `={{ ['verify', 'verifyApi'].includes($parameter.operation) && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
 		usableAsTool: true,
-		credentials: DATABASE_CREDENTIALS,
+		credentials: [
+			...DATABASE_CREDENTIALS,
+			{
+				name: 'migrationRestApi',
+				required: true,
+				testedBy: 'migrationRestConnectionTest',
+				displayOptions: { show: { operation: [VERIFY_API_OPERATION] } },
+			},
+		],
 		properties: operationProperties(OPERATIONS, 'fingerprint', [systemParameter('system', 'Database')]),
 	};
 

@@ -3,6 +3,7 @@ import type { DatabaseConnector } from '../../core/ports';
 import { audited, type AuditEntry } from '../../core/report/progress';
 import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
 import { testConnection } from './credential-test';
+import { REST_CONNECTION_TEST, testRestConnection } from './rest';
 
 type WithCredentials = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'getCredentials'>;
 
@@ -34,14 +35,14 @@ export async function listTables(
 	}));
 }
 
-/** The `methods` of every database node: the table list for the editor and the credential test. */
+/** The `methods` of every database node: the table list for the editor and the credential tests (a REST API's too, for the steps that read one). */
 export const databaseNodeMethods = {
 	loadOptions: {
 		async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 			return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
 		},
 	},
-	credentialTest: { [CONNECTION_TEST]: testConnection },
+	credentialTest: { [CONNECTION_TEST]: testConnection, [REST_CONNECTION_TEST]: testRestConnection },
 };
 
 /** Runs a destination step under the run's audit log when the node names a run; as is otherwise. */

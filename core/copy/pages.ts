@@ -1,0 +1,192 @@
+/**
+ * A record source (a REST API) copied page by page into a table: each page's rows go through the
+ * copy pipeline (core/copy/load.ts) and its checkpoint — the cursor it was read at, the cursor of
+ * the next page, the digest of its rows as fetched — rides on its last write, in the same
+ * transaction. A run resumes after the last committed page: a kill mid-page loses that page's
+ * write, which the rerun reads again (rows upserted by key), so no record is lost or duplicated.
+ */
+import { RequestError, StateError } from '../model/errors';
+import { exactRow } from '../model/exact-json';
+import { canonicalJsonValue } from '../model/json-text';
+import { keyOf, type Row, type TableSchema } from '../model/schema';
+import type { PageCursor, RecordSource, Stateful, TableSink, WriteMode } from '../ports';
+import { recordPlan } from '../report/progress';
+import { CHUNK_NAMESPACE } from '../state/namespaces';
+import { combineDigests, DigestAccumulator } from '../validate/digest';
+import { flattenRow } from '../mapping/flatten';
+import { isRejection, splitRow, type ChildTable } from '../mapping/child-tables';
+import { copyBatches, type LoadOptions, type RowStep } from './load';
+import type { Rejection } from './row-check';
+
+/** What a page's checkpoint holds beside the pipeline's rows and rejects. */
+export interface PageCheckpoint {
+	rows: number;
+	rejectedCount: number;
+	/** The cursor this page was read at (null: the first page). */
+	cursor: PageCursor['cursor'];
+	/** The next page's cursor; null when this page was the last. */
+	next: PageCursor['cursor'] | null;
+	last: boolean;
+	/** Records the page held, as fetched. */
+	fetched: number;
+	/** Digest of the page's rows that were written, as fetched: summed, it must equal the table's. */
+	digest: string;
+	/** Records the API says the resource holds, when it says. */
+	total?: number;
+}
+
+export interface PagesOptions {
+	run: string;
+	/** The resource the source reads (its name in the connector). */
+	resource: string;
+	/** The destination table. */
+	table: string;
+	/** Pages this call copies at most (one page-worker execution). */
+	pages: number;
+	mode: WriteMode;
+	batchSize: number;
+	/** Rows flattened by this separator first (Map's design). */
+	flatten?: string;
+	steps?: RowStep[];
+	rules?: Pick<LoadOptions, 'children' | 'policies' | 'flattened'>;
+}
+
+export interface PagesResult {
+	table: string;
+	pages: number;
+	fetched: number;
+	written: number;
+	rejected: Rejection[];
+	/** True when the last page of the resource is committed. */
+	done: boolean;
+	/** Pages committed so far in this run, this call's included. */
+	pagesDone: number;
+	next: PageCursor['cursor'] | null;
+}
+
+/** The committed pages of a run, in order, from its checkpoints; a gap ends the chain (later pages are rewritten). */
+export async function committedPages(
+	destination: Stateful,
+	run: string,
+	table: string,
+): Promise<Array<PageCheckpoint & { page: number }>> {
+	const prefix = `${run}/${table}/`;
+	const byPage = new Map<number, PageCheckpoint>();
+	for (const { key, value } of await destination.state.list<PageCheckpoint>(CHUNK_NAMESPACE)) {
+		if (!key.startsWith(prefix)) continue;
+		const position = JSON.parse(key.slice(prefix.length)) as { page?: number };
+		if (typeof position.page === 'number') byPage.set(position.page, value);
+	}
+	const chain: Array<PageCheckpoint & { page: number }> = [];
+	for (let page = 1; byPage.has(page); page++) chain.push({ ...byPage.get(page)!, page });
+	return chain;
+}
+
+/** The sum of every committed page's digest: the rows as fetched, to compare with the table's own checksum. */
+export async function fetchedDigest(destination: Stateful, run: string, table: string) {
+	const pages = await committedPages(destination, run, table);
+	const digest = combineDigests(pages.map((p) => ({ rows: 0, digest: p.digest })));
+	return {
+		pages: pages.length,
+		done: pages.at(-1)?.last ?? false,
+		fetched: pages.reduce((n, p) => n + p.fetched, 0),
+		written: pages.reduce((n, p) => n + p.rows, 0),
+		rejected: pages.reduce((n, p) => n + (p.rejectedCount ?? 0), 0),
+		digest,
+	};
+}
+
+export async function copyPages(
+	source: RecordSource,
+	destination: TableSink & Stateful,
+	options: PagesOptions,
+): Promise<PagesResult> {
+	if (!Number.isInteger(options.pages) || options.pages < 1)
+		throw new RequestError(`Pages per run must be a positive integer, got ${options.pages}`);
+	const chain = await committedPages(destination, options.run, options.table);
+	const seen = new Map(chain.map((p) => [JSON.stringify(p.cursor), p.page]));
+	const lastDone = chain.at(-1);
+	const result: PagesResult = {
+		table: options.table,
+		pages: 0,
+		fetched: 0,
+		written: 0,
+		rejected: [],
+		done: lastDone?.last ?? false,
+		pagesDone: chain.length,
+		next: lastDone ? lastDone.next : null,
+	};
+	if (result.done) return result;
+	const [schema] = await destination.introspect([options.table]);
+	let total: number | undefined = lastDone?.total;
+	while (result.pages < options.pages && !result.done) {
+		const cursor = result.next;
+		const page = await source.readPage(options.resource, { cursor });
+		const next = page.next?.cursor ?? null;
+		total = page.total ?? total;
+		// The same cursor or URL twice would read the same pages for ever.
+		if (next !== null && (seen.has(JSON.stringify(next)) || JSON.stringify(next) === JSON.stringify(cursor)))
+			throw new StateError(
+				`${source.system}: the page after cursor ${JSON.stringify(cursor)} points back to cursor ${JSON.stringify(next)} (page ${seen.get(JSON.stringify(next)) ?? result.pagesDone + 1} of this run): the API's pagination loops`,
+				{ table: options.table, cursor: next },
+			);
+		const number = result.pagesDone + 1;
+		seen.set(JSON.stringify(cursor), number);
+		const rows = rowsOf(page.records, options);
+		const loaded = await copyBatches(destination, [rows], {
+			...options.rules,
+			table: options.table,
+			mode: options.mode,
+			batchSize: options.batchSize,
+			steps: options.steps,
+			chunk: { run: options.run, table: options.table, position: { page: number } },
+			checkpointExtra: (rejected) => ({
+				cursor,
+				next,
+				last: next === null,
+				fetched: page.records.length,
+				digest: digestOf(schema, rows, rejected, options.rules?.children),
+				...(total !== undefined ? { total } : {}),
+			}),
+		});
+		result.pages++;
+		result.pagesDone = number;
+		result.fetched += page.records.length;
+		result.written += loaded.written;
+		result.rejected.push(...loaded.rejected);
+		result.next = next;
+		result.done = next === null;
+	}
+	await recordPlan(destination, options.run, [
+		{ table: options.table, chunks: result.pagesDone + (result.done ? 0 : 1), tableRows: total },
+	]);
+	return result;
+}
+
+/** Records as rows: flattened as Map designed, numbers a double would round kept as their digits (exact-json.ts). */
+export function rowsOf(records: Row[], options: Pick<PagesOptions, 'flatten'>): Row[] {
+	const separator = options.flatten;
+	return records.map((record) => exactRow(separator ? flattenRow(record, separator) : record, canonicalJsonValue));
+}
+
+/**
+ * The digest of the rows that go in, as fetched, in the table's shape (arrays stored as child tables
+ * are their counts): rows refused whole are left out; a value a policy nulled stays as fetched, so
+ * the comparison shows it.
+ */
+export function digestOf(schema: TableSchema, rows: Row[], rejected: Rejection[], children?: ChildTable[]): string {
+	const refused = new Set(rejected.filter((r) => r.action !== 'nulled').map((r) => JSON.stringify(r.key)));
+	const digest = new DigestAccumulator(schema.columns, schema.primaryKey);
+	for (const row of rows) {
+		if (refused.has(JSON.stringify(keyOf(row, schema.primaryKey)))) continue;
+		digest.add(tableShape(row, schema, children));
+	}
+	return digest.result().digest;
+}
+
+/** A fetched row as the table holds it: its array fields as their child tables' counts. */
+export function tableShape(row: Row, schema: TableSchema, children?: ChildTable[]): Row {
+	if (!children?.length) return row;
+	const split = splitRow(row, schema, children);
+	return isRejection(split) ? row : split.parent;
+}

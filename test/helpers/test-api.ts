@@ -1,0 +1,307 @@
+/**
+ * The project's own test REST API: a deterministic set of records served in every pagination style
+ * the connector knows, behind a chosen authentication, with a rate limit that answers 429 and
+ * Retry-After above N requests a second and injectable faults (5xx, timeouts, connection resets,
+ * a malformed JSON page, an HTML error page). Runs in the test process; n8n reaches it over loopback.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type TestApiAuth =
+	| { type: 'none' }
+	| { type: 'apiKey'; in: 'header' | 'query'; name: string; value: string }
+	| { type: 'bearer'; token: string }
+	| { type: 'basic'; user: string; password: string }
+	| { type: 'oauth2'; clientId: string; clientSecret: string; ttlSeconds: number };
+
+export type FaultKind = '500' | '502' | '503' | '504' | 'reset' | 'timeout' | 'html502';
+
+export interface TestApiOptions {
+	records: number;
+	auth?: TestApiAuth;
+	/** Requests per second above which the API answers 429 with Retry-After (a one-second window). */
+	rateLimit?: number;
+	/** This share of record requests fails with one of `kinds` (seeded: the same run fails alike). */
+	faults?: { share: number; kinds: FaultKind[]; seed?: number; timeoutMs?: number };
+}
+
+export interface TestApi {
+	url: string;
+	/** Requests served per route kind, 429s and faults injected. */
+	stats: { requests: number; throttled: number; faults: number; firstThrottleAt?: number; throttledAfterFirst: number };
+	options: TestApiOptions;
+	/** The record at index i (0-based) as the API serves it: JSON text, its big number unrounded. */
+	recordText(i: number): string;
+	/** Records whose id is missing (the missing-id resource). */
+	stop(): Promise<void>;
+}
+
+/** One record: unicode, quotes, a number a double would round, nested objects and arrays, nulls. */
+export function recordJson(i: number): string {
+	const id = i + 1;
+	const names = ['Zoë', 'Ωmega "quoted"', 'back\\slash', '日本語', 'emoji 🚀✨', "O'Brien", 'tab\there', 'plain'];
+	const record = {
+		id,
+		name: `${names[i % names.length]} ${id}`,
+		email: i % 11 === 0 ? null : `user${id}@example.com`,
+		amount: Number(((id * 37) % 100000) / 100),
+		score: i % 7 === 0 ? -0.1 : id / 3,
+		active: i % 3 === 0,
+		created_at: new Date(Date.UTC(2020, 0, 1) + id * 61_000).toISOString(),
+		address: { city: ['Berlin', 'Zürich', 'São Paulo', 'Kraków'][i % 4], zip: String(10000 + (i % 900)) },
+		tags: i % 5 === 0 ? [] : ['a', `t${i % 4}`],
+		...(i % 13 === 0 ? { note: 'line1\nline2' } : {}),
+	};
+	// A 19-digit integer beyond 2^53: JSON.parse would round it.
+	const big = `${9007199254740993n + BigInt(i) * 2n}`;
+	return `${JSON.stringify(record).slice(0, -1)},"big":${big}}`;
+}
+
+/** The seeded random of the fault injector (mulberry32). */
+function seeded(seed: number) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
+	const cache: string[] = [];
+	const recordText = (i: number) => (cache[i] ??= recordJson(i));
+	const page = (from: number, limit: number) => {
+		const out: string[] = [];
+		for (let i = from; i < Math.min(options.records, from + limit); i++) out.push(recordText(i));
+		return `[${out.join(',')}]`;
+	};
+	const stats: TestApi['stats'] = { requests: 0, throttled: 0, faults: 0, throttledAfterFirst: 0 };
+	const random = seeded(options.faults?.seed ?? 7);
+	const tokens = new Map<string, number>();
+	let windowStart = 0;
+	let windowCount = 0;
+	let tokenCount = 0;
+
+	const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+		res.end(body);
+	};
+
+	const authorized = (req: IncomingMessage, url: URL): boolean => {
+		const auth = options.auth ?? { type: 'none' };
+		const header = req.headers.authorization ?? '';
+		switch (auth.type) {
+			case 'none':
+				return true;
+			case 'apiKey':
+				return auth.in === 'header'
+					? req.headers[auth.name.toLowerCase()] === auth.value
+					: url.searchParams.get(auth.name) === auth.value;
+			case 'bearer':
+				return header === `Bearer ${auth.token}`;
+			case 'basic':
+				return header === `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
+			case 'oauth2': {
+				const expires = tokens.get(header.replace(/^Bearer /, ''));
+				return expires !== undefined && Date.now() < expires;
+			}
+		}
+	};
+
+	const readBody = (req: IncomingMessage) =>
+		new Promise<string>((resolve) => {
+			let body = '';
+			req.on('data', (c: Buffer) => (body += c.toString()));
+			req.on('end', () => resolve(body));
+		});
+
+	/** Within the limit: the window's headers; above it: 429 with Retry-After. */
+	const throttle = (res: ServerResponse): boolean => {
+		const limit = options.rateLimit;
+		if (!limit) return false;
+		const now = Date.now();
+		if (now - windowStart >= 1000) {
+			windowStart = now;
+			windowCount = 0;
+		}
+		windowCount++;
+		const reset = Math.max(1, Math.ceil((windowStart + 1000 - now) / 1000));
+		const headers = {
+			'RateLimit-Limit': String(limit),
+			'RateLimit-Remaining': String(Math.max(0, limit - windowCount)),
+			'RateLimit-Reset': String(reset),
+		};
+		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+		if (windowCount <= limit) return false;
+		stats.throttled++;
+		if (stats.firstThrottleAt === undefined) stats.firstThrottleAt = stats.requests;
+		else stats.throttledAfterFirst++;
+		send(res, 429, '{"error":"rate limited"}', { 'Retry-After': String(reset) });
+		return true;
+	};
+
+	const fault = (req: IncomingMessage, res: ServerResponse): boolean => {
+		const faults = options.faults;
+		if (!faults || random() >= faults.share) return false;
+		stats.faults++;
+		const kind = faults.kinds[Math.floor(random() * faults.kinds.length)];
+		if (kind === 'reset') req.socket.destroy();
+		else if (kind === 'timeout')
+			setTimeout(() => send(res, 200, '[]'), faults.timeoutMs ?? 3000); // after the client gave up
+		else if (kind === 'html502') {
+			res.writeHead(502, { 'Content-Type': 'text/html' });
+			res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+		} else send(res, Number(kind), `{"error":"injected ${kind}"}`);
+		return true;
+	};
+
+	const base = (req: IncomingMessage) => `http://${req.headers.host}`;
+
+	const routes: Record<string, (url: URL, req: IncomingMessage, res: ServerResponse) => void> = {
+		'/health': (_u, _q, res) => send(res, 200, '{"ok":true}'),
+		// Cursor in the body: { data, meta: { next_cursor } }.
+		'/cursor': (url, _q, res) => {
+			const from = url.searchParams.has('cursor')
+				? Number(Buffer.from(url.searchParams.get('cursor')!, 'base64url').toString())
+				: 0;
+			const limit = Number(url.searchParams.get('limit') ?? 100);
+			const next = from + limit < options.records ? Buffer.from(String(from + limit)).toString('base64url') : null;
+			send(res, 200, `{"data":${page(from, limit)},"meta":{"next_cursor":${JSON.stringify(next)}}}`);
+		},
+		// Stripe's: starting_after the last id, has_more.
+		'/stripe': (url, _q, res) => {
+			const from = Number(url.searchParams.get('starting_after') ?? 0);
+			const limit = Number(url.searchParams.get('limit') ?? 10);
+			send(res, 200, `{"object":"list","data":${page(from, limit)},"has_more":${from + limit < options.records}}`);
+		},
+		// Salesforce's: nextRecordsUrl, done.
+		'/soql': (url, _q, res) => {
+			const from = Number(url.searchParams.get('after') ?? 0);
+			const limit = Number(url.searchParams.get('batch') ?? 200);
+			const more = from + limit < options.records;
+			const next = more ? `/soql?after=${from + limit}&batch=${limit}` : null;
+			send(
+				res,
+				200,
+				`{"totalSize":${options.records},"done":${!more},"records":${page(from, limit)},"nextRecordsUrl":${JSON.stringify(next)}}`,
+			);
+		},
+		// GitHub's: a root array and a Link header.
+		'/link': (url, req, res) => {
+			const number = Number(url.searchParams.get('page') ?? 1);
+			const size = Number(url.searchParams.get('per_page') ?? 30);
+			const links = [];
+			if (number * size < options.records)
+				links.push(`<${base(req)}/link?page=${number + 1}&per_page=${size}>; rel="next"`);
+			links.push(
+				`<${base(req)}/link?page=${Math.max(1, Math.ceil(options.records / size))}&per_page=${size}>; rel="last"`,
+			);
+			send(res, 200, page((number - 1) * size, size), { Link: links.join(', ') });
+		},
+		// Page numbers with a total.
+		'/pages': (url, _q, res) => {
+			const number = Number(url.searchParams.get('page') ?? 1);
+			const size = Number(url.searchParams.get('per_page') ?? 50);
+			send(
+				res,
+				200,
+				`{"items":${page((number - 1) * size, size)},"page":${number},"total_pages":${Math.ceil(options.records / size)}}`,
+			);
+		},
+		// Offset and limit.
+		'/offset': (url, _q, res) => {
+			const offset = Number(url.searchParams.get('offset') ?? 0);
+			const limit = Number(url.searchParams.get('limit') ?? 100);
+			send(res, 200, `{"results":${page(offset, limit)}}`);
+		},
+		// A cursor in a response header.
+		'/header': (url, _q, res) => {
+			const from = Number(url.searchParams.get('cursor') ?? 0);
+			const limit = Number(url.searchParams.get('limit') ?? 100);
+			const headers: Record<string, string> =
+				from + limit < options.records ? { 'X-Next-Cursor': String(from + limit) } : {};
+			send(res, 200, page(from, limit), headers);
+		},
+		// A pagination that comes back to its second page.
+		'/loop': (url, _q, res) => {
+			const cursor = url.searchParams.get('cursor');
+			const next = cursor === null ? 'a' : cursor === 'a' ? 'b' : 'a';
+			const from = cursor === null ? 0 : cursor === 'a' ? 10 : 20;
+			send(res, 200, `{"data":${page(from, 10)},"meta":{"next_cursor":"${next}"}}`);
+		},
+		// Offset pages whose second one is cut off mid-document.
+		'/malformed': (url, _q, res) => {
+			const offset = Number(url.searchParams.get('offset') ?? 0);
+			const limit = Number(url.searchParams.get('limit') ?? 10);
+			const body = `{"results":${page(offset, limit)}}`;
+			send(res, 200, offset === limit ? body.slice(0, body.length / 2) : body);
+		},
+		// Offset pages whose second one is an HTML error page with status 200.
+		'/html': (url, _q, res) => {
+			const offset = Number(url.searchParams.get('offset') ?? 0);
+			const limit = Number(url.searchParams.get('limit') ?? 10);
+			if (offset === limit) {
+				res.writeHead(200, { 'Content-Type': 'text/html' });
+				res.end('<!DOCTYPE html><html><body>Maintenance</body></html>');
+			} else send(res, 200, `{"results":${page(offset, limit)}}`);
+		},
+		'/empty': (_u, _q, res) => send(res, 200, '{"data":[],"meta":{"next_cursor":null}}'),
+		// Offset pages where record 5 lacks its id.
+		'/missing-id': (url, _q, res) => {
+			const offset = Number(url.searchParams.get('offset') ?? 0);
+			const limit = Number(url.searchParams.get('limit') ?? 100);
+			const records = JSON.parse(page(offset, limit).replace(/"big":(\d+)/g, '"big":"$1"')) as Array<
+				Record<string, unknown>
+			>;
+			for (const r of records) if (r.id === 5) delete r.id;
+			send(res, 200, `{"results":${JSON.stringify(records)}}`);
+		},
+	};
+
+	const server: Server = createServer((req, res) => {
+		void (async () => {
+			const url = new URL(req.url ?? '/', 'http://local');
+			stats.requests++;
+			if (url.pathname === '/oauth/token' && req.method === 'POST') {
+				const form = new URLSearchParams(await readBody(req));
+				const auth = options.auth;
+				if (
+					auth?.type !== 'oauth2' ||
+					form.get('grant_type') !== 'client_credentials' ||
+					form.get('client_id') !== auth.clientId ||
+					form.get('client_secret') !== auth.clientSecret
+				)
+					return send(res, 401, '{"error":"invalid_client"}');
+				const token = `tok-${++tokenCount}-${Math.random().toString(36).slice(2)}`;
+				tokens.set(token, Date.now() + auth.ttlSeconds * 1000);
+				return send(
+					res,
+					200,
+					JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: auth.ttlSeconds }),
+				);
+			}
+			const route = routes[url.pathname];
+			if (!route) return send(res, 404, '{"error":"no such resource"}');
+			if (!authorized(req, url)) return send(res, 401, '{"error":"invalid credentials"}');
+			if (throttle(res)) return;
+			if (url.pathname !== '/health' && fault(req, res)) return;
+			route(url, req, res);
+		})();
+	});
+	server.keepAliveTimeout = 5000;
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		stats,
+		options,
+		recordText,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
