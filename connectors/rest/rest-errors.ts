@@ -5,6 +5,7 @@
  * form templates keep finished pages for.
  */
 import { ConnectionError, MigrationError, SchemaError, connectionCause, redact } from '../../core/model/errors';
+import { RETRY_STATUSES } from './retry';
 
 export const SYSTEM = 'REST API';
 
@@ -78,12 +79,13 @@ export function httpError(status: number, body: string, context: HttpContext): M
 			clean(`${head}: no such resource (check the base URL and the path)${said}`),
 			where,
 		);
-	// Still failing after every retry: the server is not serving; finished pages are kept for a rerun.
+	// The server is not serving (a 5xx, or still 429 after every retry): named as a server that cannot be
+	// reached, so templates keep the pages already committed for a rerun.
 	if (status === 429 || status >= 500)
 		return new ConnectionError(
 			'CONNECTION_FAILED',
 			clean(
-				`${SYSTEM} at ${context.endpoint}: ${status} ${REASONS[status] ?? 'server error'} on ${context.method} ${context.path} after every retry${said}`,
+				`${SYSTEM} at ${context.endpoint}: ${status} ${REASONS[status] ?? 'server error'} on ${context.method} ${context.path}${RETRY_STATUSES.has(status) ? ', still after every retry' : ''}${said}`,
 			),
 			where,
 		);

@@ -21,6 +21,8 @@ export interface TestApiOptions {
 	auth?: TestApiAuth;
 	/** Requests per second above which the API answers 429 with Retry-After (a one-second window). */
 	rateLimit?: number;
+	/** Whether responses tell the client its budget (RateLimit-Remaining/Reset); default true. */
+	rateLimitHeaders?: boolean;
 	/** This share of record requests fails with one of `kinds` (seeded: the same run fails alike). */
 	faults?: { share: number; kinds: FaultKind[]; seed?: number; timeoutMs?: number };
 }
@@ -32,7 +34,8 @@ export interface TestApi {
 	options: TestApiOptions;
 	/** The record at index i (0-based) as the API serves it: JSON text, its big number unrounded. */
 	recordText(i: number): string;
-	/** Records whose id is missing (the missing-id resource). */
+	/** Every OAuth2 token issued so far stops working (the next request gets 401). */
+	revokeTokens(): void;
 	stop(): Promise<void>;
 }
 
@@ -133,7 +136,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 			'RateLimit-Remaining': String(Math.max(0, limit - windowCount)),
 			'RateLimit-Reset': String(reset),
 		};
-		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+		if (options.rateLimitHeaders !== false) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
 		if (windowCount <= limit) return false;
 		stats.throttled++;
 		if (stats.firstThrottleAt === undefined) stats.firstThrottleAt = stats.requests;
@@ -298,6 +301,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 		stats,
 		options,
 		recordText,
+		revokeTokens: () => tokens.clear(),
 		stop: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();
