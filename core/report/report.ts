@@ -9,6 +9,8 @@ import { runRejects, type RunRejects } from './rejects';
 /** The migration report: what moved, how fast, what failed, what validation found, and the verdict. */
 export interface MigrationReport {
 	migration: string;
+	/** What moved where, in words ("Stripe → PostgreSQL"), when the run says. */
+	title?: string;
 	date: string;
 	durationSeconds: number;
 	status: 'SUCCESS' | 'FAILED' | 'INCOMPLETE';
@@ -66,6 +68,7 @@ export function buildReport(input: {
 	checks: Check[];
 	rejects?: RunRejects;
 	now?: Date;
+	title?: string;
 }): MigrationReport {
 	const { progress, audit, mappings, checks } = input;
 	const rejects = input.rejects ?? {
@@ -115,6 +118,7 @@ export function buildReport(input: {
 	const ready = complete && valid && !progress.rejectedRows;
 	return {
 		migration: progress.migration,
+		...(input.title ? { title: input.title } : {}),
 		date: progress.startedAt ?? now.toISOString(),
 		durationSeconds: seconds(durationMs),
 		status: !complete ? 'INCOMPLETE' : (checks.length && !valid) || progress.rejectedRows ? 'FAILED' : 'SUCCESS',
@@ -200,10 +204,13 @@ const bytes = (n: number | null) =>
 				: `${(n / 1024).toFixed(1)} KB`;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+const heading = (report: MigrationReport) =>
+	report.title ? `${report.title} (${report.migration})` : report.migration;
+
 /** The report as Markdown, in the sections a migration report has. */
 export function reportMarkdown(report: MigrationReport): string {
 	return [
-		`# Migration Report: ${report.migration}`,
+		`# Migration Report: ${heading(report)}`,
 		'',
 		'## Summary',
 		'',
@@ -330,7 +337,7 @@ export function reportHtml(report: MigrationReport): string {
 	}
 	flush();
 	const verdict = report.cutover.ready ? 'ready' : 'not-ready';
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Migration Report: ${escapeHtml(report.migration)}</title><style>
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Migration Report: ${escapeHtml(heading(report))}</title><style>
 body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#222}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}.pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}
 body.ready h2:last-of-type+p{color:#1b5e20}body.not-ready h2:last-of-type+p{color:#b71c1c}
@@ -342,7 +349,7 @@ body.ready h2:last-of-type+p{color:#1b5e20}body.not-ready h2:last-of-type+p{colo
  * the mapping documents of its tables) and the checks Verify Rows made; the Report step is
  * appended to the run's audit log first, so the report counts it.
  */
-export async function migrationReport(destination: Stateful, migration: string, checks: Check[]) {
+export async function migrationReport(destination: Stateful, migration: string, checks: Check[], title?: string) {
 	const progress = await runProgress(destination, migration);
 	const mappings = (await destination.state.list<TableMapping>(MAPPING_NAMESPACE))
 		.map((e) => e.value)
@@ -361,6 +368,13 @@ export async function migrationReport(destination: Stateful, migration: string, 
 	}
 	await appendAudit(destination, { migration, step: 'Report', durationMs: 0, outcome: 'success' });
 	const rejects = await runRejects(destination, migration);
-	const report = buildReport({ progress, audit: await auditLog(destination, migration), mappings, checks, rejects });
+	const report = buildReport({
+		progress,
+		audit: await auditLog(destination, migration),
+		mappings,
+		checks,
+		rejects,
+		title,
+	});
 	return { report, markdown: reportMarkdown(report), html: reportHtml(report) };
 }

@@ -9,7 +9,7 @@ import type { IdentifierLimit } from '../ports';
 import { RequestError } from '../model/errors';
 import { LOGICAL_TYPES } from '../mapping/mapping';
 
-type Kind = 'run name' | 'string' | 'integer' | 'boolean' | 'string list' | 'choice' | 'choice map';
+type Kind = 'run name' | 'string' | 'integer' | 'boolean' | 'string list' | 'choice' | 'choice map' | 'object';
 
 export interface SettingSpec {
 	kind: Kind;
@@ -158,7 +158,103 @@ export const ZERO_DOWNTIME_SETTINGS: SettingsSchema = {
 	},
 };
 
-export const SETTINGS_SCHEMAS = { dbMigration: DB_MIGRATION_SETTINGS, zeroDowntime: ZERO_DOWNTIME_SETTINGS };
+/** A REST API → database run: the resource, how its pages follow each other, the table it lands in. */
+export const API_MIGRATION_SETTINGS: SettingsSchema = {
+	runName: 'migration',
+	fields: {
+		migration: DB_MIGRATION_SETTINGS.fields.migration,
+		apiName: {
+			kind: 'string',
+			description: 'the API\'s name in the report, e.g. "Stripe" (the report says "Stripe → PostgreSQL")',
+			fallback: 'REST API',
+		},
+		table: { kind: 'string', description: 'the destination table the records land in' },
+		resource: {
+			kind: 'string',
+			description: 'the endpoint, relative to the credential\'s base URL, e.g. "/v1/customers"',
+		},
+		recordsPath: {
+			kind: 'string',
+			description: 'dotted path to the records in a page ("data", "results.items"); "" when the page is the array',
+			fallback: 'data',
+		},
+		pagination: {
+			kind: 'object',
+			description:
+				'how pages follow each other, e.g. {"style": "bodyCursor", "cursorPath": "meta.next_cursor", "cursorParam": "cursor", "sizeParam": "limit"} (styles: see the README)',
+		},
+		query: {
+			kind: 'object',
+			description: 'query parameters of the first request, e.g. {"status": "all"}',
+			fallback: {},
+		},
+		idField: { kind: 'string', description: 'the field that identifies a record (the primary key)', fallback: 'id' },
+		pageSize: { kind: 'integer', min: 1, max: 100_000, description: 'records asked for per page', fallback: 100 },
+		pagesPerExecution: {
+			kind: 'integer',
+			min: 1,
+			max: 100_000,
+			description: 'pages one page-worker execution copies (its cursor committed with each page)',
+			fallback: 50,
+		},
+		samplePages: {
+			kind: 'integer',
+			min: 1,
+			max: 1000,
+			description: 'pages Map reads to infer the columns',
+			fallback: 5,
+		},
+		verifyPages: {
+			kind: 'integer',
+			min: 0,
+			max: 1000,
+			description: 'pages fetched again after the copy and compared with the rows value by value',
+			fallback: 2,
+		},
+		requestsPerSecond: {
+			kind: 'integer',
+			min: 0,
+			max: 100_000,
+			description: "requests a second at most (0: only the API's own rate-limit headers slow the run)",
+			fallback: 0,
+		},
+		burst: {
+			kind: 'integer',
+			min: 1,
+			max: 10_000,
+			description: 'requests sent at once before the rate applies',
+			fallback: 1,
+		},
+		maxRetries: {
+			kind: 'integer',
+			min: 0,
+			max: 100,
+			description: 'retries of a request on 429, 502, 503, 504, a timeout or a dropped connection',
+			fallback: 8,
+		},
+		batchSize: DB_MIGRATION_SETTINGS.fields.batchSize,
+		keepSnapshotDays: DB_MIGRATION_SETTINGS.fields.keepSnapshotDays,
+		onValidationFailure: DB_MIGRATION_SETTINGS.fields.onValidationFailure,
+		typeOverrides: DB_MIGRATION_SETTINGS.fields.typeOverrides,
+		invalidValues: DB_MIGRATION_SETTINGS.fields.invalidValues,
+		flatten: {
+			...DB_MIGRATION_SETTINGS.fields.flatten,
+			description: 'true to flatten nested objects into one column per leaf',
+		},
+		arrays: {
+			...DB_MIGRATION_SETTINGS.fields.arrays,
+			description: 'array fields as one JSON column, or as child tables',
+		},
+		separator: DB_MIGRATION_SETTINGS.fields.separator,
+		answerAtOnce,
+	},
+};
+
+export const SETTINGS_SCHEMAS = {
+	dbMigration: DB_MIGRATION_SETTINGS,
+	zeroDowntime: ZERO_DOWNTIME_SETTINGS,
+	apiMigration: API_MIGRATION_SETTINGS,
+};
 export type SettingsSchemaName = keyof typeof SETTINGS_SCHEMAS;
 
 export interface DbMigrationSettings {
@@ -230,6 +326,10 @@ function checkValue(name: string, spec: SettingSpec, value: unknown, refuse: (m:
 					);
 			return value;
 		}
+		case 'object':
+			if (!value || typeof value !== 'object' || Array.isArray(value))
+				refuse(`"${name}" must be a JSON object, not ${shown}`);
+			return value;
 		case 'string list':
 			if (!Array.isArray(value) || !value.every((t) => typeof t === 'string' && t.trim() !== ''))
 				refuse(`"${name}" must be a list of names, e.g. ["customers"], not ${shown}`);
@@ -266,10 +366,23 @@ export function checkSettings(
 	const merged: Record<string, unknown> = { ...defaults, ...(given ?? {}) };
 	// A caller names the tables; the template's default list serves only runs nobody configured (Manual, Schedule).
 	if (given && given.tables === undefined) delete merged.tables;
+	if (given && 'table' in schema.fields && given.table === undefined) delete merged.table;
 	const out: Record<string, unknown> = {};
 	for (const [name, spec] of Object.entries(schema.fields))
 		out[name] = merged[name] !== undefined ? checkValue(name, spec, merged[name], refuse) : spec.fallback;
-	const offersAll = 'allTables' in schema.fields;
+	if ('tables' in schema.fields) checkTables(out, 'allTables' in schema.fields, destination, refuse);
+	else checkTableName(out.table, destination, refuse);
+	if (out[schema.runName] === undefined) refuse(`Name the run ("${schema.runName}": "…")`);
+	return out;
+}
+
+/** A run of several tables names them (or says "allTables": true where the schema offers it), each within the destination's limit. */
+function checkTables(
+	out: Record<string, unknown>,
+	offersAll: boolean,
+	destination: IdentifierLimit,
+	refuse: (m: string) => never,
+) {
 	const tables = (out.tables as string[] | undefined) ?? [];
 	out.tables = tables;
 	if (out.allTables === true && tables.length) refuse('Give either "tables" or "allTables": true, not both');
@@ -279,15 +392,17 @@ export function checkSettings(
 		);
 	if (new Set(tables).size !== tables.length)
 		refuse(`"tables" names a table twice: ${JSON.stringify(tables).slice(0, 120)}`);
-	for (const table of tables) {
-		const length = identifierLength(table, destination.unit);
-		if (length > destination.length)
-			refuse(
-				`Table name "${table.slice(0, 80)}" is ${length} ${destination.unit} long; the destination keeps names of at most ${destination.length} ${destination.unit}`,
-			);
-	}
-	if (out[schema.runName] === undefined) refuse(`Name the run ("${schema.runName}": "…")`);
-	return out;
+	for (const table of tables) checkTableName(table, destination, refuse);
+}
+
+/** One table's name: given, and within the destination's identifier limit. */
+function checkTableName(table: unknown, destination: IdentifierLimit, refuse: (m: string) => never) {
+	if (typeof table !== 'string' || !table.trim()) refuse('Name the table the records land in ("table": "customers")');
+	const length = identifierLength(table as string, destination.unit);
+	if (length > destination.length)
+		refuse(
+			`Table name "${(table as string).slice(0, 80)}" is ${length} ${destination.unit} long; the destination keeps names of at most ${destination.length} ${destination.unit}`,
+		);
 }
 
 /** The settings of a DB→DB migration run. */

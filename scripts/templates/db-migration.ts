@@ -18,6 +18,7 @@ import {
 	type Section,
 } from './dsl';
 import type { Pair } from './pairs';
+import type { System } from './dsl';
 
 /** The defaults of a template's run (Manual, Schedule), and what a caller leaves out except the tables. */
 const runDefaults = (pair: Pair) => ({
@@ -52,8 +53,20 @@ const ANSWERED_STEPS = [
 	'Discard Old Snapshots',
 ];
 
+/** What the shared sections of a migration template need to know of it (a DB pair, or an API → database template). */
+export interface Target {
+	slug: string;
+	mainId: string;
+	destination: System;
+	/** The settings schema its Settings step checks (core/settings/run-settings.ts). */
+	schema: 'dbMigration' | 'apiMigration';
+	defaults: object;
+}
+
+const dbTarget = (pair: Pair): Target => ({ ...pair, schema: 'dbMigration', defaults: runDefaults(pair) });
+
 /** Triggers, the caller's request, its settings checked first (refused: 400), and the answer at once (202) if asked. */
-const entry = (pair: Pair): Section => ({
+export const entry = (pair: Target, first: string): Section => ({
 	nodes: [
 		node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
 		webhook(
@@ -86,9 +99,10 @@ const entry = (pair: Pair): Section => ({
 			{
 				operation: 'checkSettings',
 				system: pair.destination,
+				...(pair.schema === 'dbMigration' ? {} : { schema: pair.schema }),
 				request: '={{ $json.request ?? null }}',
 				// Edit these for runs by Manual or Schedule; a Webhook caller names its tables.
-				defaults: JSON.stringify(runDefaults(pair)),
+				defaults: JSON.stringify(pair.defaults),
 			},
 			{ credentials: credential(pair.destination, 'Destination'), onError: 'continueErrorOutput' },
 		),
@@ -116,8 +130,8 @@ const entry = (pair: Pair): Section => ({
 		'When Called by Another Workflow': link('From Caller'),
 		'From Caller': link('Settings'),
 		Settings: branches('Answer at Once?', 'Refused Settings'),
-		'Answer at Once?': branches('Accepted', 'Map Schema'),
-		Accepted: link('Map Schema'),
+		'Answer at Once?': branches('Accepted', first),
+		Accepted: link(first),
 		'Refused Settings': link('Settings Refused'),
 	},
 });
@@ -232,14 +246,14 @@ const copy = (pair: Pair): Section => ({
 });
 
 /** A chunk failed for good: lost connections keep the finished chunks for a rerun (503); anything else rolls back (500). */
-const chunkFailures = (pair: Pair): Section => ({
+export const chunkFailures = (pair: Pick<Target, 'destination'>, step = 'Copy Chunk'): Section => ({
 	nodes: [
 		// Lost connections (our messages name the server as "at host:port: <cause>") keep the finished
 		// chunks for a rerun with the same name; any other failure is about the data: roll back.
 		boolIf(
 			'Only Connections Lost?',
 			[1800, -200],
-			"={{ $('Copy Chunk').all(1).every((item) => / at \\S+:\\d+: /.test(String(item.json.error ?? ''))) }}",
+			`={{ $('${step}').all(1).every((item) => / at \\S+:\\d+: /.test(String(item.json.error ?? ''))) }}`,
 		),
 		node(
 			'Kept for Rerun',
@@ -248,8 +262,7 @@ const chunkFailures = (pair: Pair): Section => ({
 			[2040, -400],
 			{
 				mode: 'raw',
-				jsonOutput:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'STOPPED, FINISHED CHUNKS KEPT', failedChunks: $('Copy Chunk').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, error: item.json.error })), rerun: 'Send the same request again (same migration name) once the server is back: finished chunks are skipped' }) }}",
+				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'STOPPED, FINISHED CHUNKS KEPT', failedChunks: $('${step}').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, error: item.json.error })), rerun: 'Send the same request again (same migration name) once the server is back: finished chunks are skipped' }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
@@ -274,8 +287,7 @@ const chunkFailures = (pair: Pair): Section => ({
 			[2160, 0],
 			{
 				mode: 'raw',
-				jsonOutput:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChunks: $('Copy Chunk').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, range: item.json.range, error: item.json.error })), rolledBack: $input.all().map((item) => item.json) }) }}",
+				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChunks: $('${step}').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, range: item.json.range, error: item.json.error })), rolledBack: $input.all().map((item) => item.json) }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
@@ -299,8 +311,6 @@ const chunkFailures = (pair: Pair): Section => ({
 /** Foreign keys after the load, then Fingerprint → Compare → Verify Rows; a failed validation rolls back or keeps the data (422). */
 const validation = (pair: Pair): Section => ({
 	nodes: [
-		respond('Answer Validation Rolled Back', [3120, 400], 422),
-		respond('Answer Data Kept', [2880, 800], 422),
 		node(
 			'Add Foreign Keys',
 			'n8n-nodes-data-migration.schemaMapper',
@@ -354,6 +364,20 @@ const validation = (pair: Pair): Section => ({
 			{ operation: 'verify', system: pair.source, onFailure: 'route' },
 			{ credentials: credential(pair.source, 'Source') },
 		),
+	],
+	connections: {
+		'Add Foreign Keys': link('Fingerprint Source'),
+		'Fingerprint Source': link('Compare Destination'),
+		'Compare Destination': link('Verify Rows'),
+		'Verify Rows': branches('Migration Report', 'Roll Back?'),
+	},
+});
+
+/** A failed validation (the verifier's Invalid output → Roll Back?): restored and answered 500, or the data kept and answered 422, each with its report. */
+export const failedValidation = (pair: Pick<Target, 'destination'>, verifier = 'Verify Rows'): Section => ({
+	nodes: [
+		respond('Answer Validation Rolled Back', [3120, 400], 422),
+		respond('Answer Data Kept', [2880, 800], 422),
 		node(
 			'Roll Back?',
 			'n8n-nodes-base.if',
@@ -385,7 +409,7 @@ const validation = (pair: Pair): Section => ({
 			{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 		),
 		// Every outcome has its report: the checks, the rejects (kept through the rollback) and the verdict.
-		reportNode(pair, 'Report, Rolled Back', [2760, 600]),
+		reportNode(pair, 'Report, Rolled Back', [2760, 600], verifier),
 		node(
 			'Validation Rollback Report',
 			'n8n-nodes-base.set',
@@ -393,8 +417,7 @@ const validation = (pair: Pair): Section => ({
 			[2880, 600],
 			{
 				mode: 'raw',
-				jsonOutput:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), rolledBack: $('Restore After Validation').all().map((item) => item.json), report: $json }) }}",
+				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChecks: $('${verifier}').all(1).filter((item) => !item.json.pass).map((item) => item.json), rolledBack: $('Restore After Validation').all().map((item) => item.json), report: $json }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
@@ -403,7 +426,7 @@ const validation = (pair: Pair): Section => ({
 			errorMessage:
 				"={{ 'Migration ' + $json.migration + ' failed validation (' + $json.failedChecks.map((c) => c.table + ' ' + c.check).join(', ') + ') and was rolled back: ' + $json.rolledBack.map((t) => t.table + ' ' + t.action).join(', ') }}",
 		}),
-		reportNode(pair, 'Report, Data Kept', [2520, 800]),
+		reportNode(pair, 'Report, Data Kept', [2520, 800], verifier),
 		node(
 			'Validation Failed, Data Kept',
 			'n8n-nodes-base.set',
@@ -411,8 +434,7 @@ const validation = (pair: Pair): Section => ({
 			[2640, 800],
 			{
 				mode: 'raw',
-				jsonOutput:
-					"={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'VALIDATION FAILED (data kept: roll back with workflows/rollback.json)', failedChecks: $('Verify Rows').all(1).filter((item) => !item.json.pass).map((item) => item.json), report: $json }) }}",
+				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'VALIDATION FAILED (data kept: roll back with workflows/rollback.json)', failedChecks: $('${verifier}').all(1).filter((item) => !item.json.pass).map((item) => item.json), report: $json }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
@@ -426,10 +448,6 @@ const validation = (pair: Pair): Section => ({
 		}),
 	],
 	connections: {
-		'Add Foreign Keys': link('Fingerprint Source'),
-		'Fingerprint Source': link('Compare Destination'),
-		'Compare Destination': link('Verify Rows'),
-		'Verify Rows': branches('Migration Report', 'Roll Back?'),
 		'Roll Back?': branches('Restore After Validation', 'Report, Data Kept'),
 		'Restore After Validation': link('Report, Rolled Back'),
 		'Report, Rolled Back': link('Validation Rollback Report'),
@@ -443,7 +461,7 @@ const validation = (pair: Pair): Section => ({
 });
 
 /** The report of a run that failed validation: Verify Rows' checks, whatever the node's input is. */
-const reportNode = (pair: Pair, name: string, position: [number, number]) =>
+const reportNode = (pair: Pick<Target, 'destination'>, name: string, position: [number, number], verifier: string) =>
 	node(
 		name,
 		'n8n-nodes-data-migration.validate',
@@ -453,13 +471,13 @@ const reportNode = (pair: Pair, name: string, position: [number, number]) =>
 			operation: 'report',
 			system: pair.destination,
 			migration: "={{ $('Settings').first().json.migration }}",
-			checks: "={{ $('Verify Rows').all(1).map((item) => item.json) }}",
+			checks: `={{ $('${verifier}').all(1).map((item) => item.json) }}`,
 		},
 		{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 	);
 
 /** The migration report, old snapshots discarded, and the report as the answer (200). */
-const report = (pair: Pair): Section => ({
+export const report = (pair: Pick<Target, 'destination'>, title?: string): Section => ({
 	nodes: [
 		respond('Respond with Report', [3120, 200], 200),
 		node(
@@ -467,7 +485,12 @@ const report = (pair: Pair): Section => ({
 			'n8n-nodes-data-migration.validate',
 			1,
 			[2400, 400],
-			{ operation: 'report', system: pair.destination, migration: "={{ $('Settings').first().json.migration }}" },
+			{
+				operation: 'report',
+				system: pair.destination,
+				migration: "={{ $('Settings').first().json.migration }}",
+				...(title ? { title } : {}),
+			},
 			// Takes every check of Verify Rows; the HTML report is attached as binary data.
 			{ credentials: credential(pair.destination, 'Destination') },
 		),
@@ -511,10 +534,11 @@ export function migration(pair: Pair) {
 			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 			generatedBy: 'db-migration.ts',
 		},
-		entry(pair),
+		entry(dbTarget(pair), 'Map Schema'),
 		copy(pair),
 		chunkFailures(pair),
 		validation(pair),
+		failedValidation(pair),
 		report(pair),
 	);
 	// Every step that can fail is retried twice (a dropped connection is reopened; each step is safe to

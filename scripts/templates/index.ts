@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_TEMPLATES, apiMigration, pageWorker } from './api-migration';
 import { chunkWorker, migration } from './db-migration';
 import { PAIRS } from './pairs';
 import { rollbackRun, runStatus } from './run-tools';
@@ -20,6 +21,12 @@ export function allTemplates(): Array<[string, object]> {
 			],
 		),
 		...PAIRS.flatMap(zeroDowntimeTemplates),
+		...API_TEMPLATES.flatMap(
+			(t): Array<[string, object]> => [
+				[t.slug, apiMigration(t)],
+				[`${t.slug}-page-worker`, pageWorker(t)],
+			],
+		),
 	];
 }
 

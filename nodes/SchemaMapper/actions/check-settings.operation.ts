@@ -24,6 +24,11 @@ export const checkSettingsOperation: Operation = {
 					value: 'zeroDowntime',
 					description: 'Sync name, tables, cursor column, lag; backfill and sync',
 				},
+				{
+					name: 'An API Migration',
+					value: 'apiMigration',
+					description: 'Migration, API resource, pagination, table, pages per execution, validation, rollback',
+				},
 			],
 			default: 'dbMigration',
 			description: 'Which settings are accepted: each template family has its own (see the README)',

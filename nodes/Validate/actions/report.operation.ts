@@ -16,6 +16,14 @@ export const report: Operation = {
 	properties: [
 		{ ...MIGRATION_NAME, description: 'The run to report on: the Migration Name of its chunks' },
 		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+			placeholder: 'Salesforce → PostgreSQL',
+			description: "What moved where, in the report's heading; empty: the run name only",
+		},
+		{
 			displayName: 'Checks',
 			name: 'checks',
 			type: 'json',
@@ -34,7 +42,9 @@ export const report: Operation = {
 		const checks = (Array.isArray(parsed) ? (parsed as Check[]) : []).filter(
 			(c) => c && typeof c.check === 'string' && typeof c.pass === 'boolean',
 		);
-		const built = await withConnector(this, system, (destination) => migrationReport(destination, migration, checks));
+		const built = await withConnector(this, system, (destination) =>
+			migrationReport(destination, migration, checks, (this.getNodeParameter('title', 0, '') as string) || undefined),
+		);
 		const html = await this.helpers.prepareBinaryData(
 			Buffer.from(built.html, 'utf8'),
 			`migration-report-${migration}.html`,
