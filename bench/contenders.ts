@@ -26,9 +26,9 @@ export interface Timing {
 const template = (name: string) => JSON.parse(readFileSync(join(WORKFLOWS, `${name}.json`), 'utf8'));
 
 /** A template as a user sets it up: its credentials pointed where the benchmark says, its settings' defaults for a benchmark. */
-export function benchTemplates(slug: string, credentialIds: Record<string, string> = {}) {
+export function benchTemplates(slug: string, credentialIds: Record<string, string> = {}, worker_ = 'chunk-worker') {
 	const main = template(slug);
-	const worker = template(`${slug}-chunk-worker`);
+	const worker = template(`${slug}-${worker_}`);
 	for (const workflow of [main, worker])
 		for (const node of workflow.nodes)
 			for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, { id: string }>))
@@ -62,7 +62,7 @@ export async function startBenchN8n(n8n: N8nInstance, templates: Array<{ main: {
 export async function ourTemplate(
 	server: Started,
 	slug: string,
-	settings: { migration: string; tables: string[]; rowsPerChunk: number; batchSize: number },
+	settings: { migration: string } & Record<string, unknown>,
 ): Promise<Timing> {
 	let peak = 0;
 	const sampler = setInterval(() => {

@@ -28,12 +28,18 @@ import {
 } from './contenders';
 import { seedMongo, seedMysql, seedPostgres } from './data';
 import { templateCredentials } from '../test/helpers/templates';
+import { startTestApi, type TestApi } from '../test/helpers/test-api';
+import { REST_CREDENTIAL } from '../scripts/templates/api-migration';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DOCS = Number(process.env.BENCH_MONGO_DOCS ?? 20_000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6').split(',').map((s) => s.trim()));
+/** B6: records of the rate-limited test API, its limit (requests a second) and records a page. */
+const API_RECORDS = Number(process.env.BENCH_API_RECORDS ?? 100_000);
+const API_LIMIT = 50;
+const API_PAGE = 100;
 const CHUNK = { rowsPerChunk: 50_000, batchSize: 5000 };
 const pg = { ...postgresSettings, schema: 'public' };
 
@@ -79,6 +85,8 @@ async function rowsIn(database: string, table: string): Promise<number> {
 async function main() {
 	const results: Record<string, unknown> = {};
 	const n8n = await prepareN8n('1');
+	// B6's API: the project's test API, limited to 50 requests a second (a token bucket answering 429 + Retry-After).
+	const api = await startTestApi({ records: API_RECORDS, rateLimit: API_LIMIT });
 	await importJson(
 		n8n,
 		'credentials',
@@ -89,19 +97,26 @@ async function main() {
 				type: 'migrationPostgresApi',
 				data: { ...postgresSettings, schema: 'dm_bench' },
 			},
+			{
+				...REST_CREDENTIAL.migrationRestApi,
+				type: 'migrationRestApi',
+				data: { baseUrl: api.url, authentication: 'none', testPath: '/health', headers: '{}' },
+			},
 		]),
 	);
 	const { server, startSeconds } = await startBenchN8n(n8n, [
 		benchTemplates('mysql-to-postgres'),
 		benchTemplates('postgres-to-postgres', { dmDestinationpostgres: 'dmBenchTarget' }),
 		benchTemplates('mongodb-to-postgres'),
+		benchTemplates('rest-api-to-postgres', {}, 'page-worker'),
 	]);
 	console.log(`n8n started in ${startSeconds.toFixed(1)} s (not in the figures below)`);
 	results.n8nStartSeconds = round2(startSeconds);
 	try {
 		await benchmarks(server, results);
+		if (ONLY.has('B6')) results.B6 = await restApiBenchmark(server, api);
 	} finally {
-		await server.stop();
+		await Promise.all([server.stop(), api.stop()]);
 	}
 	const report = {
 		date: new Date().toISOString(),
@@ -285,6 +300,58 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 	}
 }
 
+/**
+ * B6: REST API → PostgreSQL by the template's webhook, the API limited to 50 requests a second:
+ * the request rate achieved against the limit, 429s after the first, records a second.
+ */
+async function restApiBenchmark(server: Started, api: TestApi) {
+	console.log(
+		`B6: REST API → PostgreSQL, ${API_RECORDS} records, ${API_PAGE} a page, the API limited to ${API_LIMIT} requests/s`,
+	);
+	const rates: number[] = [];
+	const throttledAfterFirst: number[] = [];
+	const runs = await repeat('n8n template', RUNS, async (i) => {
+		await withPostgres((q) => q('DROP TABLE IF EXISTS public.bench_b6'));
+		// A full bucket at the start, as a fresh client of the API would find it.
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		Object.assign(api.stats, {
+			firstAt: undefined,
+			lastAt: undefined,
+			firstThrottleAt: undefined,
+			throttledAfterFirst: 0,
+		});
+		const before = api.stats.requests;
+		const t = await ourTemplate(server, 'rest-api-to-postgres', {
+			migration: `bench-b6-${Date.now()}-${i}`,
+			apiName: 'Test API',
+			table: 'bench_b6',
+			resource: '/cursor',
+			recordsPath: 'data',
+			pagination: { style: 'bodyCursor', cursorPath: 'meta.next_cursor', cursorParam: 'cursor', sizeParam: 'limit' },
+			pageSize: API_PAGE,
+			// One page-worker execution: the pace is not broken by starting another.
+			pagesPerExecution: Math.ceil(API_RECORDS / API_PAGE),
+			requestsPerSecond: API_LIMIT,
+		});
+		const requests = api.stats.requests - before;
+		rates.push((requests - 1) / ((api.stats.lastAt! - api.stats.firstAt!) / 1000));
+		throttledAfterFirst.push(api.stats.throttledAfterFirst);
+		return t;
+	});
+	if ((await rowsIn(postgresSettings.database, 'public.bench_b6')) !== API_RECORDS)
+		throw new Error('B6: the copy is incomplete');
+	const rate = figure(rates);
+	return {
+		records: API_RECORDS,
+		limit: API_LIMIT,
+		requestsPerSecond: rate,
+		shareOfLimit: round2(rate.median / API_LIMIT),
+		throttledAfterFirst: Math.max(...throttledAfterFirst),
+		recordsPerSecond: figure(runs.map((t) => API_RECORDS / t.seconds)),
+		target: '≥ 95% of the limit, no 429 after the first',
+	};
+}
+
 /** Seconds per destination step of a run, from its audit log: where our time went. */
 async function phases(migration: string, schema = 'public'): Promise<Record<string, number>> {
 	const destination = createPostgresConnector({ ...postgresSettings, schema });
@@ -341,6 +408,8 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B4 | validate ${fmt(r.B4.rows)} rows, seconds | ${f(r.B4.validateSeconds, ' s')} | fetch-all compare ${f(r.B4.naiveSeconds, ' s')} | ${r.B4.speedup}× faster | ${r.B4.target} |`,
 		r.B4b &&
 			`| B4b | validate ${fmt(r.B4b.rows)} rows PostgreSQL ↔ PostgreSQL, Digest "Same Engine", seconds | ${f(r.B4b.validateSeconds, ' s')} (Portable ${f(r.B4b.portableSeconds, ' s')}) | fetch-all compare ${f(r.B4b.naiveSeconds, ' s')} | ${r.B4b.speedup}× faster | ${r.B4b.target} |`,
+		r.B6 &&
+			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
 		r.B5 &&
 			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
 	].filter((line) => line !== undefined);

@@ -37,6 +37,8 @@ export interface ApiResource {
 	pageSize: number;
 	/** Query parameters sent with the first request (and every request of styles that build their own). */
 	query?: Record<string, string>;
+	/** Incremental runs: the query parameter that takes the watermark (`updated_since`). */
+	sinceParam?: string;
 }
 
 export const DEFAULT_LIMITS: RestLimits = {

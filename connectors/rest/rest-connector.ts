@@ -1,7 +1,7 @@
 import { parseExactJson } from '../../core/model/exact-json';
 import { MigrationError, RequestError } from '../../core/model/errors';
 import type { Row } from '../../core/model/schema';
-import { capabilities, type PageCursor, type RecordPage, type RecordSource } from '../../core/ports';
+import { capabilities, type PageCursor, type ReadPageOptions, type RecordPage, type RecordSource } from '../../core/ports';
 import { paginator, valueAt, type Cursor, type FetchedPage } from './paginators';
 import { Authenticator } from './rest-auth';
 import type { HttpAnswer, Transport } from './rest-client';
@@ -68,13 +68,14 @@ export class RestConnector implements RecordSource {
 
 	async close(): Promise<void> {}
 
-	async readPage(name: string, from: PageCursor, options: { pageSize?: number } = {}): Promise<RecordPage> {
+	async readPage(name: string, from: PageCursor, options: ReadPageOptions = {}): Promise<RecordPage> {
 		const resource = this.resource(name);
 		const pages = paginator(resource.pagination, options.pageSize ?? resource.pageSize);
 		const request = pages.request(from.cursor);
 		const url = request.url ?? resource.path;
-		// A next URL carries its own query; the resource's query goes with requests built here.
-		const params = request.url ? request.params : { ...resource.query, ...request.params };
+		// A next URL carries its own query; the resource's query (and the since-parameter) goes with requests built here.
+		const since = options.since !== undefined && resource.sinceParam ? { [resource.sinceParam]: options.since } : {};
+		const params = request.url ? request.params : { ...resource.query, ...since, ...request.params };
 		const answer = await this.get(url, params, JSON.stringify(from.cursor));
 		const page = this.page(answer, resource, this.context('GET', answer.url), JSON.stringify(from.cursor));
 		const next = pages.next(from.cursor, page);

@@ -11,7 +11,7 @@ import { canonicalJsonValue } from '../model/json-text';
 import { keyOf, type Row, type TableSchema } from '../model/schema';
 import type { PageCursor, RecordSource, Stateful, TableSink, WriteMode } from '../ports';
 import { recordPlan } from '../report/progress';
-import { CHUNK_NAMESPACE } from '../state/namespaces';
+import { CHUNK_NAMESPACE, WATERMARK_NAMESPACE } from '../state/namespaces';
 import { combineDigests, DigestAccumulator } from '../validate/digest';
 import { flattenRow } from '../mapping/flatten';
 import { isRejection, splitRow, type ChildTable } from '../mapping/child-tables';
@@ -33,7 +33,17 @@ export interface PageCheckpoint {
 	digest: string;
 	/** Records the API says the resource holds, when it says. */
 	total?: number;
+	/** Incremental: the watermark this run reads from (kept on page 1, so every execution of the run uses it). */
+	since?: Watermark;
+	/** Incremental: the highest watermark field value among the page's records. */
+	maxSeen?: Watermark;
 }
+
+/** A watermark of an API resource: the value of its updated-at field (ISO text or a number). */
+export type Watermark = string | number;
+
+/** Where an incremental API copy keeps its watermark, per destination table (":" is in no sync name, so no sync's key). */
+export const apiWatermarkKey = (table: string) => `rest-api:${table}`;
 
 export interface PagesOptions {
 	run: string;
@@ -49,6 +59,11 @@ export interface PagesOptions {
 	flatten?: string;
 	steps?: RowStep[];
 	rules?: Pick<LoadOptions, 'children' | 'policies' | 'flattened'>;
+	/**
+	 * Incremental: only records changed since the last complete run's watermark (the highest `field`
+	 * it saw); this run's, once its last page is in, is the next run's.
+	 */
+	incremental?: { field: string };
 }
 
 export interface PagesResult {
@@ -62,6 +77,8 @@ export interface PagesResult {
 	/** Pages committed so far in this run, this call's included. */
 	pagesDone: number;
 	next: PageCursor['cursor'] | null;
+	/** Incremental: the watermark this run reads from (none: every record). */
+	since?: Watermark;
 }
 
 /** The committed pages of a run, in order, from its checkpoints; a gap ends the chain (later pages are rewritten). */
@@ -93,6 +110,7 @@ export async function fetchedDigest(destination: Stateful, run: string, table: s
 		written: pages.reduce((n, p) => n + p.rows, 0),
 		rejected: pages.reduce((n, p) => n + (p.rejectedCount ?? 0), 0),
 		digest,
+		since: pages[0]?.since,
 	};
 }
 
@@ -116,12 +134,21 @@ export async function copyPages(
 		pagesDone: chain.length,
 		next: lastDone ? lastDone.next : null,
 	};
-	if (result.done) return result;
+	const since = options.incremental
+		? chain.length
+			? chain[0].since
+			: (await destination.state.get<{ since: Watermark }>(WATERMARK_NAMESPACE, apiWatermarkKey(options.table)))?.since
+		: undefined;
+	if (since !== undefined) result.since = since;
+	if (result.done) {
+		if (options.incremental) await recordWatermark(destination, options, chain);
+		return result;
+	}
 	const [schema] = await destination.introspect([options.table]);
 	let total: number | undefined = lastDone?.total;
 	while (result.pages < options.pages && !result.done) {
 		const cursor = result.next;
-		const page = await source.readPage(options.resource, { cursor });
+		const page = await source.readPage(options.resource, { cursor }, since !== undefined ? { since } : {});
 		const next = page.next?.cursor ?? null;
 		total = page.total ?? total;
 		// The same cursor or URL twice would read the same pages for ever.
@@ -147,6 +174,8 @@ export async function copyPages(
 				fetched: page.records.length,
 				digest: digestOf(schema, rows, rejected, options.rules?.children),
 				...(total !== undefined ? { total } : {}),
+				...(number === 1 && since !== undefined ? { since } : {}),
+				...(options.incremental ? { maxSeen: highest(page.records, options.incremental.field) } : {}),
 			}),
 		});
 		result.pages++;
@@ -157,6 +186,8 @@ export async function copyPages(
 		result.next = next;
 		result.done = next === null;
 	}
+	if (result.done && options.incremental)
+		await recordWatermark(destination, options, await committedPages(destination, options.run, options.table));
 	await recordPlan(destination, options.run, [
 		{ table: options.table, chunks: result.pagesDone + (result.done ? 0 : 1), tableRows: total },
 	]);
@@ -164,6 +195,35 @@ export async function copyPages(
 }
 
 /** Records as rows: flattened as Map designed, numbers a double would round kept as their digits (exact-json.ts). */
+/** The highest value of a watermark field among records (numbers by value, text as ISO timestamps sort). */
+function highest(records: Row[], field: string): Watermark | undefined {
+	let top: Watermark | undefined;
+	for (const record of records) {
+		const value = record[field];
+		if (typeof value !== 'number' && typeof value !== 'string') continue;
+		if (
+			top === undefined ||
+			(typeof value === 'number' && typeof top === 'number' ? value > top : String(value) > String(top))
+		)
+			top = value;
+	}
+	return top;
+}
+
+/** A complete incremental run's watermark: the highest field value it saw (or the one it started from). */
+async function recordWatermark(destination: Stateful, options: PagesOptions, chain: PageCheckpoint[]) {
+	const seen = highest(
+		chain.flatMap((p) => [p.maxSeen, p.since]).map((value) => ({ value: value ?? null })),
+		'value',
+	);
+	if (seen === undefined) return;
+	await destination.state.set(WATERMARK_NAMESPACE, apiWatermarkKey(options.table), {
+		since: seen,
+		run: options.run,
+		field: options.incremental!.field,
+	});
+}
+
 export function rowsOf(records: Row[], options: Pick<PagesOptions, 'flatten'>): Row[] {
 	const separator = options.flatten;
 	return records.map((record) => exactRow(separator ? flattenRow(record, separator) : record, canonicalJsonValue));

@@ -15,5 +15,11 @@ export interface RecordPage {
  * object type; a page's cursor is its position, so a chunk resumes where its checkpoint says.
  */
 export interface RecordSource extends System {
-	readPage(resource: string, from: PageCursor, options?: { pageSize?: number }): Promise<RecordPage>;
+	readPage(resource: string, from: PageCursor, options?: ReadPageOptions): Promise<RecordPage>;
+}
+
+export interface ReadPageOptions {
+	pageSize?: number;
+	/** Incremental: only records changed since this watermark (the source sends it as its since-parameter). */
+	since?: string | number;
 }

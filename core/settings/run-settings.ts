@@ -189,6 +189,12 @@ export const API_MIGRATION_SETTINGS: SettingsSchema = {
 			fallback: {},
 		},
 		idField: { kind: 'string', description: 'the field that identifies a record (the primary key)', fallback: 'id' },
+		incremental: {
+			kind: 'object',
+			description:
+				'records changed since the last complete run only: {"param": "updated_since", "field": "updated_at"} (the query parameter, the records\' last-changed field); {} copies every record',
+			fallback: {},
+		},
 		pageSize: { kind: 'integer', min: 1, max: 100_000, description: 'records asked for per page', fallback: 100 },
 		pagesPerExecution: {
 			kind: 'integer',

@@ -165,6 +165,15 @@ export const API_RESOURCE_PROPERTIES: INodeProperties[] = [
 		description: 'Sent with the first request (and every request a style builds itself), e.g. {"status": "active"}',
 	},
 	{
+		displayName: 'Since Parameter',
+		name: 'sinceParam',
+		type: 'string',
+		default: '',
+		placeholder: 'updated_since',
+		description:
+			"Incremental runs: the query parameter that takes the last complete run's watermark (Copy API Pages' Watermark Field); empty for a full copy",
+	},
+	{
 		displayName: 'Limits',
 		name: 'limits',
 		type: 'collection',
@@ -222,6 +231,7 @@ function resourceOf(context: IExecuteFunctions, i: number): ApiResource {
 		pagination: parsePagination(context.getNodeParameter('pagination', i)),
 		pageSize: Number(context.getNodeParameter('pageSize', i, 100)) || 100,
 		query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+		sinceParam: (context.getNodeParameter('sinceParam', i, '') as string) || undefined,
 	};
 }
 

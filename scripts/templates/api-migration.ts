@@ -48,6 +48,7 @@ const runDefaults = (t: ApiTemplate) => ({
 	pagination: { style: 'pageNumber', pageParam: '_page', firstPage: 1, sizeParam: '_limit' },
 	query: {},
 	idField: 'id',
+	incremental: {},
 	pageSize: 100,
 	pagesPerExecution: 50,
 	samplePages: 5,
@@ -85,6 +86,7 @@ const resource = (from: string) => ({
 	pagination: `={{ JSON.stringify(${from}.pagination) }}`,
 	pageSize: `={{ ${from}.pageSize }}`,
 	query: `={{ JSON.stringify(${from}.query) }}`,
+	sinceParam: `={{ ${from}.incremental?.param ?? '' }}`,
 	limits: {
 		requestsPerSecond: `={{ ${from}.requestsPerSecond }}`,
 		burst: `={{ ${from}.burst }}`,
@@ -271,6 +273,7 @@ export function pageWorker(t: ApiTemplate) {
 						table: '={{ $json.table }}',
 						...resource('$json'),
 						pages: '={{ $json.pagesPerExecution }}',
+						watermarkField: "={{ $json.incremental?.field ?? '' }}",
 						mode: 'upsert',
 						batchSize: '={{ $json.batchSize }}',
 						arrays: "={{ $json.arrays === 'childTables' ? 'childTables' : 'asGiven' }}",

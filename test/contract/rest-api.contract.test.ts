@@ -168,6 +168,54 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 		expect([checks.count.pass, checks.checksum.pass, checks.sample.pass]).toEqual([true, true, true]);
 	});
 
+	it("incremental: the second run reads only what changed since the first one's watermark, and validates it", async () => {
+		const changing = await startTestApi({ records: 1_000 });
+		try {
+			const resources = { offset: { ...STYLES.offset, sinceParam: 'updated_since' } };
+			const source = apiConnector(changing.url, resources);
+			const table = 'dm_api_incremental';
+			await createApiTable(source, pg, 'offset', table);
+			const copy = (migration: string) =>
+				copyPages(source, pg, {
+					run: migration,
+					resource: 'offset',
+					table,
+					pages: 1000,
+					mode: 'upsert',
+					batchSize: 5000,
+					incremental: { field: 'updated_at' },
+				});
+			const first = await copy(run('inc-1'));
+			expect(first).toMatchObject({ done: true, fetched: 1_000 });
+			expect(first.since).toBeUndefined();
+			const last = new Date(Date.UTC(2020, 0, 1) + 1_000 * 61_000).toISOString();
+			// Two records change, two are added.
+			const later = '2030-01-01T00:00:00.000Z';
+			changing.update(9, { name: 'renamed ✓', updated_at: later });
+			changing.update(500, { active: false, updated_at: later });
+			changing.options.records = 1_002;
+			changing.update(1_000, { updated_at: later });
+			changing.update(1_001, { updated_at: later });
+			const secondRun = run('inc-2');
+			const second = await copy(secondRun);
+			// The last record of the first run carries the watermark itself (inclusive): it is read again, harmlessly.
+			expect(second).toMatchObject({ done: true, fetched: 5, since: last });
+			expect(await pg.count(table)).toBe(1_002);
+			expect((await pg.readByKeys(table, [[10]]))[0].name).toBe('renamed ✓');
+			const checks = await verifyApiCopy(source, pg, { run: secondRun, resource: 'offset', table, samplePages: 1 });
+			expect(checks.map((c) => [c.check, c.pass])).toEqual([
+				['count', true],
+				['checksum', true],
+				['sample', true],
+			]);
+			expect(checks[2].details).toMatchObject({ rows: 5, seed: `every page since ${last}, fetched again` });
+			const third = await copy(run('inc-3'));
+			expect(third).toMatchObject({ since: later, fetched: 4 });
+		} finally {
+			await changing.stop();
+		}
+	});
+
 	it('an empty resource: done at once, nothing written, validation passes', async () => {
 		const source = apiConnector(api.url, { ...ODD, offset: STYLES.offset });
 		const table = 'dm_api_empty';
@@ -271,10 +319,14 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 			const page = await source.readPage('offset', { cursor: null });
 			const second = await source.readPage('offset', { cursor: 100 });
 			expect([page.records.length, second.records.length]).toEqual([100, 100]);
-			const tokensAfterTwo = locked.stats.requests;
-			expect(tokensAfterTwo).toBe(3); // one token, two pages
+			expect([locked.stats.tokens, locked.stats.requests]).toEqual([1, 3]); // one token, two pages
 			locked.revokeTokens();
 			expect((await source.readPage('offset', { cursor: 200 })).records).toHaveLength(100);
+			expect(locked.stats.tokens).toBe(2);
+			// A 31-second token is renewed 30 seconds early: after one second it is fetched anew.
+			await new Promise((r) => setTimeout(r, 1100));
+			expect((await source.readPage('offset', { cursor: 300 })).records).toHaveLength(100);
+			expect(locked.stats.tokens).toBe(3);
 			const wrong = apiConnector(locked.url, STYLES, { auth: { ...auth, clientSecret: 'nope-secret' } });
 			const failure = await wrong.ping().catch((e: Error) => e);
 			expect((failure as Error).message).toMatch(/401 Unauthorized on POST \/oauth\/token/);

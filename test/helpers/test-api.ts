@@ -30,17 +30,30 @@ export interface TestApiOptions {
 export interface TestApi {
 	url: string;
 	/** Requests served per route kind, 429s and faults injected. */
-	stats: { requests: number; throttled: number; faults: number; firstThrottleAt?: number; throttledAfterFirst: number };
+	stats: {
+		requests: number;
+		throttled: number;
+		faults: number;
+		firstThrottleAt?: number;
+		throttledAfterFirst: number;
+		/** OAuth2 tokens issued. */
+		tokens: number;
+		/** When the first and the last rate-limited request came (ms): the achieved rate. */
+		firstAt?: number;
+		lastAt?: number;
+	};
 	options: TestApiOptions;
 	/** The record at index i (0-based) as the API serves it: JSON text, its big number unrounded. */
 	recordText(i: number): string;
+	/** Changes record i (0-based) as the API serves it from now on, e.g. a new name and updated_at. */
+	update(i: number, patch: Record<string, unknown>): void;
 	/** Every OAuth2 token issued so far stops working (the next request gets 401). */
 	revokeTokens(): void;
 	stop(): Promise<void>;
 }
 
 /** One record: unicode, quotes, a number a double would round, nested objects and arrays, nulls. */
-export function recordJson(i: number): string {
+export function recordJson(i: number, patch?: Record<string, unknown>): string {
 	const id = i + 1;
 	const names = ['Zoë', 'Ωmega "quoted"', 'back\\slash', '日本語', 'emoji 🚀✨', "O'Brien", 'tab\there', 'plain'];
 	const record = {
@@ -51,9 +64,11 @@ export function recordJson(i: number): string {
 		score: i % 7 === 0 ? -0.1 : id / 3,
 		active: i % 3 === 0,
 		created_at: new Date(Date.UTC(2020, 0, 1) + id * 61_000).toISOString(),
+		updated_at: new Date(Date.UTC(2020, 0, 1) + id * 61_000).toISOString(),
 		address: { city: ['Berlin', 'Zürich', 'São Paulo', 'Kraków'][i % 4], zip: String(10000 + (i % 900)) },
 		tags: i % 5 === 0 ? [] : ['a', `t${i % 4}`],
 		...(i % 13 === 0 ? { note: 'line1\nline2' } : {}),
+		...patch,
 	};
 	// A 19-digit integer beyond 2^53: JSON.parse would round it.
 	const big = `${9007199254740993n + BigInt(i) * 2n}`;
@@ -74,18 +89,26 @@ function seeded(seed: number) {
 
 export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 	const cache: string[] = [];
-	const recordText = (i: number) => (cache[i] ??= recordJson(i));
+	const patches = new Map<number, Record<string, unknown>>();
+	const recordText = (i: number) => (cache[i] ??= recordJson(i, patches.get(i)));
+	const updatedAt = (i: number) =>
+		String(patches.get(i)?.updated_at ?? new Date(Date.UTC(2020, 0, 1) + (i + 1) * 61_000).toISOString());
+	/** The records a request sees: all, or those updated since `updated_since` (inclusive), in id order. */
+	let since: string | null = null;
 	const page = (from: number, limit: number) => {
 		const out: string[] = [];
-		for (let i = from; i < Math.min(options.records, from + limit); i++) out.push(recordText(i));
+		if (since === null) for (let i = from; i < Math.min(options.records, from + limit); i++) out.push(recordText(i));
+		else {
+			const matching = Array.from({ length: options.records }, (_, i) => i).filter((i) => updatedAt(i) >= since!);
+			for (const i of matching.slice(from, from + limit)) out.push(recordText(i));
+		}
 		return `[${out.join(',')}]`;
 	};
-	const stats: TestApi['stats'] = { requests: 0, throttled: 0, faults: 0, throttledAfterFirst: 0 };
+	const stats: TestApi['stats'] = { requests: 0, throttled: 0, faults: 0, throttledAfterFirst: 0, tokens: 0 };
 	const random = seeded(options.faults?.seed ?? 7);
 	const tokens = new Map<string, number>();
-	let windowStart = 0;
-	let windowCount = 0;
-	let tokenCount = 0;
+	let bucket = options.rateLimit ?? 0;
+	let refilled = Date.now();
 
 	const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
 		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -120,28 +143,31 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 			req.on('end', () => resolve(body));
 		});
 
-	/** Within the limit: the window's headers; above it: 429 with Retry-After. */
+	/**
+	 * A token bucket as many APIs keep one (capacity = the limit, refilled at the limit a second):
+	 * within it, the budget's headers; above it, 429 with Retry-After.
+	 */
 	const throttle = (res: ServerResponse): boolean => {
 		const limit = options.rateLimit;
 		if (!limit) return false;
 		const now = Date.now();
-		if (now - windowStart >= 1000) {
-			windowStart = now;
-			windowCount = 0;
-		}
-		windowCount++;
-		const reset = Math.max(1, Math.ceil((windowStart + 1000 - now) / 1000));
+		bucket = Math.min(limit, bucket + ((now - refilled) / 1000) * limit);
+		refilled = now;
+		const allowed = bucket >= 1;
+		if (allowed) bucket -= 1;
+		stats.firstAt ??= now;
+		stats.lastAt = now;
 		const headers = {
 			'RateLimit-Limit': String(limit),
-			'RateLimit-Remaining': String(Math.max(0, limit - windowCount)),
-			'RateLimit-Reset': String(reset),
+			'RateLimit-Remaining': String(Math.floor(bucket)),
+			'RateLimit-Reset': String(Math.max(1, Math.ceil((limit - bucket) / limit))),
 		};
 		if (options.rateLimitHeaders !== false) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-		if (windowCount <= limit) return false;
+		if (allowed) return false;
 		stats.throttled++;
 		if (stats.firstThrottleAt === undefined) stats.firstThrottleAt = stats.requests;
 		else stats.throttledAfterFirst++;
-		send(res, 429, '{"error":"rate limited"}', { 'Retry-After': String(reset) });
+		send(res, 429, '{"error":"rate limited"}', { 'Retry-After': String(Math.ceil((1 - bucket) / limit)) });
 		return true;
 	};
 
@@ -277,7 +303,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 					form.get('client_secret') !== auth.clientSecret
 				)
 					return send(res, 401, '{"error":"invalid_client"}');
-				const token = `tok-${++tokenCount}-${Math.random().toString(36).slice(2)}`;
+				const token = `tok-${++stats.tokens}-${Math.random().toString(36).slice(2)}`;
 				tokens.set(token, Date.now() + auth.ttlSeconds * 1000);
 				return send(
 					res,
@@ -285,6 +311,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 					JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: auth.ttlSeconds }),
 				);
 			}
+			since = url.searchParams.get('updated_since');
 			const route = routes[url.pathname];
 			if (!route) return send(res, 404, '{"error":"no such resource"}');
 			if (!authorized(req, url)) return send(res, 401, '{"error":"invalid credentials"}');
@@ -302,6 +329,10 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 		options,
 		recordText,
 		revokeTokens: () => tokens.clear(),
+		update: (i, patch) => {
+			patches.set(i, { ...patches.get(i), ...patch });
+			delete cache[i];
+		},
 		stop: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();
