@@ -10,7 +10,7 @@ import { exactRow } from '../model/exact-json';
 import { canonicalJsonValue } from '../model/json-text';
 import { keyOf, type Row, type TableSchema } from '../model/schema';
 import type { PageCursor, RecordSource, Stateful, TableSink, WriteMode } from '../ports';
-import { recordPlan } from '../report/progress';
+import { clearStaleCheckpoints, recordPlan } from '../report/progress';
 import { CHUNK_NAMESPACE, WATERMARK_NAMESPACE } from '../state/namespaces';
 import { combineDigests, DigestAccumulator } from '../validate/digest';
 import { flattenRow } from '../mapping/flatten';
@@ -121,7 +121,10 @@ export async function copyPages(
 ): Promise<PagesResult> {
 	if (!Number.isInteger(options.pages) || options.pages < 1)
 		throw new RequestError(`Pages per run must be a positive integer, got ${options.pages}`);
-	const chain = await committedPages(destination, options.run, options.table);
+	let chain = await committedPages(destination, options.run, options.table);
+	// Pages of a table emptied since (dropped and created again) vouch for rows that are gone: read again.
+	if (chain.some((p) => p.rows > 0) && (await clearStaleCheckpoints(destination, options.run, [options.table])))
+		chain = [];
 	const seen = new Map(chain.map((p) => [JSON.stringify(p.cursor), p.page]));
 	const lastDone = chain.at(-1);
 	const result: PagesResult = {
@@ -137,7 +140,7 @@ export async function copyPages(
 	const since = options.incremental
 		? chain.length
 			? chain[0].since
-			: (await destination.state.get<{ since: Watermark }>(WATERMARK_NAMESPACE, apiWatermarkKey(options.table)))?.since
+			: await startingWatermark(destination, options.table)
 		: undefined;
 	if (since !== undefined) result.since = since;
 	if (result.done) {
@@ -159,7 +162,7 @@ export async function copyPages(
 			);
 		const number = result.pagesDone + 1;
 		seen.set(JSON.stringify(cursor), number);
-		const rows = rowsOf(page.records, options);
+		const rows = rowsOf(page.records, schema, options);
 		const loaded = await copyBatches(destination, [rows], {
 			...options.rules,
 			table: options.table,
@@ -194,7 +197,13 @@ export async function copyPages(
 	return result;
 }
 
-/** Records as rows: flattened as Map designed, numbers a double would round kept as their digits (exact-json.ts). */
+/** A new incremental run's watermark: the last complete run's, unless the table is empty (created again since): then every record. */
+async function startingWatermark(destination: TableSink & Stateful, table: string): Promise<Watermark | undefined> {
+	const recorded = await destination.state.get<{ since: Watermark }>(WATERMARK_NAMESPACE, apiWatermarkKey(table));
+	if (recorded === undefined || (await destination.count(table)) === 0) return undefined;
+	return recorded.since;
+}
+
 /** The highest value of a watermark field among records (numbers by value, text as ISO timestamps sort). */
 function highest(records: Row[], field: string): Watermark | undefined {
 	let top: Watermark | undefined;
@@ -224,9 +233,22 @@ async function recordWatermark(destination: Stateful, options: PagesOptions, cha
 	});
 }
 
-export function rowsOf(records: Row[], options: Pick<PagesOptions, 'flatten'>): Row[] {
+/**
+ * Records as rows of the table: flattened as Map designed, numbers a double would round kept as
+ * their digits (exact-json.ts), and a JSON column's value as its JSON text — a record's value is a
+ * parsed JSON value, so the string "a" is written as "a", never read as JSON text.
+ */
+export function rowsOf(records: Row[], table: TableSchema, options: Pick<PagesOptions, 'flatten'>): Row[] {
 	const separator = options.flatten;
-	return records.map((record) => exactRow(separator ? flattenRow(record, separator) : record, canonicalJsonValue));
+	const json = table.columns.filter((c) => c.logical === 'json').map((c) => c.name);
+	return records.map((record) => {
+		const fields = separator ? flattenRow(record, separator) : record;
+		const row = exactRow(fields, canonicalJsonValue);
+		// From the value as parsed (exact numbers included), whatever exactRow made of it.
+		for (const name of json)
+			if (fields[name] !== null && fields[name] !== undefined) row[name] = canonicalJsonValue(fields[name]);
+		return row;
+	});
 }
 
 /**

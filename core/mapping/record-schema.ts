@@ -7,6 +7,7 @@
 import { SchemaError } from '../model/errors';
 import type { Column, KeyRange, LogicalType, Row, TableSchema } from '../model/schema';
 import type { ReadOptions, RecordSource, TableSource } from '../ports';
+import { ExactNumber } from '../model/json-text';
 import { logicalOfJson, widenLogical } from './flatten';
 
 /** The records of the first `pages` pages of a resource (fewer when it has fewer). */
@@ -22,9 +23,21 @@ export async function sampleRecords(source: RecordSource, resource: string, page
 	return records;
 }
 
+/** What a parsed JSON value is: a number (exact or not), a string, a boolean, or an object or array. */
+function jsonKind(value: unknown): string {
+	if (value instanceof ExactNumber) return 'number';
+	return typeof value;
+}
+
+/**
+ * The table of a resource from a sample of its records: a column per field seen, typed from its
+ * values (`logicalOfJson`; a field seen with values of several kinds is JSON), NOT NULL only where
+ * every sampled record has it, the id field as the primary key (a record without one is refused).
+ */
 export function recordTable(name: string, records: Row[], idField: string): TableSchema {
 	const types = new Map<string, LogicalType | undefined>([[idField, undefined]]);
 	const seen = new Map<string, number>();
+	const kinds = new Map<string, Set<string>>();
 	for (const [i, record] of records.entries()) {
 		const id = record[idField];
 		if (id === null || id === undefined || (typeof id === 'object' && !('text' in id)))
@@ -35,9 +48,13 @@ export function recordTable(name: string, records: Row[], idField: string): Tabl
 			);
 		for (const [field, value] of Object.entries(record)) {
 			types.set(field, widenLogical(types.get(field), logicalOfJson(value)));
-			if (value !== null && value !== undefined) seen.set(field, (seen.get(field) ?? 0) + 1);
+			if (value === null || value === undefined) continue;
+			seen.set(field, (seen.get(field) ?? 0) + 1);
+			(kinds.get(field) ?? kinds.set(field, new Set()).get(field)!).add(jsonKind(value));
 		}
 	}
+	// A field holding JSON values of different kinds (1 and "1", true and "yes") keeps each as it was: a JSON column.
+	for (const [field, seenKinds] of kinds) if (seenKinds.size > 1 && field !== idField) types.set(field, 'json');
 	const columns: Column[] = [...types].map(([field, logical]) => ({
 		name: field,
 		// 'null': nothing but null was seen, mapped to JSON (Map's notes say so).

@@ -130,7 +130,7 @@ async function compareAgain(
 	let cursor: PageCursor['cursor'] = null;
 	for (let n = 0; n < pages; n++) {
 		const page = await source.readPage(options.resource, { cursor }, since !== undefined ? { since } : {});
-		const rows = rowsOf(page.records, options).map((row) => tableShape(row, schema, options.children));
+		const rows = rowsOf(page.records, schema, options).map((row) => tableShape(row, schema, options.children));
 		const landed = new Map(
 			(
 				await destination.readByKeys(

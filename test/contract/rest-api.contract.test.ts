@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { copyPages, committedPages } from '../../core/copy/pages';
 import { verifyApiCopy } from '../../core/validate/api-verify';
+import { canonicalDecimal } from '../../core/model/canonical';
 import type { DatabaseConnector } from '../../core/ports';
 import { apiConnector, createApiTable, ODD, STYLES } from '../helpers/api-resources';
 import { startTestApi, type TestApi } from '../helpers/test-api';
@@ -102,6 +103,65 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 			['sample', true],
 		]);
 	});
+
+	it.each([
+		['PostgreSQL', 4, 'text containing NUL (U+0000), which the destination cannot store'],
+		['MariaDB', 5, 'overflows DECIMAL(65,30)'],
+	])(
+		'edge values of every JSON type into %s: exact or a named reject, and validated',
+		async (engine, refusedId, reason) => {
+			const db = engine === 'PostgreSQL' ? pg : my;
+			const source = apiConnector(api.url, ODD);
+			const table = 'dm_api_edge';
+			const mapping = await createApiTable(source, db, 'edge', table, { overrides: { when: 'timestamptz' } });
+			const types = Object.fromEntries(mapping.target.columns.map((c) => [c.name, c.logical]));
+			expect(types).toMatchObject({
+				id: 'int64',
+				int: 'int64',
+				neg: 'int64',
+				big: 'decimal',
+				dec: 'decimal',
+				max: 'float64',
+				f: 'float64',
+				t: 'boolean',
+				s: 'text',
+				mixed: 'json',
+				o: 'json',
+				arr: 'json',
+				when: 'timestamptz',
+			});
+			const migration = run(`edge-${engine}`);
+			const result = await copyAll(source, db, 'edge', table, migration);
+			expect(result.rejected).toEqual([
+				expect.objectContaining({ key: [refusedId], reason: expect.stringContaining(reason) }),
+			]);
+			expect(result.written).toBe(4);
+			const checks = await verified(source, db, 'edge', table, migration);
+			expect(checks.count.pass).toBe(true);
+			expect(checks.checksum.pass).toBe(true);
+			// The sample compares every record fetched again, the refused one too: that one alone is missing.
+			expect(checks.sample.details).toMatchObject({ rows: 5, missing: 1 });
+			const rows = new Map((await db.readByKeys(table, [[1], [2], [3]])).map((r) => [Number(r.id), r]));
+			const text = (v: unknown) => (v === null || v === undefined ? v : String(v));
+			expect(text(rows.get(1)!.neg)).toBe('-9223372036854775808');
+			// A DECIMAL(65,30) reads back with its 30 places: the same value (compared canonically).
+			const decimal = (v: unknown) => canonicalDecimal(String(v));
+			expect(decimal(rows.get(1)!.big)).toBe('18446744073709551615');
+			expect(decimal(rows.get(1)!.dec)).toBe('0.100000000000000005551115123126');
+			expect(Number(rows.get(1)!.max)).toBe(1.7976931348623157e308);
+			expect(Number(rows.get(1)!.min)).toBe(2.2250738585072014e-308);
+			expect(rows.get(1)!.u).toBe('Zoë 日本語 🚀 "q" \\ /');
+			expect(rows.get(1)!.ctl).toBe('tab\there\nline\r\n');
+			expect(rows.get(1)!.e).toBe('');
+			expect(rows.get(2)!.e).toBe(' ');
+			expect(rows.get(2)!.u).toBe('😀');
+			expect(rows.get(2)!.s).toBeNull();
+			expect(rows.get(3)!.s).toBe('x'.repeat(20000));
+			expect(text(rows.get(3)!.neg)).toBe('9223372036854775807');
+			expect(decimal(rows.get(3)!.dec)).toBe('123456789012345678901234567890.123456789');
+			expect(String(rows.get(3)!.when)).toMatch(/^0001-01-01T00:00:00\.000001/);
+		},
+	);
 
 	it('a value changed after landing is found by the checksum and named by the sample', async () => {
 		const source = apiConnector(api.url, STYLES);
@@ -214,6 +274,18 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 		} finally {
 			await changing.stop();
 		}
+	});
+
+	it('a rerun after the table was emptied reads every page again (its checkpoints vouch for nothing)', async () => {
+		const source = apiConnector(api.url, STYLES);
+		const table = 'dm_api_emptied';
+		const migration = run('emptied');
+		await createApiTable(source, pg, 'headerCursor', table);
+		await copyAll(source, pg, 'headerCursor', table, migration);
+		await postgres.native!(`TRUNCATE ${table}`);
+		const again = await copyAll(source, pg, 'headerCursor', table, migration);
+		expect(again).toMatchObject({ done: true, pages: 24, written: 2_345 });
+		expect(await pg.count(table)).toBe(2_345);
 	});
 
 	it('an empty resource: done at once, nothing written, validation passes', async () => {

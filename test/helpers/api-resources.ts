@@ -71,6 +71,7 @@ export const ODD: Record<string, ApiResource> = {
 	malformed: { ...STYLES.offset, path: '/malformed', pageSize: 10 },
 	html: { ...STYLES.offset, path: '/html', pageSize: 10 },
 	empty: { ...STYLES.bodyCursor, path: '/empty' },
+	edge: { ...STYLES.bodyCursor, path: '/edge' },
 	missingId: { ...STYLES.offset, path: '/missing-id' },
 };
 
@@ -88,12 +89,12 @@ export async function createApiTable(
 	destination: DatabaseConnector,
 	resource: string,
 	table: string,
-	options: { childTables?: boolean; flatten?: boolean } = {},
+	options: { childTables?: boolean; flatten?: boolean; overrides?: Record<string, string> } = {},
 ) {
 	const records = await sampleRecords(source, resource, 3);
 	const schema = recordTable(table, records, 'id');
 	const [mapping] = await designMappings(sampledTable(schema, records), [table], {
-		overrides: {},
+		overrides: options.overrides ?? {},
 		prefix: '',
 		flatten: options.flatten ?? false,
 		childTables: options.childTables ?? false,

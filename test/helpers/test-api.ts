@@ -75,6 +75,20 @@ export function recordJson(i: number, patch?: Record<string, unknown>): string {
 	return `${JSON.stringify(record).slice(0, -1)},"big":${big}}`;
 }
 
+/**
+ * Records at the edges of every JSON type, as raw JSON text (numbers a double cannot hold, -0,
+ * the largest double, escapes, control characters, a NUL, mixed kinds in one field, empty objects
+ * and arrays, missing fields). Record 4 holds a NUL (PostgreSQL's text refuses it); record 5 a
+ * number no MySQL DECIMAL holds.
+ */
+export const EDGE_RECORDS = `[
+{"id":1,"int":0,"neg":-9223372036854775808,"big":18446744073709551615,"dec":0.100000000000000005551115123126,"max":1.7976931348623157e308,"min":2.2250738585072014e-308,"negzero":-0.0,"f":1.5,"t":true,"s":"plain","u":"Zoë 日本語 🚀 \\"q\\" \\\\ \\/","ctl":"tab\\there\\nline\\r\\n","e":"","mixed":1,"o":{"z":1,"a":[1,2,{"k":null}],"big":12345678901234567890},"arr":[],"when":"2024-02-29T23:59:59.123456Z"},
+{"id":2,"int":2147483648,"neg":-1,"big":1,"dec":-0.5,"max":-1.7976931348623157e308,"min":0,"negzero":0,"f":-2.25e-10,"t":false,"s":null,"u":"\\ud83d\\ude00","ctl":"\\u0001\\u001f","e":" ","mixed":"one","o":{},"arr":[null,"x",1.5],"when":"1970-01-01T00:00:00Z"},
+{"id":3,"int":null,"neg":9223372036854775807,"dec":123456789012345678901234567890.123456789,"f":0.1,"t":null,"s":"${'x'.repeat(20000)}","u":"","mixed":{"a":1},"o":null,"arr":[[1,[2]],{"b":[]}],"when":"0001-01-01T00:00:00.000001Z"},
+{"id":4,"int":1,"s":"a\\u0000b","mixed":true,"when":"2000-01-01T00:00:00Z"},
+{"id":5,"int":2,"dec":1e400,"mixed":null,"when":"2000-01-01T00:00:00Z"}
+]`;
+
 /** The seeded random of the fault injector (mulberry32). */
 function seeded(seed: number) {
 	let a = seed >>> 0;
@@ -276,6 +290,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 				res.end('<!DOCTYPE html><html><body>Maintenance</body></html>');
 			} else send(res, 200, `{"results":${page(offset, limit)}}`);
 		},
+		'/edge': (_u, _q, res) => send(res, 200, `{"data":${EDGE_RECORDS},"meta":{"next_cursor":null}}`),
 		'/empty': (_u, _q, res) => send(res, 200, '{"data":[],"meta":{"next_cursor":null}}'),
 		// Offset pages where record 5 lacks its id.
 		'/missing-id': (url, _q, res) => {
