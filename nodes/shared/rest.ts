@@ -88,9 +88,7 @@ export async function testRestConnection(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	try {
-		const connector = createRestConnector(
-			restConfig(credential.data ?? {}, { maxRetries: 1, maxElapsedMs: 15_000, timeoutMs: 10_000 }),
-		);
+		const connector = createRestConnector(restConfig(credential.data ?? {}, { maxRetries: 0, timeoutMs: 10_000 }));
 		await connector.ping();
 		return { status: 'OK', message: 'Connection successful' };
 	} catch (error) {

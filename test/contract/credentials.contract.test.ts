@@ -2,7 +2,10 @@ import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, INodePro
 import { MigrationMongoDbApi } from '../../credentials/MigrationMongoDbApi.credentials';
 import { MigrationMySqlApi } from '../../credentials/MigrationMySqlApi.credentials';
 import { MigrationPostgresApi } from '../../credentials/MigrationPostgresApi.credentials';
+import { MigrationRestApi } from '../../credentials/MigrationRestApi.credentials';
+import { BatchLoad } from '../../nodes/BatchLoad/BatchLoad.node';
 import { SchemaMapper } from '../../nodes/SchemaMapper/SchemaMapper.node';
+import { startTestApi, type TestApi } from '../helpers/test-api';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
 
 const SECRET = 'Wrong-Secret-Zx81';
@@ -74,5 +77,66 @@ describe.each(cases)('$type connection test', (c) => {
 		const secretFields = c.fields.filter((f) => f.name === 'password' || f.name === 'connectionString');
 		expect(secretFields.length).toBe(1);
 		for (const field of secretFields) expect(field.typeOptions?.password).toBe(true);
+	});
+});
+
+/** The REST API credential's test against the project's test API: each failure told apart, no secret in any message. */
+describe('migrationRestApi connection test', () => {
+	let api: TestApi;
+	const restTest = new BatchLoad().methods.credentialTest.migrationRestConnectionTest;
+	const rest = (data: ICredentialDataDecryptedObject) =>
+		restTest.call({} as ICredentialTestFunctions, { id: 'r', name: 'r', type: 'migrationRestApi', data });
+	const key = { authentication: 'apiKey', keyLocation: 'query', keyParameterName: 'token', apiKey: 'rest-secret-Qx9' };
+
+	beforeAll(async () => {
+		api = await startTestApi({
+			records: 10,
+			auth: { type: 'apiKey', in: 'query', name: 'token', value: 'rest-secret-Qx9' },
+		});
+	});
+	afterAll(() => api?.stop());
+
+	it('succeeds with the right key', async () => {
+		expect(await rest({ baseUrl: api.url, testPath: '/health', ...key })).toEqual({
+			status: 'OK',
+			message: 'Connection successful',
+		});
+	});
+
+	it.each([
+		[
+			'a refused key (401)',
+			{ apiKey: SECRET },
+			/^REST API: 401 Unauthorized on GET \/health\?token=\*\*\*: the credential was refused/,
+		],
+		[
+			'a missing permission (403)',
+			{ testPath: '/forbidden' },
+			/^REST API: 403 Forbidden on GET \/forbidden\?token=\*\*\*: the credential is valid but not allowed/,
+		],
+		[
+			'a wrong path (404)',
+			{ testPath: '/no/such/path' },
+			/^REST API: 404 Not Found on GET \/no\/such\/path\?token=\*\*\*: no such resource/,
+		],
+		['no answer in time', { testPath: '/slow?ms=15000' }, /^REST API at 127\.0\.0\.1:\d+: no answer in time \(timeout/],
+		[
+			'an unreachable host',
+			{ baseUrl: 'http://127.0.0.1:1' },
+			/^REST API at 127\.0\.0\.1:1: connection refused: nothing listens there/,
+		],
+		['a base URL that is not one', { baseUrl: 'ftp:/nowhere' }, /Base URL must start with http:\/\/ or https:\/\//],
+	])('fails plainly on %s, without the secret', async (_name, change, message) => {
+		const result = await rest({ baseUrl: api.url, testPath: '/health', ...key, ...change });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(message);
+		expect(result.message).not.toContain('rest-secret-Qx9');
+		expect(result.message).not.toContain(SECRET);
+	});
+
+	it('masks every field that holds a secret', () => {
+		const fields = new MigrationRestApi().properties;
+		for (const name of ['apiKey', 'token', 'password', 'clientSecret'])
+			expect(fields.find((f) => f.name === name)?.typeOptions?.password).toBe(true);
 	});
 });

@@ -204,6 +204,10 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 
 	const routes: Record<string, (url: URL, req: IncomingMessage, res: ServerResponse) => void> = {
 		'/health': (_u, _q, res) => send(res, 200, '{"ok":true}'),
+		'/forbidden': (_u, _q, res) => send(res, 403, '{"error":"missing scope read:records"}'),
+		// Answers after `?ms=` milliseconds: past the client's timeout.
+		'/slow': (url, _q, res) =>
+			void setTimeout(() => send(res, 200, '{"ok":true}'), Number(url.searchParams.get('ms') ?? 15000)),
 		// Cursor in the body: { data, meta: { next_cursor } }.
 		'/cursor': (url, _q, res) => {
 			const from = url.searchParams.has('cursor')
