@@ -5,6 +5,7 @@ import { templateCredentials } from '../helpers/templates';
 import { importJson, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import { withMysql } from '../helpers/native';
 import { requireService } from '../helpers/services';
+import { REST_CREDENTIAL } from '../../scripts/templates/api-migration';
 
 /**
  * n8n's editor in headless Chromium (Debian's, driven by playwright-core): every template opens with
@@ -45,7 +46,17 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 			await q(`CREATE TABLE ${TABLE} (id BIGINT PRIMARY KEY, customer VARCHAR(40), updated_at DATETIME(6) NOT NULL)`);
 		});
 		n8n = await prepareN8n(LINE);
-		await importJson(n8n, 'credentials', templateCredentials());
+		await importJson(
+			n8n,
+			'credentials',
+			templateCredentials([
+				{
+					...REST_CREDENTIAL.migrationRestApi,
+					type: 'migrationRestApi',
+					data: { baseUrl: 'http://127.0.0.1:9', authentication: 'none', testPath: '/', headers: '{}' },
+				},
+			]),
+		);
 		// One import of them all (each CLI call starts n8n anew).
 		await importJson(n8n, 'workflow', [
 			...templates.map((t) => JSON.parse(readFileSync(join(WORKFLOWS, t.file), 'utf8'))),
