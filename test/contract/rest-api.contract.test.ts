@@ -71,6 +71,22 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 		expect(String(row.big)).toBe(String(9007199254740993n + 12n));
 	});
 
+	it('100,000 records (Link header, 1,000 a page) into PostgreSQL: every one once, checksum equal', async () => {
+		const big = await startTestApi({ records: 100_000 });
+		try {
+			const source = apiConnector(big.url, { linkHeader: { ...STYLES.linkHeader, pageSize: 1000 } });
+			const table = 'dm_api_100k';
+			const migration = run('100k');
+			await createApiTable(source, pg, 'linkHeader', table);
+			const result = await copyAll(source, pg, 'linkHeader', table, migration);
+			expect(result).toMatchObject({ done: true, pagesDone: 100, written: 100_000 });
+			const checks = await verified(source, pg, 'linkHeader', table, migration);
+			expect([checks.count.pass, checks.checksum.pass, checks.sample.pass]).toEqual([true, true, true]);
+		} finally {
+			await big.stop();
+		}
+	});
+
 	it('into MariaDB with arrays as child tables: counts, digest and sample equal', async () => {
 		const source = apiConnector(api.url, STYLES);
 		const table = 'dm_api_children';
