@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMysqlConnector } from '../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../connectors/postgres/postgres-client';
@@ -389,7 +389,9 @@ function machine(n8n: N8nInstance) {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the results are this file's own shapes
 function writeBenchmarksTable(report: { date: string; results: Record<string, any> }) {
 	const file = join(__dirname, '../BENCHMARKS.md');
-	const r = report.results;
+	// A run of some benchmarks (BENCH_ONLY) keeps the others' latest figures, each saying its date.
+	const r: Record<string, any> = { ...earlierResults(report.date), ...report.results };
+	const when = (key: string) => (r[key]?.carriedFrom ? ` (run of ${r[key].carriedFrom})` : '');
 	const f = (x?: Figure, unit = '') => (x ? `${fmt(x.median)}${unit} (${fmt(x.min)}–${fmt(x.max)})` : '—');
 	const lines = [
 		`Run of ${report.date.slice(0, 10)} (\`bench/results/${report.date.slice(0, 10)}.json\`); median of the runs (min–max).`,
@@ -397,21 +399,21 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 		'| | What | Ours | Peer | Ratio | Target |',
 		'| --- | --- | --- | --- | --- | --- |',
 		r.B1 &&
-			`| B1 | MariaDB → PostgreSQL, ${fmt(r.B1.rows)} rows, rows/s | ${f(r.B1.ours.rowsPerSecond)} | pgloader ${f(r.B1.pgloader?.rowsPerSecond)} | ${r.B1.ratio ?? '—'}× | ${r.B1.target} |`,
+			`| B1 | MariaDB → PostgreSQL, ${fmt(r.B1.rows)} rows, rows/s${when('B1')} | ${f(r.B1.ours.rowsPerSecond)} | pgloader ${f(r.B1.pgloader?.rowsPerSecond)} | ${r.B1.ratio ?? '—'}× | ${r.B1.target} |`,
 		r.B2 &&
-			`| B2 | PostgreSQL → PostgreSQL, ${fmt(r.B2.rows)} rows, rows/s | ${f(r.B2.ours.rowsPerSecond)} | COPY pipe ${f(r.B2.copyPipe.rowsPerSecond)} | ${r.B2.ratio}× | ${r.B2.target} |`,
+			`| B2 | PostgreSQL → PostgreSQL, ${fmt(r.B2.rows)} rows, rows/s${when('B2')} | ${f(r.B2.ours.rowsPerSecond)} | COPY pipe ${f(r.B2.copyPipe.rowsPerSecond)} | ${r.B2.ratio}× | ${r.B2.target} |`,
 		r.B2?.pgcopydb &&
 			`| B2 | same, against pgcopydb clone | | pgcopydb ${f(r.B2.pgcopydb.rowsPerSecond)} | ${r.B2.ratioPgcopydb}× | ≥ 1.0× pgcopydb |`,
 		r.B3 &&
-			`| B3 | peak RSS of n8n, ${fmt(r.B3.rows[0])} → ${fmt(r.B3.rows[1])} rows | ${f(r.B3.peakRssMb[0], ' MB')} → ${f(r.B3.peakRssMb[1], ' MB')} | — | +${r.B3.growthMb} MB | ${r.B3.target} |`,
+			`| B3 | peak RSS of n8n, ${fmt(r.B3.rows[0])} → ${fmt(r.B3.rows[1])} rows${when('B3')} | ${f(r.B3.peakRssMb[0], ' MB')} → ${f(r.B3.peakRssMb[1], ' MB')} | — | +${r.B3.growthMb} MB | ${r.B3.target} |`,
 		r.B4 &&
-			`| B4 | validate ${fmt(r.B4.rows)} rows, seconds | ${f(r.B4.validateSeconds, ' s')} | fetch-all compare ${f(r.B4.naiveSeconds, ' s')} | ${r.B4.speedup}× faster | ${r.B4.target} |`,
+			`| B4 | validate ${fmt(r.B4.rows)} rows, seconds${when('B4')} | ${f(r.B4.validateSeconds, ' s')} | fetch-all compare ${f(r.B4.naiveSeconds, ' s')} | ${r.B4.speedup}× faster | ${r.B4.target} |`,
 		r.B4b &&
-			`| B4b | validate ${fmt(r.B4b.rows)} rows PostgreSQL ↔ PostgreSQL, Digest "Same Engine", seconds | ${f(r.B4b.validateSeconds, ' s')} (Portable ${f(r.B4b.portableSeconds, ' s')}) | fetch-all compare ${f(r.B4b.naiveSeconds, ' s')} | ${r.B4b.speedup}× faster | ${r.B4b.target} |`,
+			`| B4b | validate ${fmt(r.B4b.rows)} rows PostgreSQL ↔ PostgreSQL, Digest "Same Engine", seconds${when('B4b')} | ${f(r.B4b.validateSeconds, ' s')} (Portable ${f(r.B4b.portableSeconds, ' s')}) | fetch-all compare ${f(r.B4b.naiveSeconds, ' s')} | ${r.B4b.speedup}× faster | ${r.B4b.target} |`,
 		r.B6 &&
-			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
+			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s${when('B6')} | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
 		r.B5 &&
-			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
+			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s${when('B5')} | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
 	].filter((line) => line !== undefined);
 	const text = readFileSync(file, 'utf8');
 	const start = '<!-- bench:start -->';
@@ -419,6 +421,22 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 	writeFileSync(file, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${lines.join('\n')}\n${end}`));
 	// Aligned as the repository's formatter keeps it, so `npm run lint` stays green after a run.
 	execFileSync('npx', ['prettier', '--write', file], { cwd: join(__dirname, '..'), stdio: 'ignore' });
+}
+
+/** Every earlier results file's figures, the latest of each benchmark, marked with its date. */
+function earlierResults(today: string): Record<string, unknown> {
+	const dir = join(__dirname, 'results');
+	const out: Record<string, unknown> = {};
+	for (const name of readdirSync(dir)
+		.filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
+		.sort()) {
+		const date = name.slice(0, 10);
+		if (date >= today.slice(0, 10)) continue;
+		const earlier = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { results: Record<string, object> };
+		for (const [key, value] of Object.entries(earlier.results))
+			if (/^B\d/.test(key)) out[key] = { ...value, carriedFrom: date };
+	}
+	return out;
 }
 
 const fmt = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 100) / 100));

@@ -149,9 +149,17 @@ export async function copyPages(
 	}
 	const [schema] = await destination.introspect([options.table]);
 	let total: number | undefined = lastDone?.total;
-	while (result.pages < options.pages && !result.done) {
+	const read = (cursor: PageCursor['cursor']) => {
+		const asked = source.readPage(options.resource, { cursor }, since !== undefined ? { since } : {});
+		// A read that fails while the page before is still being written must not be an unhandled rejection.
+		asked.catch(() => undefined);
+		return asked;
+	};
+	let pending = options.pages > 0 ? read(result.next) : undefined;
+	while (pending) {
 		const cursor = result.next;
-		const page = await source.readPage(options.resource, { cursor }, since !== undefined ? { since } : {});
+		const page = await pending;
+		pending = undefined;
 		const next = page.next?.cursor ?? null;
 		total = page.total ?? total;
 		// The same cursor or URL twice would read the same pages for ever.
@@ -162,6 +170,8 @@ export async function copyPages(
 			);
 		const number = result.pagesDone + 1;
 		seen.set(JSON.stringify(cursor), number);
+		// The next page is asked for while this one is written: the API's pace is not spent waiting on the database.
+		if (next !== null && result.pages + 1 < options.pages) pending = read(next);
 		const rows = rowsOf(page.records, schema, options);
 		const loaded = await copyBatches(destination, [rows], {
 			...options.rules,
