@@ -1,7 +1,13 @@
 import { parseExactJson } from '../../core/model/exact-json';
 import { MigrationError, RequestError } from '../../core/model/errors';
 import type { Row } from '../../core/model/schema';
-import { capabilities, type PageCursor, type ReadPageOptions, type RecordPage, type RecordSource } from '../../core/ports';
+import {
+	capabilities,
+	type PageCursor,
+	type ReadPageOptions,
+	type RecordPage,
+	type RecordSource,
+} from '../../core/ports';
 import { paginator, valueAt, type Cursor, type FetchedPage } from './paginators';
 import { Authenticator } from './rest-auth';
 import type { HttpAnswer, Transport } from './rest-client';
@@ -79,7 +85,7 @@ export class RestConnector implements RecordSource {
 		const answer = await this.get(url, params, JSON.stringify(from.cursor));
 		const page = this.page(answer, resource, this.context('GET', answer.url), JSON.stringify(from.cursor));
 		const next = pages.next(from.cursor, page);
-		return { records: page.records as Row[], next: next === null ? null : { cursor: next } };
+		return { records: page.records as Row[], next: next === null ? null : { cursor: this.withoutKey(next) } };
 	}
 
 	private page(answer: HttpAnswer, resource: ApiResource, context: HttpContext, cursor: string): FetchedPage {
@@ -172,6 +178,19 @@ export class RestConnector implements RecordSource {
 		const full = new URL(url, this.config.baseUrl.endsWith('/') ? this.config.baseUrl : `${this.config.baseUrl}/`);
 		for (const [k, v] of Object.entries(params)) full.searchParams.set(k, String(v));
 		return full.toString();
+	}
+
+	/**
+	 * A next-page URL that echoes a key sent as a query parameter loses it: cursors are kept in
+	 * checkpoints and items, and every request adds the key again anyway.
+	 */
+	private withoutKey(cursor: Cursor): Cursor {
+		const param = this.auth.secretParam();
+		if (!param || typeof cursor !== 'string' || !cursor.includes(`${param}=`)) return cursor;
+		const absolute = /^[a-z][a-z0-9+.-]*:/i.test(cursor);
+		const url = new URL(cursor, this.config.baseUrl);
+		url.searchParams.delete(param);
+		return absolute ? url.toString() : `${url.pathname}${url.search}`;
 	}
 
 	/** A next URL on another host would receive the credential: refused, named. */

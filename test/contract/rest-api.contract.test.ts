@@ -375,6 +375,29 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 		}
 	});
 
+	it('a next-page URL echoing the query key: the key never reaches a checkpoint, every page still authenticates', async () => {
+		const auth = { type: 'apiKey', in: 'query', name: 'api_key', value: 'echoed-key-31' } as const;
+		const locked = await startTestApi({ records: 450, auth });
+		try {
+			const source = apiConnector(locked.url, STYLES, { auth });
+			const table = 'dm_api_echoed_key';
+			const migration = run('echo');
+			await createApiTable(source, pg, 'linkHeader', table);
+			expect(await copyAll(source, pg, 'linkHeader', table, migration)).toMatchObject({ done: true, written: 450 });
+			const pages = await committedPages(pg, migration, table);
+			expect(pages.map((p) => p.next)).toEqual([
+				`${locked.url}/link?page=2&per_page=100`,
+				`${locked.url}/link?page=3&per_page=100`,
+				`${locked.url}/link?page=4&per_page=100`,
+				`${locked.url}/link?page=5&per_page=100`,
+				null,
+			]);
+			expect(JSON.stringify(pages)).not.toContain('echoed-key-31');
+		} finally {
+			await locked.stop();
+		}
+	});
+
 	it.each([
 		['an API key in a header', { type: 'apiKey', in: 'header', name: 'X-Api-Key', value: 'k-123' }],
 		['a bearer token', { type: 'bearer', token: 'bearer-456' }],

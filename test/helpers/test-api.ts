@@ -240,8 +240,11 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 			const number = Number(url.searchParams.get('page') ?? 1);
 			const size = Number(url.searchParams.get('per_page') ?? 30);
 			const links = [];
+			// As some APIs do, the next link echoes a key sent in the query.
+			const auth = options.auth;
+			const key = auth?.type === 'apiKey' && auth.in === 'query' ? `&${auth.name}=${auth.value}` : '';
 			if (number * size < options.records)
-				links.push(`<${base(req)}/link?page=${number + 1}&per_page=${size}>; rel="next"`);
+				links.push(`<${base(req)}/link?page=${number + 1}&per_page=${size}${key}>; rel="next"`);
 			links.push(
 				`<${base(req)}/link?page=${Math.max(1, Math.ceil(options.records / size))}&per_page=${size}>; rel="last"`,
 			);
