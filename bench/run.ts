@@ -314,13 +314,7 @@ async function restApiBenchmark(server: Started, api: TestApi) {
 		await withPostgres((q) => q('DROP TABLE IF EXISTS public.bench_b6'));
 		// A full bucket at the start, as a fresh client of the API would find it.
 		await new Promise((resolve) => setTimeout(resolve, 1500));
-		Object.assign(api.stats, {
-			firstAt: undefined,
-			lastAt: undefined,
-			firstThrottleAt: undefined,
-			throttledAfterFirst: 0,
-		});
-		const before = api.stats.requests;
+		Object.assign(api.stats, { times: [], firstThrottleAt: undefined, throttledAfterFirst: 0 });
 		const t = await ourTemplate(server, 'rest-api-to-postgres', {
 			migration: `bench-b6-${Date.now()}-${i}`,
 			apiName: 'Test API',
@@ -332,9 +326,12 @@ async function restApiBenchmark(server: Started, api: TestApi) {
 			// One page-worker execution: the pace is not broken by starting another.
 			pagesPerExecution: Math.ceil(API_RECORDS / API_PAGE),
 			requestsPerSecond: API_LIMIT,
+			samplePages: 1,
+			verifyPages: 1,
 		});
-		const requests = api.stats.requests - before;
-		rates.push((requests - 1) / ((api.stats.lastAt! - api.stats.firstAt!) / 1000));
+		// The pagination's requests: after Map's one sample page, before Verify's one page fetched again.
+		const times = api.stats.times.slice(1, -1);
+		rates.push((times.length - 1) / ((times.at(-1)! - times[0]) / 1000));
 		throttledAfterFirst.push(api.stats.throttledAfterFirst);
 		return t;
 	});

@@ -71,31 +71,28 @@ class SinglePage implements Paginator {
 	}
 }
 
-/** The next cursor in the body (`meta.next_cursor`), sent back as a query parameter. */
-class BodyCursor implements Paginator {
+/** Styles whose cursor goes back as a query parameter: the request is the same, the next cursor differs. */
+abstract class CursorParameter<C extends { cursorParam: string; sizeParam?: string }> implements Paginator {
 	constructor(
-		private readonly config: Extract<PaginationConfig, { style: 'bodyCursor' }>,
+		protected readonly config: C,
 		private readonly pageSize: number,
 	) {}
 	request(cursor: Cursor): PageRequest {
 		const params = sized(this.config.sizeParam, this.pageSize);
 		return { params: cursor === null ? params : { ...params, [this.config.cursorParam]: cursor } };
 	}
+	abstract next(cursor: Cursor, page: FetchedPage): Cursor;
+}
+
+/** The next cursor in the body (`meta.next_cursor`), sent back as a query parameter. */
+class BodyCursor extends CursorParameter<Extract<PaginationConfig, { style: 'bodyCursor' }>> {
 	next(_cursor: Cursor, page: FetchedPage): Cursor {
 		return present(valueAt(page.body, this.config.cursorPath));
 	}
 }
 
 /** Stripe's: the last record's id as `starting_after`, while `has_more` says so. */
-class LastRecord implements Paginator {
-	constructor(
-		private readonly config: Extract<PaginationConfig, { style: 'lastRecord' }>,
-		private readonly pageSize: number,
-	) {}
-	request(cursor: Cursor): PageRequest {
-		const params = sized(this.config.sizeParam, this.pageSize);
-		return { params: cursor === null ? params : { ...params, [this.config.cursorParam]: cursor } };
-	}
+class LastRecord extends CursorParameter<Extract<PaginationConfig, { style: 'lastRecord' }>> {
 	next(_cursor: Cursor, page: FetchedPage): Cursor {
 		const last = page.records[page.records.length - 1];
 		if (!last || valueAt(page.body, this.config.hasMorePath) !== true) return null;
@@ -103,10 +100,17 @@ class LastRecord implements Paginator {
 	}
 }
 
-/** The next page's URL in the body (Salesforce's `nextRecordsUrl`, JSON:API's `links.next`). */
-class NextUrl implements Paginator {
+/** The next cursor in a response header (`X-Next-Cursor`), sent back as a query parameter. */
+class HeaderCursor extends CursorParameter<Extract<PaginationConfig, { style: 'headerCursor' }>> {
+	next(_cursor: Cursor, page: FetchedPage): Cursor {
+		return present(page.headers[this.config.header.toLowerCase()]);
+	}
+}
+
+/** Styles whose cursor is the next page's whole URL: the first request is sized, the others follow the URL. */
+abstract class UrlCursor<C extends { sizeParam?: string }> implements Paginator {
 	constructor(
-		private readonly config: Extract<PaginationConfig, { style: 'nextUrl' }>,
+		protected readonly config: C,
 		private readonly pageSize: number,
 	) {}
 	request(cursor: Cursor): PageRequest {
@@ -114,22 +118,18 @@ class NextUrl implements Paginator {
 			? { params: sized(this.config.sizeParam, this.pageSize) }
 			: { url: String(cursor), params: {} };
 	}
+	abstract next(cursor: Cursor, page: FetchedPage): Cursor;
+}
+
+/** The next page's URL in the body (Salesforce's `nextRecordsUrl`, JSON:API's `links.next`). */
+class NextUrl extends UrlCursor<Extract<PaginationConfig, { style: 'nextUrl' }>> {
 	next(_cursor: Cursor, page: FetchedPage): Cursor {
 		return present(valueAt(page.body, this.config.nextUrlPath));
 	}
 }
 
 /** The `Link` header's rel="next" (GitHub). */
-class LinkHeader implements Paginator {
-	constructor(
-		private readonly config: Extract<PaginationConfig, { style: 'linkHeader' }>,
-		private readonly pageSize: number,
-	) {}
-	request(cursor: Cursor): PageRequest {
-		return cursor === null
-			? { params: sized(this.config.sizeParam, this.pageSize) }
-			: { url: String(cursor), params: {} };
-	}
+class LinkHeader extends UrlCursor<Extract<PaginationConfig, { style: 'linkHeader' }>> {
 	next(_cursor: Cursor, page: FetchedPage): Cursor {
 		return present(linkRel(page.headers.link, 'next'));
 	}
@@ -179,21 +179,6 @@ class Offset implements Paginator {
 	}
 	next(cursor: Cursor, page: FetchedPage): Cursor {
 		return page.records.length < this.pageSize ? null : Number(cursor ?? 0) + page.records.length;
-	}
-}
-
-/** The next cursor in a response header (`X-Next-Cursor`), sent back as a query parameter. */
-class HeaderCursor implements Paginator {
-	constructor(
-		private readonly config: Extract<PaginationConfig, { style: 'headerCursor' }>,
-		private readonly pageSize: number,
-	) {}
-	request(cursor: Cursor): PageRequest {
-		const params = sized(this.config.sizeParam, this.pageSize);
-		return { params: cursor === null ? params : { ...params, [this.config.cursorParam]: cursor } };
-	}
-	next(_cursor: Cursor, page: FetchedPage): Cursor {
-		return present(page.headers[this.config.header.toLowerCase()]);
 	}
 }
 

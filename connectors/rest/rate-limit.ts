@@ -1,5 +1,5 @@
 /**
- * The run's pace: one token bucket every request takes from (requests/s and a burst), slowed by
+ * The run's pace: one schedule every request keeps to (requests/s, a burst ahead of it), slowed by
  * what the API says of its own limit before it answers 429 (`X-RateLimit-*`, `RateLimit-*`), and
  * paused whole by a `Retry-After`. Time and sleep are injected, so the unit tests need no clock.
  */
@@ -16,9 +16,10 @@ export const realClock: Clock = {
 type Headers = Record<string, string | undefined>;
 
 export class RateLimiter {
-	private tokens: number;
-	private last: number;
+	/** When the next request is due at the configured rate (GCRA's theoretical arrival time): a late wake-up is made up, not lost. */
+	private due: number;
 	private pausedUntil = 0;
+	private lastSent = 0;
 	/** The API's own budget: this many requests left until then. */
 	private budget?: { remaining: number; until: number };
 	private queue: Promise<void> = Promise.resolve();
@@ -28,8 +29,7 @@ export class RateLimiter {
 		private readonly burst: number,
 		private readonly clock: Clock = realClock,
 	) {
-		this.tokens = Math.max(1, burst);
-		this.last = clock.now();
+		this.due = clock.now();
 	}
 
 	/** Waits for this request's turn; requests take turns in the order they asked. */
@@ -52,19 +52,19 @@ export class RateLimiter {
 				continue;
 			}
 			if (this.rate <= 0) break;
-			this.tokens = Math.min(Math.max(1, this.burst), this.tokens + ((now - this.last) / 1000) * this.rate);
-			this.last = now;
-			if (this.tokens >= 1) {
-				this.tokens -= 1;
-				break;
+			const interval = 1000 / this.rate;
+			// Up to `burst` requests may go ahead of the schedule; beyond that, each waits for its slot.
+			const earliest = this.due - (Math.max(1, this.burst) - 1) * interval;
+			if (now < earliest) {
+				await this.clock.sleep(Math.ceil(earliest - now));
+				continue;
 			}
-			await this.clock.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+			this.due = Math.max(this.due, now) + interval;
+			break;
 		}
 		if (this.budget) this.budget.remaining -= 1;
 		this.lastSent = this.clock.now();
 	}
-
-	private lastSent = 0;
 
 	/** With the API's budget known, requests are spread evenly over what is left of its window. */
 	private spreadDelay(now: number): number {

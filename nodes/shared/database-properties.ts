@@ -50,3 +50,21 @@ export const WRITE_MODE: INodeProperties = {
 	],
 	default: 'upsert',
 };
+
+/** Where Load and Copy API Pages write array fields: into the table as JSON, or to the child tables Map designed. */
+export function arraysParameter(childTablesHow: string): INodeProperties {
+	return {
+		displayName: 'Arrays',
+		name: 'arrays',
+		type: 'options',
+		options: [
+			{ name: 'As Given', value: 'asGiven', description: 'Write array fields into the table as they are (JSON)' },
+			{
+				name: 'To Child Tables',
+				value: 'childTables',
+				description: `Write array fields to the child tables Schema Mapper designed (${childTablesHow})`,
+			},
+		],
+		default: 'asGiven',
+	};
+}

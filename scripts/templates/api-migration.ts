@@ -5,7 +5,17 @@
  * pages from the run's committed cursor, each page's cursor committed with its rows).
  */
 import { chunkFailures, entry, failedValidation, report, type Target } from './db-migration';
-import { answerFailures, boolIf, credential, link, node, workflow, type Section, type System } from './dsl';
+import {
+	answerFailures,
+	boolIf,
+	credential,
+	link,
+	node,
+	workflow,
+	type Section,
+	type System,
+	WORKER_SETTINGS,
+} from './dsl';
 
 export interface ApiTemplate {
 	slug: string;
@@ -250,12 +260,7 @@ export function pageWorker(t: ApiTemplate) {
 			id: t.workerId,
 			name: `Data migration: ${t.title} (page worker)`,
 			// Memory stays O(pages of one execution): a successful execution keeps no data.
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'none',
-				saveManualExecutions: false,
-				callerPolicy: 'workflowsFromSameOwner',
-			},
+			settings: WORKER_SETTINGS,
 			generatedBy: 'api-migration.ts',
 		},
 		{

@@ -16,6 +16,7 @@ import {
 	webhook,
 	workflow,
 	type Section,
+	WORKER_SETTINGS,
 } from './dsl';
 import type { Pair } from './pairs';
 import type { System } from './dsl';
@@ -557,12 +558,7 @@ export function chunkWorker(pair: Pair) {
 			id: pair.workerId,
 			name: `Data migration: ${pair.title} (chunk worker)`,
 			// Memory stays O(chunk): a successful chunk keeps no execution data.
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'none',
-				saveManualExecutions: false,
-				callerPolicy: 'workflowsFromSameOwner',
-			},
+			settings: WORKER_SETTINGS,
 			generatedBy: 'db-migration.ts',
 		},
 		{

@@ -169,6 +169,14 @@ export function answerFailures(
 	return workflow;
 }
 
+/** A called workflow's settings: one per chunk, page batch or sync, it keeps no execution data on success (n8n's memory stays O(one call)). */
+export const WORKER_SETTINGS = {
+	executionOrder: 'v1',
+	saveDataSuccessExecution: 'none',
+	saveManualExecutions: false,
+	callerPolicy: 'workflowsFromSameOwner',
+};
+
 /** A part of a workflow: its nodes and their links, merged into the whole by `workflow`. */
 export interface Section {
 	nodes: Array<ReturnType<typeof node>>;

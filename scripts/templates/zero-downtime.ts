@@ -4,7 +4,18 @@
  * (one table: lease → read changes → load → key-set deletes → commit, looping while more), and the
  * dual-write workflow (old database first, new one second, failures queued for replay).
  */
-import { answerFailures, boolIf, branches, credential, link, node, respond, webhook, workflow } from './dsl';
+import {
+	answerFailures,
+	boolIf,
+	branches,
+	credential,
+	link,
+	node,
+	respond,
+	webhook,
+	workflow,
+	WORKER_SETTINGS,
+} from './dsl';
 import type { Pair } from './pairs';
 
 const IS = 'n8n-nodes-data-migration.incrementalSync';
@@ -356,12 +367,7 @@ function syncWorker(pair: Pair) {
 		{
 			id: ids(pair).worker,
 			name: `Zero-downtime migration: ${pair.title} (sync worker)`,
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'none',
-				saveManualExecutions: false,
-				callerPolicy: 'workflowsFromSameOwner',
-			},
+			settings: WORKER_SETTINGS,
 			generatedBy: 'zero-downtime.ts',
 		},
 		{

@@ -38,9 +38,8 @@ export interface TestApi {
 		throttledAfterFirst: number;
 		/** OAuth2 tokens issued. */
 		tokens: number;
-		/** When the first and the last rate-limited request came (ms): the achieved rate. */
-		firstAt?: number;
-		lastAt?: number;
+		/** When each rate-limited request came (ms): the achieved rate. */
+		times: number[];
 	};
 	options: TestApiOptions;
 	/** The record at index i (0-based) as the API serves it: JSON text, its big number unrounded. */
@@ -118,7 +117,14 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 		}
 		return `[${out.join(',')}]`;
 	};
-	const stats: TestApi['stats'] = { requests: 0, throttled: 0, faults: 0, throttledAfterFirst: 0, tokens: 0 };
+	const stats: TestApi['stats'] = {
+		requests: 0,
+		throttled: 0,
+		faults: 0,
+		throttledAfterFirst: 0,
+		tokens: 0,
+		times: [],
+	};
 	const random = seeded(options.faults?.seed ?? 7);
 	const tokens = new Map<string, number>();
 	let bucket = options.rateLimit ?? 0;
@@ -169,8 +175,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 		refilled = now;
 		const allowed = bucket >= 1;
 		if (allowed) bucket -= 1;
-		stats.firstAt ??= now;
-		stats.lastAt = now;
+		stats.times.push(now);
 		const headers = {
 			'RateLimit-Limit': String(limit),
 			'RateLimit-Remaining': String(Math.floor(bucket)),

@@ -7,7 +7,7 @@ import { stepFromParameters, transformBatch, type StepParameters } from '../../.
 import type { WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
 import type { DatabaseSystem } from '../../shared/connection';
-import { MIGRATION_NAME, tableParameter, WRITE_MODE } from '../../shared/database-properties';
+import { MIGRATION_NAME, tableParameter, WRITE_MODE, arraysParameter } from '../../shared/database-properties';
 import { withConnector } from '../../shared/node-connector';
 import { eachItem, type Operation } from '../../shared/operations';
 import { API_RESOURCE_PROPERTIES, RESOURCE, withApiSource } from '../../shared/rest';
@@ -72,21 +72,7 @@ export const copyPagesOperation: Operation = {
 			default: 5000,
 			description: 'Rows per write; a page larger than this is written in several, its checkpoint with the last',
 		},
-		{
-			displayName: 'Arrays',
-			name: 'arrays',
-			type: 'options',
-			options: [
-				{ name: 'As Given', value: 'asGiven', description: 'Write array fields into the table as they are (JSON)' },
-				{
-					name: 'To Child Tables',
-					value: 'childTables',
-					description:
-						'Write array fields to the child tables Schema Mapper designed (Map API Resource with Arrays: Child Tables)',
-				},
-			],
-			default: 'asGiven',
-		},
+		arraysParameter('Map API Resource with Arrays: Child Tables'),
 		TRANSFORM_STEPS,
 	],
 	async execute(items) {

@@ -6,7 +6,7 @@ import { rejectedRowCount } from '../../../core/copy/row-check';
 import type { WriteMode } from '../../../core/ports';
 import { audited } from '../../../core/report/progress';
 import type { DatabaseSystem } from '../../shared/connection';
-import { tableParameter, WRITE_MODE } from '../../shared/database-properties';
+import { tableParameter, WRITE_MODE, arraysParameter } from '../../shared/database-properties';
 import { itemToRow, jsonParameter } from '../../shared/items';
 import { withConnector } from '../../shared/node-connector';
 import type { Operation } from '../../shared/operations';
@@ -30,21 +30,7 @@ export const load: Operation = {
 			default: 5000,
 			description: 'Rows per write (COPY on PostgreSQL, multi-row INSERT on MySQL, bulk write on MongoDB)',
 		},
-		{
-			displayName: 'Arrays',
-			name: 'arrays',
-			type: 'options',
-			options: [
-				{ name: 'As Given', value: 'asGiven', description: 'Write array fields into the table as they are (JSON)' },
-				{
-					name: 'To Child Tables',
-					value: 'childTables',
-					description:
-						'Write array fields to the child tables Schema Mapper designed (Map with Arrays: Child Tables, then Apply DDL here)',
-				},
-			],
-			default: 'asGiven',
-		},
+		arraysParameter('Map with Arrays: Child Tables, then Apply DDL here'),
 		{
 			displayName: 'Record Chunk as Done',
 			name: 'recordChunk',
