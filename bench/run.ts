@@ -407,10 +407,10 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B4 | validate ${fmt(r.B4.rows)} rows, seconds${when('B4')} | ${f(r.B4.validateSeconds, ' s')} | fetch-all compare ${f(r.B4.naiveSeconds, ' s')} | ${r.B4.speedup}× faster | ${r.B4.target} |`,
 		r.B4b &&
 			`| B4b | validate ${fmt(r.B4b.rows)} rows PostgreSQL ↔ PostgreSQL, Digest "Same Engine", seconds${when('B4b')} | ${f(r.B4b.validateSeconds, ' s')} (Portable ${f(r.B4b.portableSeconds, ' s')}) | fetch-all compare ${f(r.B4b.naiveSeconds, ' s')} | ${r.B4b.speedup}× faster | ${r.B4b.target} |`,
-		r.B6 &&
-			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s${when('B6')} | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
 		r.B5 &&
 			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s${when('B5')} | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
+		r.B6 &&
+			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s${when('B6')} | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
 	].filter((line) => line !== undefined);
 	const text = readFileSync(file, 'utf8');
 	const start = '<!-- bench:start -->';
