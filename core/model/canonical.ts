@@ -43,6 +43,11 @@ export function canonicalText(value: Value | undefined, logical: LogicalType): s
 
 const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
 
+/** A key as one canonical text, whatever form its values came in (a JSON number, a driver's string, a Buffer). */
+export function canonicalKey(key: Value[], columns: Array<{ logical: LogicalType }>): string {
+	return JSON.stringify(key.map((value, i) => canonicalText(value, columns[i].logical)));
+}
+
 /**
  * A key value as queued and deleted by: the canonical text where that text is also a value every
  * engine takes back (integers, decimals, ObjectId hex in lowercase); other types as given.

@@ -1,7 +1,7 @@
 import type { TableSink, TableSource } from '../ports';
 import { SchemaError } from '../model/errors';
 import { findColumn, keyOf, type KeyRange, type KeyTuple } from '../model/schema';
-import { canonicalKey } from './sync';
+import { canonicalKey } from '../model/canonical';
 
 /**
  * Hard deletes found by comparing key sets per primary-key segment: checksums of the key columns

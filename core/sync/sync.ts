@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeSource, Stateful, StateStore, TableSink, Watermark } from '../ports';
 import { SchemaError, StateError } from '../model/errors';
-import { canonicalJson, canonicalKeyValue, canonicalText } from '../model/canonical';
+import { canonicalJson, canonicalKey, canonicalKeyValue } from '../model/canonical';
 import { findColumn, keyOf, type Column, type KeyTuple, type Row, type TableSchema, type Value } from '../model/schema';
 import { LEASE_NAMESPACE, REPLAY_NAMESPACE, WATERMARK_NAMESPACE } from '../state/namespaces';
 import { ownerName } from './run-owner';
@@ -291,11 +291,6 @@ export async function commitBatch(
 		value: state,
 	});
 	return state;
-}
-
-/** A key as one canonical text, whatever form its values came in (a JSON number, a driver's string, a Buffer). */
-export function canonicalKey(key: KeyTuple, columns: Column[]): string {
-	return JSON.stringify(key.map((value, i) => canonicalText(value, columns[i].logical)));
 }
 
 export interface QueuedReplay {

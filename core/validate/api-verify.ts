@@ -6,8 +6,8 @@
  * rows too): every page of the run fetched again, each record compared by key, and the digests of
  * those records as fetched and as landed.
  */
-import { canonicalText } from '../model/canonical';
-import { keyOf, type Column, type Row } from '../model/schema';
+import { canonicalKey, canonicalText } from '../model/canonical';
+import { keyOf, type Row } from '../model/schema';
 import type { ChangeSource, PageCursor, RecordSource, Stateful } from '../ports';
 import { fetchedDigest, rowsOf, tableShape, type PagesOptions, type Watermark } from '../copy/pages';
 import type { ChildTable } from '../mapping/child-tables';
@@ -122,6 +122,8 @@ async function compareAgain(
 	since?: Watermark,
 ) {
 	const [schema] = await destination.introspect([options.table]);
+	const keyColumns = schema.primaryKey.map((k) => schema.columns.find((c) => c.name === k)!);
+	const keyText = (row: Row) => canonicalKey(keyOf(row, schema.primaryKey), keyColumns);
 	const fetchedDigest = new DigestAccumulator(schema.columns, schema.primaryKey);
 	const landedDigest = new DigestAccumulator(schema.columns, schema.primaryKey);
 	const differences: Array<{ key: unknown; column: string; fetched: string | null; landed: string | null }> = [];
@@ -137,12 +139,12 @@ async function compareAgain(
 					options.table,
 					rows.map((r) => keyOf(r, schema.primaryKey)),
 				)
-			).map((r) => [keyText(r, schema.primaryKey, schema.columns), r]),
+			).map((r) => [keyText(r), r]),
 		);
 		for (const row of rows) {
 			compared++;
 			fetchedDigest.add(row);
-			const there = landed.get(keyText(row, schema.primaryKey, schema.columns));
+			const there = landed.get(keyText(row));
 			if (!there) {
 				missing++;
 				differences.push({ key: keyOf(row, schema.primaryKey), column: '(row)', fetched: 'present', landed: null });
@@ -166,8 +168,4 @@ async function compareAgain(
 		fetchedDigest: fetchedDigest.result().digest,
 		landedDigest: landedDigest.result().digest,
 	};
-}
-
-function keyText(row: Row, primaryKey: string[], columns: Column[]) {
-	return JSON.stringify(primaryKey.map((k) => canonicalText(row[k], columns.find((c) => c.name === k)!.logical)));
 }

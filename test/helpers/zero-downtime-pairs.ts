@@ -13,7 +13,7 @@ import { createPostgresConnector } from '../../connectors/postgres/postgres-clie
 import { canonicalText } from '../../core/model/canonical';
 import type { Row } from '../../core/model/schema';
 import type { DatabaseConnector } from '../../core/ports';
-import { canonicalKey } from '../../core/sync/sync';
+import { canonicalKey } from '../../core/model/canonical';
 import { withMysql, withPostgres } from './native';
 import { mongoSettings, mysqlSettings, postgresSettings, type ServiceName } from './services';
 
