@@ -4,7 +4,9 @@
  * copy validated by verifyApiCopy (records fetched vs landed, digest as fetched vs in-database
  * checksum, the first pages compared value by value).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyPages, committedPages } from '../../core/copy/pages';
 import { verifyApiCopy } from '../../core/validate/api-verify';
@@ -525,6 +527,43 @@ describe('REST API → database (the project test API; real PostgreSQL and Maria
 			expect(mute.stats.throttledAfterFirst).toBe(0);
 		} finally {
 			await Promise.all([mute.stop(), told.stop()]);
+		}
+	});
+
+	it('a self-signed certificate: refused by default, naming it; accepted with Ignore TLS Errors', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'dm-tls-'));
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-keyout',
+				join(dir, 'key.pem'),
+				'-out',
+				join(dir, 'cert.pem'),
+			],
+			{ stdio: 'ignore' },
+		);
+		const secure = await startTestApi({
+			records: 20,
+			tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+		});
+		try {
+			expect(secure.url).toMatch(/^https:/);
+			await expect(apiConnector(secure.url, STYLES).readPage('offset', { cursor: null })).rejects.toThrow(
+				/^REST API at 127\.0\.0\.1:\d+: self-signed certificate on GET \/offset/,
+			);
+			const trusting = apiConnector(secure.url, STYLES, { ignoreTls: true });
+			expect((await trusting.readPage('offset', { cursor: null })).records).toHaveLength(20);
+		} finally {
+			await secure.stop();
 		}
 	});
 

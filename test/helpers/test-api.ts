@@ -4,7 +4,8 @@
  * Retry-After above N requests a second and injectable faults (5xx, timeouts, connection resets,
  * a malformed JSON page, an HTML error page). Runs in the test process; n8n reaches it over loopback.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type TestApiAuth =
@@ -25,6 +26,8 @@ export interface TestApiOptions {
 	rateLimitHeaders?: boolean;
 	/** This share of record requests fails with one of `kinds` (seeded: the same run fails alike). */
 	faults?: { share: number; kinds: FaultKind[]; seed?: number; timeoutMs?: number };
+	/** Serve HTTPS with this key and (self-signed) certificate, PEM. */
+	tls?: { key: string; cert: string };
 }
 
 export interface TestApi {
@@ -316,7 +319,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 		},
 	};
 
-	const server: Server = createServer((req, res) => {
+	const listener: RequestListener = (req, res) => {
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://local');
 			stats.requests++;
@@ -346,12 +349,13 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 			if (url.pathname !== '/health' && fault(req, res)) return;
 			route(url, req, res);
 		})();
-	});
+	};
+	const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
 	server.keepAliveTimeout = 5000;
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
 		stats,
 		options,
 		recordText,

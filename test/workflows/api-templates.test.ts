@@ -104,6 +104,22 @@ describe('REST API → database templates in n8n (test API; real PostgreSQL and 
 		expect(await postgres.count('dm_wf_api_records')).toBe(RECORDS);
 	});
 
+	it.each(Object.keys(STYLES) as Array<keyof typeof STYLES>)(
+		'REST API → PostgreSQL by every pagination style: %s',
+		async (style) => {
+			const table = `dm_wf_api_${style.toLowerCase()}`;
+			await drop(postgres, table);
+			const result = await run(
+				'rest-api-to-postgres',
+				settings(`wf-api-${style}-${Date.now().toString(36)}`, table, style, { pagesPerExecution: 25 }),
+				{ migrationRestApi: restCredential(api), migrationPostgresApi: pg },
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.output('Answer with Report')[0]).toMatchObject({ status: 'SUCCESS', records: { migrated: RECORDS } });
+			expect(await postgres.count(table)).toBe(RECORDS);
+		},
+	);
+
 	it('REST API → MySQL, arrays as child tables, nested objects flattened: exact and validated', async () => {
 		await drop(mysql, 'dm_wf_api_stripe_tags', 'dm_wf_api_stripe');
 		const migration = `wf-api-my-${Date.now().toString(36)}`;
