@@ -77,7 +77,7 @@ const keyOf = (row: Row, primaryKey: string[], columns: Column[]) =>
 const keyRow = (primaryKey: string[], key: KeyTuple): Row => Object.fromEntries(primaryKey.map((k, i) => [k, key[i]]));
 
 /** A small seeded generator (mulberry32): the same seed picks the same sample. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
@@ -168,7 +168,7 @@ async function sampleRows(
 	segments: Segment[],
 	options: FingerprintOptions,
 ): Promise<SampleRow[]> {
-	const next = random(options.seed);
+	const next = seededRandom(options.seed);
 	const wanted = new Map<number, Set<number>>();
 	const filled = segments.map((s, i) => [s, i] as const).filter(([s]) => s.rows > 0);
 	const pageSize = Math.min(1000, options.segmentRows);

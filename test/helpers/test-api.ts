@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../core/validate/validate';
 
 export type TestApiAuth =
 	| { type: 'none' }
@@ -91,18 +92,6 @@ export const EDGE_RECORDS = `[
 {"id":5,"int":2,"dec":1e400,"mixed":null,"when":"2000-01-01T00:00:00Z"}
 ]`;
 
-/** The seeded random of the fault injector (mulberry32). */
-function seeded(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 	const cache: string[] = [];
 	const patches = new Map<number, Record<string, unknown>>();
@@ -128,7 +117,8 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 		tokens: 0,
 		times: [],
 	};
-	const random = seeded(options.faults?.seed ?? 7);
+	// Seeded: the same run fails alike.
+	const random = seededRandom(options.faults?.seed ?? 7);
 	const tokens = new Map<string, number>();
 	let bucket = options.rateLimit ?? 0;
 	let refilled = Date.now();
