@@ -155,7 +155,7 @@ export async function copyPages(
 		asked.catch(() => undefined);
 		return asked;
 	};
-	let pending = options.pages > 0 ? read(result.next) : undefined;
+	let pending: ReturnType<typeof read> | undefined = read(result.next);
 	while (pending) {
 		const cursor = result.next;
 		const page = await pending;
