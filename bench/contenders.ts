@@ -26,10 +26,11 @@ export interface Timing {
 const template = (name: string) => JSON.parse(readFileSync(join(WORKFLOWS, `${name}.json`), 'utf8'));
 
 /** A template as a user sets it up: its credentials pointed where the benchmark says, its settings' defaults for a benchmark. */
-export function benchTemplates(slug: string, credentialIds: Record<string, string> = {}, worker_ = 'chunk-worker') {
+export function benchTemplates(slug: string, credentialIds: Record<string, string> = {}, worker_?: string | null) {
 	const main = template(slug);
-	const worker = template(`${slug}-${worker_}`);
-	for (const workflow of [main, worker])
+	// A file template has no worker (null): its main workflow stands in for both.
+	const worker = worker_ === null ? undefined : template(`${slug}-${worker_ ?? 'chunk-worker'}`);
+	for (const workflow of worker ? [main, worker] : [main])
 		for (const node of workflow.nodes)
 			for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, { id: string }>))
 				if (credentialIds[ref.id]) node.credentials[type] = { id: credentialIds[ref.id], name: credentialIds[ref.id] };
@@ -37,11 +38,11 @@ export function benchTemplates(slug: string, credentialIds: Record<string, strin
 }
 
 /** Imports and activates the templates, then starts n8n once: every run is a webhook call into it. */
-export async function startBenchN8n(n8n: N8nInstance, templates: Array<{ main: { id: string }; worker: object }>) {
+export async function startBenchN8n(n8n: N8nInstance, templates: Array<{ main: { id: string }; worker?: object }>) {
 	await importJson(
 		n8n,
 		'workflow',
-		templates.flatMap((t) => [t.worker, t.main]),
+		templates.flatMap((t) => (t.worker ? [t.worker, t.main] : [t.main])),
 	);
 	for (const t of templates) {
 		const result = await n8nCli(n8n, ['update:workflow', `--id=${t.main.id}`, '--active=true']);
@@ -63,7 +64,9 @@ export async function ourTemplate(
 	server: Started,
 	slug: string,
 	settings: { migration: string } & Record<string, unknown>,
-): Promise<Timing> {
+	// A database run keeps its snapshot and its copy whatever validation says (a file run has no such settings).
+	runSettings: Record<string, unknown> = { keepSnapshotDays: 7, onValidationFailure: 'keep' },
+): Promise<Timing & { answer: Record<string, unknown> }> {
 	let peak = 0;
 	const sampler = setInterval(() => {
 		try {
@@ -74,19 +77,24 @@ export async function ourTemplate(
 		}
 	}, 200);
 	const started = process.hrtime.bigint();
+	let answer = '';
 	try {
 		const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${slug}`, {
 			method: 'POST',
 			headers: withKey({ 'content-type': 'application/json' }),
-			body: JSON.stringify({ ...settings, keepSnapshotDays: 7, onValidationFailure: 'keep' }),
+			body: JSON.stringify({ ...settings, ...runSettings }),
 		});
-		const answer = await response.text();
+		answer = await response.text();
 		if (response.status !== 200 || !answer.includes('"SUCCESS"'))
 			throw new Error(`${slug} by webhook: ${response.status} ${answer.slice(0, 2000)} ${server.log().slice(-2000)}`);
 	} finally {
 		clearInterval(sampler);
 	}
-	return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: Math.round(peak) };
+	return {
+		seconds: Number(process.hrtime.bigint() - started) / 1e9,
+		peakRssMb: Math.round(peak),
+		answer: JSON.parse(answer) as Record<string, unknown>,
+	};
 }
 
 /** pgloader with its defaults, into a fresh database, only the benchmark table. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: B1–B5 of BENCHMARKS.md on this machine, each contender measured in the same run
+ * `npm run bench`: B1–B7 of BENCHMARKS.md on this machine, each contender measured in the same run
  * on the same generated data, median of BENCH_RUNS (3) with min and max. Writes
  * bench/results/<date>.json and the table in BENCHMARKS.md. Not part of `npm test`: nothing here
  * asserts a time. BENCH_ROWS (1,000,000), BENCH_MONGO_DOCS (20,000), BENCH_ONLY (e.g. "B1,B4"), BENCH_NODE_FLAGS (extra flags for n8n's node, e.g. --cpu-prof).
@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMysqlConnector } from '../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../connectors/postgres/postgres-client';
@@ -30,12 +30,13 @@ import { seedMongo, seedMysql, seedPostgres } from './data';
 import { templateCredentials } from '../test/helpers/templates';
 import { startTestApi, type TestApi } from '../test/helpers/test-api';
 import { REST_CREDENTIAL } from '../scripts/templates/api-migration';
+import { B7_CREDENTIALS, filesBenchmark, seedB7 } from './files';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DOCS = Number(process.env.BENCH_MONGO_DOCS ?? 20_000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6,B7').split(',').map((s) => s.trim()));
 /** B6: records of the rate-limited test API, its limit (requests a second) and records a page. */
 const API_RECORDS = Number(process.env.BENCH_API_RECORDS ?? 100_000);
 const API_LIMIT = 50;
@@ -87,6 +88,8 @@ async function main() {
 	const n8n = await prepareN8n('1');
 	// B6's API: the project's test API, limited to 50 requests a second (a token bucket answering 429 + Retry-After).
 	const api = await startTestApi({ records: API_RECORDS, rateLimit: API_LIMIT });
+	// B7's source: a second MinIO endpoint with 2 GB of mixed sizes.
+	const secondEndpoint = ONLY.has('B7') ? await seedB7() : undefined;
 	await importJson(
 		n8n,
 		'credentials',
@@ -102,6 +105,7 @@ async function main() {
 				type: 'migrationRestApi',
 				data: { baseUrl: api.url, authentication: 'none', testPath: '/health', headers: '{}' },
 			},
+			...(secondEndpoint ? B7_CREDENTIALS(secondEndpoint) : []),
 		]),
 	);
 	const { server, startSeconds } = await startBenchN8n(n8n, [
@@ -109,14 +113,16 @@ async function main() {
 		benchTemplates('postgres-to-postgres', { dmDestinationpostgres: 'dmBenchTarget' }),
 		benchTemplates('mongodb-to-postgres'),
 		benchTemplates('rest-api-to-postgres', {}, 'page-worker'),
+		benchTemplates('s3-to-s3', {}, null),
 	]);
 	console.log(`n8n started in ${startSeconds.toFixed(1)} s (not in the figures below)`);
 	results.n8nStartSeconds = round2(startSeconds);
 	try {
 		await benchmarks(server, results);
 		if (ONLY.has('B6')) results.B6 = await restApiBenchmark(server, api);
+		if (secondEndpoint) results.B7 = await filesBenchmark(server, secondEndpoint, repeat, figure, RUNS);
 	} finally {
-		await Promise.all([server.stop(), api.stop()]);
+		await Promise.all([server.stop(), api.stop(), secondEndpoint?.stop()]);
 	}
 	const report = {
 		date: new Date().toISOString(),
@@ -127,6 +133,9 @@ async function main() {
 	const dir = join(__dirname, 'results');
 	mkdirSync(dir, { recursive: true });
 	const file = join(dir, `${report.date.slice(0, 10)}.json`);
+	// A run of some benchmarks (BENCH_ONLY) keeps the others measured earlier the same day.
+	if (existsSync(file))
+		report.results = { ...(JSON.parse(readFileSync(file, 'utf8')) as typeof report).results, ...report.results };
 	writeFileSync(file, JSON.stringify(report, null, '\t') + '\n');
 	writeBenchmarksTable(report);
 	console.log(`\nwritten ${file} and BENCHMARKS.md`);
@@ -411,6 +420,8 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s${when('B5')} | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
 		r.B6 &&
 			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s${when('B6')} | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
+		r.B7 &&
+			`| B7 | MinIO → MinIO across endpoints, ${fmt(r.B7.objects)} objects, ${fmt(r.B7.bytes / 1e9)} GB, MB/s, every write checksum-verified${when('B7')} | ${f(r.B7.ours.megabytesPerSecond)} (every object read again after: ${fmt(r.B7.oursFullValidation.megabytesPerSecond)}); peak RSS ${f(r.B7.ours.peakRssMb, ' MB')}, small objects only ${r.B7.smallOnlyPeakRssMb} MB | rclone copy --checksum ${f(r.B7.rclone.megabytesPerSecond)} | ${r.B7.ratio}× | ${r.B7.target} |`,
 	].filter((line) => line !== undefined);
 	const text = readFileSync(file, 'utf8');
 	const start = '<!-- bench:start -->';

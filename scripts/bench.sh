@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/services.sh up postgres mariadb ferretdb
-for peer in pgloader pgcopydb; do
+for peer in pgloader pgcopydb rclone; do
 	if ! command -v "$peer" >/dev/null; then
 		echo "[bench] installing $peer (Debian package)" >&2
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$peer" >/dev/null

@@ -303,6 +303,15 @@ const escapeHtml = (text: string) =>
 
 /** A self-contained HTML page (no scripts, no external assets) made from the Markdown's structure. */
 export function reportHtml(report: MigrationReport): string {
+	return markdownPage(
+		reportMarkdown(report),
+		`Migration Report: ${heading(report)}`,
+		report.cutover.ready ? 'ready' : 'not-ready',
+	);
+}
+
+/** The report's Markdown (headings, lists, tables, **bold**) as an HTML page; `bodyClass` colours the verdict. */
+export function markdownPage(markdown: string, title: string, bodyClass: string): string {
 	const body: string[] = [];
 	let table: string[][] = [];
 	const flush = () => {
@@ -319,7 +328,7 @@ export function reportHtml(report: MigrationReport): string {
 		table = [];
 	};
 	const inline = (text: string) => escapeHtml(text).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
-	for (const line of reportMarkdown(report).split('\n')) {
+	for (const line of markdown.split('\n')) {
 		if (line.startsWith('|')) {
 			table.push(
 				line
@@ -336,12 +345,11 @@ export function reportHtml(report: MigrationReport): string {
 		else if (line.trim()) body.push(`<p>${inline(line)}</p>`);
 	}
 	flush();
-	const verdict = report.cutover.ready ? 'ready' : 'not-ready';
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Migration Report: ${escapeHtml(heading(report))}</title><style>
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>
 body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#222}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}.pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}
 body.ready h2:last-of-type+p{color:#1b5e20}body.not-ready h2:last-of-type+p{color:#b71c1c}
-</style></head><body class="${verdict}">${body.join('\n')}</body></html>\n`;
+</style></head><body class="${bodyClass}">${body.join('\n')}</body></html>\n`;
 }
 
 /**

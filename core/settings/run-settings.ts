@@ -256,10 +256,59 @@ export const API_MIGRATION_SETTINGS: SettingsSchema = {
 	},
 };
 
+const text = (description: string, fallback = ''): SettingSpec => ({ kind: 'string', description, fallback });
+const count = (description: string, min: number, max: number, fallback: number): SettingSpec => ({
+	kind: 'integer',
+	description,
+	min,
+	max,
+	fallback,
+});
+
+/** A file storage run: prefixes, chunking, concurrency and parts, verification, rollback. Stores and folders are the workflow's, never the caller's. */
+export const FILE_MIGRATION_SETTINGS: SettingsSchema = {
+	runName: 'migration',
+	fields: {
+		migration: DB_MIGRATION_SETTINGS.fields.migration,
+		title: text('what moved where, in the report, e.g. "S3 → Google Cloud Storage"', 'Files'),
+		sourcePrefix: text('keys under this prefix of the source bucket or folder ("" for all), e.g. "invoices/2024/"'),
+		destinationPrefix: text('put before each key\'s part after the source prefix, e.g. "archive/"'),
+		filesPerChunk: count('objects per chunk', 1, 1_000_000, 1000),
+		mbPerChunk: count('megabytes per chunk (one larger object is a chunk of its own)', 1, 10_000_000, 1024),
+		concurrency: count('objects copied at once', 1, 64, 8),
+		partSizeMb: count('multipart part size in MB (an object up to one part goes in one request)', 5, 5120, 16),
+		queueSize: count('parts of one object in flight', 1, 32, 4),
+		keepOverwritten: {
+			kind: 'boolean',
+			description: 'true to keep what the run overwrites and record what it creates, so a failed run is rolled back',
+			fallback: true,
+		},
+		checkSourceEtag: {
+			kind: 'boolean',
+			description: "true to check the bytes read against the source's MD5 ETags (false for SSE-KMS or SSE-C buckets)",
+			fallback: true,
+		},
+		verify: {
+			kind: 'choice',
+			choices: ['checksum', 'size'],
+			description: '"checksum" reads every object on both sides after the copy; "size" compares the listings only',
+			fallback: 'checksum',
+		},
+		onValidationFailure: DB_MIGRATION_SETTINGS.fields.onValidationFailure,
+		keepBackups: {
+			kind: 'boolean',
+			description:
+				'true to keep what the run overwrote after a successful run (Rollback → Restore Objects can undo it later)',
+			fallback: false,
+		},
+	},
+};
+
 export const SETTINGS_SCHEMAS = {
 	dbMigration: DB_MIGRATION_SETTINGS,
 	zeroDowntime: ZERO_DOWNTIME_SETTINGS,
 	apiMigration: API_MIGRATION_SETTINGS,
+	fileMigration: FILE_MIGRATION_SETTINGS,
 };
 export type SettingsSchemaName = keyof typeof SETTINGS_SCHEMAS;
 
@@ -377,7 +426,7 @@ export function checkSettings(
 	for (const [name, spec] of Object.entries(schema.fields))
 		out[name] = merged[name] !== undefined ? checkValue(name, spec, merged[name], refuse) : spec.fallback;
 	if ('tables' in schema.fields) checkTables(out, 'allTables' in schema.fields, destination, refuse);
-	else checkTableName(out.table, destination, refuse);
+	else if ('table' in schema.fields) checkTableName(out.table, destination, refuse);
 	if (out[schema.runName] === undefined) refuse(`Name the run ("${schema.runName}": "…")`);
 	return out;
 }

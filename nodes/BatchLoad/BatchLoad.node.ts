@@ -1,14 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { DATABASE_CREDENTIALS, systemParameter } from '../shared/connection';
+import { databaseCredentials, systemParameter } from '../shared/connection';
 import { databaseNodeMethods } from '../shared/node-connector';
 import { operationProperties, route } from '../shared/operations';
 import { COPY_OPERATION, copy } from './actions/copy.operation';
 import { COPY_PAGES_OPERATION, copyPagesOperation } from './actions/copy-pages.operation';
 import { load } from './actions/load.operation';
 import { skipDone } from './actions/skip-done.operation';
+import { COPY_OBJECTS_OPERATION, copyObjects } from './actions/copy-objects.operation';
 
-const OPERATIONS = [load, copy, copyPagesOperation, skipDone];
+const OPERATIONS = [load, copy, copyPagesOperation, skipDone, copyObjects];
+const FILE_OPERATIONS = [COPY_OBJECTS_OPERATION];
 
 export class BatchLoad implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +22,7 @@ export class BatchLoad implements INodeType {
 		// Operations without a table show just their name, not "undefined".
 		subtitle: '={{$parameter["operation"] + ($parameter["table"] ? ": " + $parameter["table"] : "")}}',
 		description:
-			'Write items in bulk (insert or upsert) or stream chunks from a source database, reject bad rows with reasons, and checkpoint the chunk',
+			'Write items in bulk (insert or upsert), stream chunks from a source database or API, or copy the objects of a bucket or folder; reject bad rows or files with reasons, and checkpoint the chunk',
 		defaults: { name: 'Batch Load' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
@@ -29,7 +31,7 @@ export class BatchLoad implements INodeType {
 		// The destination by `system`; Copy Chunk's source in a second slot of its own type (SOURCE_CREDENTIAL_TYPE),
 		// literal so n8n's lint (credential-test-required) sees each is tested.
 		credentials: [
-			...DATABASE_CREDENTIALS,
+			...databaseCredentials(FILE_OPERATIONS),
 			{
 				name: 'migrationPostgresSourceApi',
 				required: true,
@@ -48,6 +50,19 @@ export class BatchLoad implements INodeType {
 				testedBy: 'migrationConnectionTest',
 				displayOptions: { show: { operation: [COPY_OPERATION], sourceSystem: ['mongodb'] } },
 			},
+			// The S3 slots (nodes/shared/object-stores.ts s3Credentials), literal here for the same lint.
+			{
+				name: 'migrationS3SourceApi',
+				required: true,
+				testedBy: 'migrationS3ConnectionTest',
+				displayOptions: { show: { operation: [COPY_OBJECTS_OPERATION], sourceStore: ['s3'] } },
+			},
+			{
+				name: 'migrationS3Api',
+				required: true,
+				testedBy: 'migrationS3ConnectionTest',
+				displayOptions: { show: { operation: [COPY_OBJECTS_OPERATION], destinationStore: ['s3'] } },
+			},
 			{
 				name: 'migrationRestApi',
 				required: true,
@@ -55,7 +70,9 @@ export class BatchLoad implements INodeType {
 				displayOptions: { show: { operation: [COPY_PAGES_OPERATION] } },
 			},
 		],
-		properties: operationProperties(OPERATIONS, 'load', [systemParameter('system', 'Destination Database')]),
+		properties: operationProperties(OPERATIONS, 'load', [
+			systemParameter('system', 'Destination Database', FILE_OPERATIONS),
+		]),
 	};
 
 	methods = databaseNodeMethods;

@@ -1,13 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { DATABASE_CREDENTIALS, systemParameter } from '../shared/connection';
+import { databaseCredentials, systemParameter } from '../shared/connection';
+import { s3Credentials } from '../shared/object-stores';
 import { databaseNodeMethods } from '../shared/node-connector';
 import { operationProperties, route } from '../shared/operations';
 import { snapshot } from './actions/snapshot.operation';
 import { restore } from './actions/restore.operation';
 import { discard } from './actions/discard.operation';
+import {
+	DISCARD_OBJECTS_OPERATION,
+	discardObjects,
+	RESTORE_OBJECTS_OPERATION,
+	restoreObjects,
+} from './actions/restore-objects.operation';
 
-const OPERATIONS = [snapshot, restore, discard];
+const OPERATIONS = [snapshot, restore, discard, restoreObjects, discardObjects];
+const FILE_OPERATIONS = [RESTORE_OBJECTS_OPERATION, DISCARD_OBJECTS_OPERATION];
 
 export class Rollback implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,13 +26,17 @@ export class Rollback implements INodeType {
 		version: 1,
 		// Operations without a migration show just their name, not "undefined".
 		subtitle: '={{$parameter["operation"] + ($parameter["migration"] ? ": " + $parameter["migration"] : "")}}',
-		description: 'Snapshot tables before a migration writes, restore them exactly on failure, discard after success',
+		description:
+			'Snapshot tables before a migration writes, restore them exactly on failure, discard after success; undo a file migration',
 		defaults: { name: 'Rollback' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: DATABASE_CREDENTIALS,
-		properties: operationProperties(OPERATIONS, 'snapshot', [systemParameter('system', 'Database')]),
+		credentials: [
+			...databaseCredentials(FILE_OPERATIONS),
+			...s3Credentials({ source: [], destination: FILE_OPERATIONS }),
+		],
+		properties: operationProperties(OPERATIONS, 'snapshot', [systemParameter('system', 'Database', FILE_OPERATIONS)]),
 	};
 
 	methods = databaseNodeMethods;

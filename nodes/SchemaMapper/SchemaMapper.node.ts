@@ -32,19 +32,28 @@ export class SchemaMapper implements INodeType {
 				name: 'migrationPostgresApi',
 				required: true,
 				testedBy: 'migrationConnectionTest',
-				displayOptions: { show: { system: ['postgres'] }, hide: { operation: [MAP_API_OPERATION] } },
+				displayOptions: {
+					show: { system: ['postgres'] },
+					hide: { operation: [MAP_API_OPERATION], schema: ['fileMigration'] },
+				},
 			},
 			{
 				name: 'migrationMySqlApi',
 				required: true,
 				testedBy: 'migrationConnectionTest',
-				displayOptions: { show: { system: ['mysql'] }, hide: { operation: [MAP_API_OPERATION] } },
+				displayOptions: {
+					show: { system: ['mysql'] },
+					hide: { operation: [MAP_API_OPERATION], schema: ['fileMigration'] },
+				},
 			},
 			{
 				name: 'migrationMongoDbApi',
 				required: true,
 				testedBy: 'migrationConnectionTest',
-				displayOptions: { show: { system: ['mongodb'] }, hide: { operation: [MAP_API_OPERATION] } },
+				displayOptions: {
+					show: { system: ['mongodb'] },
+					hide: { operation: [MAP_API_OPERATION], schema: ['fileMigration'] },
+				},
 			},
 			{
 				name: 'migrationRestApi',
@@ -54,7 +63,11 @@ export class SchemaMapper implements INodeType {
 			},
 		],
 		properties: operationProperties(OPERATIONS, 'assess', [
-			{ ...systemParameter('system', 'Database'), displayOptions: { hide: { operation: [MAP_API_OPERATION] } } },
+			{
+				...systemParameter('system', 'Database'),
+				// A file migration's settings need no database.
+				displayOptions: { hide: { operation: [MAP_API_OPERATION], schema: ['fileMigration'] } },
+			},
 		]),
 	};
 

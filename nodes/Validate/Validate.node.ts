@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { DATABASE_CREDENTIALS, systemParameter } from '../shared/connection';
+import { databaseCredentials, systemParameter } from '../shared/connection';
+import { s3Credentials } from '../shared/object-stores';
 import { databaseNodeMethods } from '../shared/node-connector';
 import { operationProperties, route } from '../shared/operations';
 import { fingerprint } from './actions/fingerprint.operation';
@@ -9,8 +10,12 @@ import { report } from './actions/report.operation';
 import { status } from './actions/status.operation';
 import { verify } from './actions/verify.operation';
 import { VERIFY_API_OPERATION, verifyApi } from './actions/verify-api.operation';
+import { VERIFY_OBJECTS_OPERATION, verifyObjects } from './actions/verify-objects.operation';
+import { OBJECT_STATUS_OPERATION, objectStatus } from './actions/object-status.operation';
+import { OBJECT_REPORT_OPERATION, objectReport } from './actions/object-report.operation';
 
-const OPERATIONS = [fingerprint, compare, report, status, verify, verifyApi];
+const OPERATIONS = [fingerprint, compare, report, status, verify, verifyApi, verifyObjects, objectStatus, objectReport];
+const FILE_OPERATIONS = [VERIFY_OBJECTS_OPERATION, OBJECT_STATUS_OPERATION, OBJECT_REPORT_OPERATION];
 
 export class Validate implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,14 +25,16 @@ export class Validate implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Compare source and destination: counts, in-database checksums, a seeded sample, foreign keys',
+		description:
+			'Compare source and destination: counts, in-database checksums, a seeded sample, foreign keys; for files, listings and SHA-256 per object',
 		defaults: { name: 'Validate' },
 		inputs: [NodeConnectionTypes.Main],
 		// Verify Rows routes the whole verdict: every check to Valid, or every check to Invalid.
-		outputs: `={{ ['verify', 'verifyApi'].includes($parameter.operation) && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
+		outputs: `={{ ['verify', 'verifyApi', 'verifyObjects'].includes($parameter.operation) && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
 		usableAsTool: true,
 		credentials: [
-			...DATABASE_CREDENTIALS,
+			...databaseCredentials(FILE_OPERATIONS),
+			...s3Credentials({ source: [VERIFY_OBJECTS_OPERATION], destination: FILE_OPERATIONS }),
 			{
 				name: 'migrationRestApi',
 				required: true,
@@ -35,7 +42,9 @@ export class Validate implements INodeType {
 				displayOptions: { show: { operation: [VERIFY_API_OPERATION] } },
 			},
 		],
-		properties: operationProperties(OPERATIONS, 'fingerprint', [systemParameter('system', 'Database')]),
+		properties: operationProperties(OPERATIONS, 'fingerprint', [
+			systemParameter('system', 'Database', FILE_OPERATIONS),
+		]),
 	};
 
 	methods = databaseNodeMethods;

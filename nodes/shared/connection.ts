@@ -22,15 +22,24 @@ export const SOURCE_CREDENTIAL_TYPE: Record<DatabaseSystem, string> = {
 
 export const CONNECTION_TEST = 'migrationConnectionTest';
 
-/** The credentials block of every database node: the one the `system` parameter chooses, tested on save. */
-export const DATABASE_CREDENTIALS: INodeCredentialDescription[] = Object.entries(CREDENTIAL_TYPE).map(
-	([system, name]) => ({
+/**
+ * The credentials block of every database node: the one the `system` parameter chooses, tested on
+ * save; not asked for by the operations in `hiddenFor` (those on object stores need no database).
+ */
+export function databaseCredentials(
+	hiddenFor: string[] = [],
+	hiddenWhen: Record<string, string[]> = {},
+): INodeCredentialDescription[] {
+	const hide = { ...(hiddenFor.length ? { operation: hiddenFor } : {}), ...hiddenWhen };
+	return Object.entries(CREDENTIAL_TYPE).map(([system, name]) => ({
 		name,
 		required: true,
 		testedBy: CONNECTION_TEST,
-		displayOptions: { show: { system: [system] } },
-	}),
-);
+		displayOptions: { show: { system: [system] }, ...(Object.keys(hide).length ? { hide } : {}) },
+	}));
+}
+
+export const DATABASE_CREDENTIALS = databaseCredentials();
 
 export function systemOfCredentialType(type: string): DatabaseSystem {
 	const entry = [...Object.entries(CREDENTIAL_TYPE), ...Object.entries(SOURCE_CREDENTIAL_TYPE)].find(
@@ -40,11 +49,12 @@ export function systemOfCredentialType(type: string): DatabaseSystem {
 	return entry[0] as DatabaseSystem;
 }
 
-/** A `system` parameter (named by the caller) choosing which credential the node asks for. */
-export function systemParameter(name: string, displayName: string): INodeProperties {
+/** A `system` parameter (named by the caller) choosing which credential the node asks for; hidden for `hiddenFor` operations. */
+export function systemParameter(name: string, displayName: string, hiddenFor: string[] = []): INodeProperties {
 	return {
 		displayName,
 		name,
+		...(hiddenFor.length ? { displayOptions: { hide: { operation: hiddenFor } } } : {}),
 		type: 'options',
 		noDataExpression: true,
 		options: [

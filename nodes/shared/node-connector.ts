@@ -4,6 +4,7 @@ import { audited, type AuditEntry } from '../../core/report/progress';
 import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type DatabaseSystem } from './connection';
 import { testConnection } from './credential-test';
 import { REST_CONNECTION_TEST, testRestConnection } from './rest';
+import { S3_CONNECTION_TEST, testS3Connection } from './object-stores';
 
 type WithCredentials = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'getCredentials'>;
 
@@ -35,14 +36,18 @@ export async function listTables(
 	}));
 }
 
-/** The `methods` of every database node: the table list for the editor and the credential tests (a REST API's too, for the steps that read one). */
+/** The `methods` of every database node: the table list for the editor and the credential tests (a REST API's and S3's too, for the steps that use one). */
 export const databaseNodeMethods = {
 	loadOptions: {
 		async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 			return listTables(this, this.getCurrentNodeParameter('system') as DatabaseSystem);
 		},
 	},
-	credentialTest: { [CONNECTION_TEST]: testConnection, [REST_CONNECTION_TEST]: testRestConnection },
+	credentialTest: {
+		[CONNECTION_TEST]: testConnection,
+		[REST_CONNECTION_TEST]: testRestConnection,
+		[S3_CONNECTION_TEST]: testS3Connection,
+	},
 };
 
 /** Runs a destination step under the run's audit log when the node names a run; as is otherwise. */

@@ -60,14 +60,17 @@ export interface Target {
 	mainId: string;
 	destination: System;
 	/** The settings schema its Settings step checks (core/settings/run-settings.ts). */
-	schema: 'dbMigration' | 'apiMigration';
+	schema: 'dbMigration' | 'apiMigration' | 'fileMigration';
 	defaults: object;
 }
 
 const dbTarget = (pair: Pair): Target => ({ ...pair, schema: 'dbMigration', defaults: runDefaults(pair) });
 
-/** Triggers, the caller's request, its settings checked first (refused: 400), and the answer at once (202) if asked. */
-export const entry = (pair: Target, first: string): Section => ({
+/**
+ * Triggers, the caller's request, its settings checked first (refused: 400), and the answer at once
+ * (202) if asked. A template without a destination database (files) checks its settings without one.
+ */
+export const entry = (pair: Omit<Target, 'destination'> & { destination?: System }, first: string): Section => ({
 	nodes: [
 		node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
 		webhook(
@@ -99,13 +102,16 @@ export const entry = (pair: Target, first: string): Section => ({
 			[240, 200],
 			{
 				operation: 'checkSettings',
-				system: pair.destination,
+				...(pair.destination ? { system: pair.destination } : {}),
 				...(pair.schema === 'dbMigration' ? {} : { schema: pair.schema }),
 				request: '={{ $json.request ?? null }}',
 				// Edit these for runs by Manual or Schedule; a Webhook caller names its tables.
 				defaults: JSON.stringify(pair.defaults),
 			},
-			{ credentials: credential(pair.destination, 'Destination'), onError: 'continueErrorOutput' },
+			{
+				...(pair.destination ? { credentials: credential(pair.destination, 'Destination') } : {}),
+				onError: 'continueErrorOutput',
+			},
 		),
 		boolIf('Answer at Once?', [360, 100], '={{ $json.answerAtOnce === true }}'),
 		// A long run's caller is answered now and follows the run on the status webhook.

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_TEMPLATES, apiMigration, pageWorker } from './api-migration';
 import { chunkWorker, migration } from './db-migration';
+import { FILE_TEMPLATES, fileMigration } from './file-migration';
 import { PAIRS } from './pairs';
 import { rollbackRun, runStatus } from './run-tools';
 import { zeroDowntimeTemplates } from './zero-downtime';
@@ -27,6 +28,7 @@ export function allTemplates(): Array<[string, object]> {
 				[`${t.slug}-page-worker`, pageWorker(t)],
 			],
 		),
+		...FILE_TEMPLATES.map((t): [string, object] => [t.slug, fileMigration(t)]),
 	];
 }
 

@@ -4,7 +4,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { templateCredentials } from '../helpers/templates';
 import { importJson, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import { withMysql } from '../helpers/native';
-import { requireService } from '../helpers/services';
+import { requireService, s3Settings } from '../helpers/services';
+import { S3_DESTINATION_CREDENTIAL, S3_SOURCE_CREDENTIAL } from '../../scripts/templates/file-migration';
 import { REST_CREDENTIAL } from '../../scripts/templates/api-migration';
 
 /**
@@ -55,6 +56,11 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 					type: 'migrationRestApi',
 					data: { baseUrl: 'http://127.0.0.1:9', authentication: 'none', testPath: '/', headers: '{}' },
 				},
+				...[S3_SOURCE_CREDENTIAL.migrationS3SourceApi, S3_DESTINATION_CREDENTIAL.migrationS3Api].map((ref, i) => ({
+					...ref,
+					type: i === 0 ? 'migrationS3SourceApi' : 'migrationS3Api',
+					data: { ...s3Settings, region: 'us-east-1', bucket: 'dm-editor', forcePathStyle: true },
+				})),
 			]),
 		);
 		// One import of them all (each CLI call starts n8n anew).

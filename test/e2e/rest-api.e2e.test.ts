@@ -17,7 +17,7 @@ import { postgresSettings, requireService } from '../helpers/services';
 import { templateCredentials } from '../helpers/templates';
 import { startTestApi, type TestApi } from '../helpers/test-api';
 import { STYLES } from '../helpers/api-resources';
-import { withKey } from '../helpers/webhook-key';
+import { postWebhook } from '../helpers/webhook-key';
 
 const PORT = 5740 + Number(process.env.N8N_LINE ?? 1);
 const RECORDS = 20_000;
@@ -83,15 +83,7 @@ async function startJsonServer(): Promise<{ url: string; stop: () => void; proce
 	throw new Error(`json-server did not start: ${log}`);
 }
 
-async function post(slug: string, body: object, headers = withKey({ 'content-type': 'application/json' })) {
-	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${slug}`, {
-		method: 'POST',
-		headers,
-		body: JSON.stringify(body),
-	});
-	const text = await response.text();
-	return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
-}
+const post = (slug: string, body: object, headers?: Record<string, string>) => postWebhook(PORT, slug, body, headers);
 
 const testApiSettings = (migration: string, table: string, extra: object = {}) => ({
 	migration,

@@ -1,7 +1,11 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
-/** A TCP proxy that can refuse connections, standing for the new database going away and coming back. */
-export async function tcpProxy(targetPort: number) {
+/**
+ * A TCP proxy that can refuse connections, standing for the new database going away and coming
+ * back; `downstream`, when given, may change what the server sends (a fault on the wire).
+ */
+export async function tcpProxy<S extends object>(targetPort: number, downstream?: (chunk: Buffer, state: S) => Buffer) {
+	const state = {} as S;
 	let accepting = true;
 	const sockets = new Set<Socket>();
 	const server: Server = createServer((client) => {
@@ -15,7 +19,9 @@ export async function tcpProxy(targetPort: number) {
 			s.on('error', () => undefined);
 			s.on('close', () => sockets.delete(s));
 		}
-		client.pipe(upstream).pipe(client);
+		client.pipe(upstream);
+		if (downstream) upstream.on('data', (chunk: Buffer) => client.write(downstream(chunk, state)));
+		else upstream.pipe(client);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as { port: number }).port;

@@ -17,3 +17,19 @@ export const INTRUDERS: Array<Record<string, string>> = [
 	{ [WEBHOOK_KEY.header]: 'not-the-key' },
 	{ authorization: `Bearer ${WEBHOOK_KEY.value}` },
 ];
+
+/** A POST to a template's Webhook on a local n8n, with the key unless other headers are given; the answer as text and JSON. */
+export async function postWebhook(
+	port: number,
+	slug: string,
+	body: object,
+	headers = withKey({ 'content-type': 'application/json' }),
+) {
+	const response = await fetch(`http://127.0.0.1:${port}/webhook/data-migration/${slug}`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify(body),
+	});
+	const text = await response.text();
+	return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}

@@ -29,6 +29,11 @@ export const checkSettingsOperation: Operation = {
 					value: 'apiMigration',
 					description: 'Migration, API resource, pagination, table, pages per execution, validation, rollback',
 				},
+				{
+					name: 'A File Migration',
+					value: 'fileMigration',
+					description: 'Migration, prefixes, chunks, concurrency, part size, verification, rollback (no database)',
+				},
 			],
 			default: 'dbMigration',
 			description: 'Which settings are accepted: each template family has its own (see the README)',
@@ -50,15 +55,18 @@ export const checkSettingsOperation: Operation = {
 		},
 	],
 	async execute(items) {
-		const system = this.getNodeParameter('system', 0) as DatabaseSystem;
 		return [
 			await eachItem(this, items, async (i) => {
 				const request = this.getNodeParameter('request', i, null) as unknown;
 				const defaults = parseJsonObject(this.getNodeParameter('defaults', i, '{}'), 'Defaults');
 				const schema = SETTINGS_SCHEMAS[this.getNodeParameter('schema', i, 'dbMigration') as SettingsSchemaName];
-				const settings = await withConnector(this, system, async (connector) =>
-					checkSettings(schema, request, defaults, connector.capabilities.maxIdentifier),
-				);
+				// A file migration names no table: no database to ask for its name limit.
+				const settings =
+					schema === SETTINGS_SCHEMAS.fileMigration
+						? checkSettings(schema, request, defaults, { length: 1024, unit: 'characters' })
+						: await withConnector(this, this.getNodeParameter('system', 0) as DatabaseSystem, async (connector) =>
+								checkSettings(schema, request, defaults, connector.capabilities.maxIdentifier),
+							);
 				return paired([settings], i);
 			}),
 		];
