@@ -156,6 +156,107 @@ minio_up() {
 	wait_port "$S3_HOST" "$S3_PORT" minio 120
 }
 
+GITEA_VERSION="v1.27.3"
+GITEA_HOST="${GITEA_HOST:-127.0.0.1}"; GITEA_PORT="${GITEA_PORT:-3100}"
+GITEA_ADMIN="${GITEA_ADMIN:-dmadmin}"; GITEA_ADMIN_PASSWORD="${GITEA_ADMIN_PASSWORD:-dm-admin-Secret1}"
+# Gitea's go.mod names its module gitea.dev, so `go install code.gitea.io/gitea@…` refuses it: the
+# module is downloaded, copied and built in place (pure Go; it keeps the copy for its templates).
+gitea_install() {
+	go_bin
+	log "building Gitea $GITEA_VERSION from the Go module proxy (10–20 minutes once)"
+	local module
+	module="$(cd "$1" && go mod download -json "code.gitea.io/gitea@$GITEA_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+	[ -d "$module" ] || { log "go mod download gave no module folder"; return 1; }
+	cp -r "$module" "$1/src" && chmod -R u+w "$1/src"
+	(cd "$1/src" && CGO_ENABLED=0 nice go build -mod=mod -trimpath -ldflags "-X main.Version=${GITEA_VERSION#v}" -o "$1/gitea" .)
+}
+gitea_verify() { "$1/gitea" --version | grep -q "${GITEA_VERSION#v}"; }
+GITEA_DIR="$CACHE/gitea-$GITEA_VERSION"
+gitea_ensure() {
+	cached_install "Gitea $GITEA_VERSION" "$GITEA_DIR" "$(install_fingerprint "$GITEA_VERSION" -- gitea_install gitea_verify)" gitea_install gitea_verify
+}
+gitea() { "$GITEA_DIR/gitea" --config "$RUN/gitea/app.ini" --work-path "$CACHE/gitea-data" "$@"; }
+gitea_up() {
+	if port_open "$GITEA_HOST" "$GITEA_PORT"; then return; fi
+	gitea_ensure
+	PGDATABASE=gitea ensure_pg_database
+	mkdir -p "$RUN/gitea" "$CACHE/gitea-data"
+	# Its own database in PostgreSQL (the pure-Go build has no SQLite); no mail, no SSH, no outside calls.
+	cat >"$RUN/gitea/app.ini" <<INI
+APP_NAME = Gitea (data migration tests)
+RUN_MODE = prod
+RUN_USER = $(id -un)
+I_AM_BEING_UNSAFE_RUNNING_AS_ROOT = true
+WORK_PATH = $CACHE/gitea-data
+[server]
+PROTOCOL = http
+HTTP_ADDR = $GITEA_HOST
+HTTP_PORT = $GITEA_PORT
+ROOT_URL = http://$GITEA_HOST:$GITEA_PORT/
+STATIC_ROOT_PATH = $GITEA_DIR/src
+DISABLE_SSH = true
+OFFLINE_MODE = true
+LFS_START_SERVER = false
+[database]
+DB_TYPE = postgres
+HOST = $PGHOST:$PGPORT
+NAME = gitea
+USER = $PGUSER
+PASSWD =
+SSL_MODE = disable
+[security]
+INSTALL_LOCK = true
+SECRET_KEY = dm-tests-only-secret-key
+[service]
+DISABLE_REGISTRATION = true
+REQUIRE_SIGNIN_VIEW = false
+[repository]
+ROOT = $CACHE/gitea-data/repositories
+[attachment]
+MAX_SIZE = 64
+ALLOWED_TYPES = */*
+[api]
+MAX_RESPONSE_ITEMS = 100
+[log]
+MODE = file
+LEVEL = Warn
+ROOT_PATH = $RUN/gitea
+[mailer]
+ENABLED = false
+[cron]
+ENABLED = false
+INI
+	gitea migrate >"$RUN/gitea-migrate.log" 2>&1 || { tail -20 "$RUN/gitea-migrate.log" >&2; return 1; }
+	gitea admin user create --username "$GITEA_ADMIN" --password "$GITEA_ADMIN_PASSWORD" --email "$GITEA_ADMIN@example.test" \
+		--admin --must-change-password=false >>"$RUN/gitea-migrate.log" 2>&1 || grep -q 'already exists' "$RUN/gitea-migrate.log"
+	log "starting Gitea $GITEA_VERSION on $GITEA_HOST:$GITEA_PORT (admin $GITEA_ADMIN; tests make their own tokens)"
+	nohup "$GITEA_DIR/gitea" --config "$RUN/gitea/app.ini" --work-path "$CACHE/gitea-data" web >"$RUN/gitea.log" 2>&1 &
+	echo $! >"$RUN/gitea.pid"
+	wait_port "$GITEA_HOST" "$GITEA_PORT" gitea 120
+}
+
+REDMINE_HOST="${REDMINE_HOST:-127.0.0.1}"; REDMINE_PORT="${REDMINE_PORT:-3200}"
+REDMINE_APP=/usr/share/redmine
+# Debian's Redmine 5.0 on SQLite under Thin. The REST API is switched on, attachments up to 20 MB
+# are allowed, and the admin's API key is written to $RUN/redmine.key for the tests (which seed
+# their own projects through the API).
+redmine_up() {
+	if port_open "$REDMINE_HOST" "$REDMINE_PORT" && [ -s "$RUN/redmine.key" ]; then return; fi
+	if [ ! -x "$REDMINE_APP/bin/rails" ]; then
+		log "installing Redmine (Debian packages redmine redmine-sqlite thin, about 2 minutes once)"
+		apt_install redmine redmine-sqlite thin
+	fi
+	(cd "$REDMINE_APP" && bin/rails runner -e production \
+		'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = "20480"; u = User.find_by_login("admin"); u.update_columns(must_change_passwd: false); puts u.api_key' \
+		>"$RUN/redmine.key.tmp" 2>"$RUN/redmine-setup.log") || { tail -20 "$RUN/redmine-setup.log" >&2; return 1; }
+	tail -1 "$RUN/redmine.key.tmp" | grep -Eq '^[0-9a-f]{40}$' || { log "Redmine gave no API key (see $RUN/redmine-setup.log)"; return 1; }
+	tail -1 "$RUN/redmine.key.tmp" >"$RUN/redmine.key" && rm -f "$RUN/redmine.key.tmp"
+	port_open "$REDMINE_HOST" "$REDMINE_PORT" && return
+	log "starting Redmine on $REDMINE_HOST:$REDMINE_PORT"
+	(cd "$REDMINE_APP" && nohup bin/rails server -e production -b "$REDMINE_HOST" -p "$REDMINE_PORT" -P "$RUN/redmine.pid" >"$RUN/redmine.log" 2>&1 &)
+	wait_port "$REDMINE_HOST" "$REDMINE_PORT" redmine 120
+}
+
 stop_pid() {
 	local f="$RUN/$1.pid"
 	[ -f "$f" ] || return 0
@@ -171,8 +272,8 @@ up)
 	wanted="${*:-postgres mariadb ferretdb minio}" # e.g. `up postgres mariadb` for the demo
 	for svc in $wanted; do
 		case "$svc" in
-		postgres | mariadb | ferretdb | minio) "${svc}_up" ;;
-		*) log "unknown service $svc (postgres, mariadb, ferretdb, minio)"; exit 2 ;;
+		postgres | mariadb | ferretdb | minio | gitea | redmine) "${svc}_up" ;;
+		*) log "unknown service $svc (postgres, mariadb, ferretdb, minio, gitea, redmine)"; exit 2 ;;
 		esac
 	done
 	log "up: $wanted"
@@ -185,6 +286,8 @@ check)
 down)
 	stop_pid ferretdb
 	stop_pid minio
+	stop_pid gitea
+	stop_pid redmine
 	if [ -f "$RUN/postgres.started-by-us" ]; then pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main stop || true; rm -f "$RUN/postgres.started-by-us"; fi
 	if [ -f "$RUN/mariadb.started-by-us" ]; then start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd || true; rm -f "$RUN/mariadb.started-by-us"; fi
 	;;
@@ -193,6 +296,8 @@ status)
 	status_line mariadb "$MYSQL_HOST" "$MYSQL_PORT"
 	status_line ferretdb "$MONGO_HOST" "$MONGO_PORT"
 	status_line minio "$S3_HOST" "$S3_PORT"
+	status_line gitea "$GITEA_HOST" "$GITEA_PORT"
+	status_line redmine "$REDMINE_HOST" "$REDMINE_PORT"
 	;;
 *)
 	echo "usage: $0 up [service…]|check|down|status" >&2

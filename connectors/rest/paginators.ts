@@ -6,6 +6,9 @@
  */
 export type Cursor = string | number | null;
 
+import type { PaginationConfig } from '../../core/ports/record-source';
+export type { PaginationConfig };
+
 export interface PageRequest {
 	/** An absolute or base-relative URL replacing the resource path (next-URL styles). */
 	url?: string;
@@ -22,16 +25,6 @@ export interface Paginator {
 	request(cursor: Cursor): PageRequest;
 	next(cursor: Cursor, page: FetchedPage): Cursor;
 }
-
-export type PaginationConfig =
-	| { style: 'none' }
-	| { style: 'bodyCursor'; cursorPath: string; cursorParam: string; sizeParam?: string }
-	| { style: 'lastRecord'; cursorParam: string; idField: string; hasMorePath: string; sizeParam?: string }
-	| { style: 'nextUrl'; nextUrlPath: string; sizeParam?: string }
-	| { style: 'linkHeader'; sizeParam?: string }
-	| { style: 'pageNumber'; pageParam: string; firstPage: number; sizeParam?: string; totalPagesPath?: string }
-	| { style: 'offset'; offsetParam: string; sizeParam: string }
-	| { style: 'headerCursor'; header: string; cursorParam: string; sizeParam?: string };
 
 export const PAGINATION_STYLES = [
 	'none',

@@ -8,6 +8,7 @@ import { ConnectionError, MigrationError, SchemaError, connectionCause, redact }
 import { RETRY_STATUSES } from './retry';
 
 export const SYSTEM = 'REST API';
+const REST_SYSTEM = SYSTEM;
 
 /** Query parameters whose values never leave in a message. */
 const SECRET_PARAM = /(key|token|secret|password|passwd|signature|sig|auth|session|code|credential)/i;
@@ -53,10 +54,13 @@ export interface HttpContext {
 	path: string;
 	endpoint: string;
 	secrets: Array<string | undefined>;
+	/** The system named in messages (a platform preset's name); "REST API" when absent. */
+	system?: string;
 }
 
 /** A non-2xx answer that is not retried (or no longer). */
 export function httpError(status: number, body: string, context: HttpContext): MigrationError {
+	const SYSTEM = context.system ?? REST_SYSTEM;
 	const head = `${SYSTEM}: ${status} ${REASONS[status] ?? 'HTTP error'} on ${context.method} ${context.path}`;
 	const said = body ? ` (${excerpt(body)})` : '';
 	const clean = (message: string) => redact(message, context.secrets);
@@ -94,6 +98,7 @@ export function httpError(status: number, body: string, context: HttpContext): M
 
 /** No answer: refused, reset, timed out, name not found. */
 export function networkError(code: string | undefined, message: string, context: HttpContext): MigrationError {
+	const SYSTEM = context.system ?? REST_SYSTEM;
 	const cause = connectionCause(code, message) ?? message;
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
 	return new ConnectionError(

@@ -23,3 +23,14 @@ export interface ReadPageOptions {
 	/** Incremental: only records changed since this watermark (the source sends it as its since-parameter). */
 	since?: string | number;
 }
+
+/** How an API's pages follow each other, as plain values (connectors/rest/paginators.ts reads them). */
+export type PaginationConfig =
+	| { style: 'none' }
+	| { style: 'bodyCursor'; cursorPath: string; cursorParam: string; sizeParam?: string }
+	| { style: 'lastRecord'; cursorParam: string; idField: string; hasMorePath: string; sizeParam?: string }
+	| { style: 'nextUrl'; nextUrlPath: string; sizeParam?: string }
+	| { style: 'linkHeader'; sizeParam?: string }
+	| { style: 'pageNumber'; pageParam: string; firstPage: number; sizeParam?: string; totalPagesPath?: string }
+	| { style: 'offset'; offsetParam: string; sizeParam: string }
+	| { style: 'headerCursor'; header: string; cursorParam: string; sizeParam?: string };

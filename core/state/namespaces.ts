@@ -23,3 +23,10 @@ export const LEASE_NAMESPACE = 'sync-leases';
 export const REPLAY_NAMESPACE = 'replay';
 /** MongoDB: the sampled schema of a collection, so every chunk reads it alike. */
 export const SCHEMA_NAMESPACE = 'collection-schema';
+/**
+ * Platform migrations: the ID map, `<migration>` → `<type>/<source id>` → destination id, kept values,
+ * whether the run created it. Written before the next record is created: the idempotency key of reruns.
+ */
+export const ID_MAP_NAMESPACE = 'id-map';
+/** Platform migrations: links and text patches waiting until every record exists, per migration. */
+export const PLATFORM_PENDING_NAMESPACE = 'platform-pending';

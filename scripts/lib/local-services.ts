@@ -24,3 +24,18 @@ export const mongoSettings = {
 	url: env.MONGO_URL ?? `mongodb://${env.MONGO_HOST ?? '127.0.0.1'}:${env.MONGO_PORT ?? 27017}/`,
 	database: env.MONGO_DATABASE ?? 'test',
 };
+
+const cacheDir = env.DM_CACHE_DIR ?? `${env.HOME ?? '/root'}/.cache/n8n-nodes-data-migration`;
+
+/** Redmine (the platform source): its URL, and where services.sh wrote the admin's API key. */
+export const redmineSettings = {
+	url: `http://${env.REDMINE_HOST ?? '127.0.0.1'}:${env.REDMINE_PORT ?? 3200}`,
+	keyFile: `${cacheDir}/run/redmine.key`,
+};
+
+/** Gitea (the platform destination): its URL and admin, who makes tokens for the tests. */
+export const giteaSettings = {
+	url: `http://${env.GITEA_HOST ?? '127.0.0.1'}:${env.GITEA_PORT ?? 3100}`,
+	admin: env.GITEA_ADMIN ?? 'dmadmin',
+	password: env.GITEA_ADMIN_PASSWORD ?? 'dm-admin-Secret1',
+};

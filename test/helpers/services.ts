@@ -1,6 +1,12 @@
 import { Socket } from 'node:net';
 
-import { mongoSettings, mysqlSettings, postgresSettings } from '../../scripts/lib/local-services';
+import {
+	giteaSettings,
+	mongoSettings,
+	mysqlSettings,
+	postgresSettings,
+	redmineSettings,
+} from '../../scripts/lib/local-services';
 
 export { mongoSettings, mysqlSettings, postgresSettings };
 const env = process.env;
@@ -20,6 +26,14 @@ const SERVICES = {
 	},
 	minio: () => {
 		const url = new URL(s3Settings.endpoint);
+		return { host: url.hostname, port: Number(url.port) };
+	},
+	redmine: () => {
+		const url = new URL(redmineSettings.url);
+		return { host: url.hostname, port: Number(url.port) };
+	},
+	gitea: () => {
+		const url = new URL(giteaSettings.url);
 		return { host: url.hostname, port: Number(url.port) };
 	},
 };
