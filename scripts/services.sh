@@ -213,7 +213,7 @@ REQUIRE_SIGNIN_VIEW = false
 [repository]
 ROOT = $CACHE/gitea-data/repositories
 [attachment]
-MAX_SIZE = 64
+MAX_SIZE = 8
 ALLOWED_TYPES = */*
 [api]
 MAX_RESPONSE_ITEMS = 100

@@ -6,6 +6,9 @@
 import axios, { type AxiosInstance } from 'axios';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { platformTransport } from '../../connectors/platform/platform-client';
+import { giteaDestination, redmineSource } from '../../connectors/platform/presets';
+import type { IdMap } from '../../core/platform/id-map';
 import { giteaSettings, redmineSettings } from '../../scripts/lib/local-services';
 
 export const redmineKey = (): string => readFileSync(redmineSettings.keyFile, 'utf8').trim();
@@ -55,6 +58,8 @@ export interface SeedSpec {
 	matched: number;
 	/** One attachment of this many bytes on the first issue (plus small ones on every 10th). */
 	bigAttachment: number;
+	/** One more, on the second issue, larger than Gitea takes (services.sh sets 8 MB): its reject. */
+	tooBig?: number;
 }
 
 export interface SeededIssue {
@@ -127,6 +132,7 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 			const attachments: SeededIssue['attachments'] = [];
 			const files: Array<[string, Buffer]> = [];
 			if (p === 0 && i === 0 && spec.bigAttachment) files.push(['big file ✓.bin', randomBytes(spec.bigAttachment)]);
+			if (p === 0 && i === 1 && spec.tooBig) files.push(['too big.bin', randomBytes(spec.tooBig)]);
 			if (i % 10 === 5) files.push([`notes ${i}.txt`, Buffer.from(`attachment of issue ${i} ✓\n`)]);
 			if (i % 25 === 7) files.push(['empty.txt', Buffer.alloc(0)]);
 			for (const [name, bytes] of files) {
@@ -178,8 +184,35 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 			const to = projectIssues[i - 2];
 			if (to.parent === from.id || from.parent === to.id) continue;
 			const r = await api.post(`/issues/${from.id}/relations.json`, { relation: { issue_to_id: to.id, relation_type: kind } });
-			seeded.relations.push({ id: r.data.relation.id, from: from.id, to: to.id, kind });
+			// As Redmine keeps it: a symmetric "relates" is turned to start at the lower id.
+			const kept = r.data.relation;
+			seeded.relations.push({ id: kept.id, from: kept.issue_id, to: kept.issue_to_id, kind: kept.relation_type });
 		}
 	}
 	return seeded;
+}
+
+/** What a test run names: the ID map's migration and run, the Gitea token and owner, the projects. */
+export interface PlatformTestRun {
+	migration: string;
+	run: string;
+	token: string;
+	owner: string;
+	projects: string[];
+	redmineKey?: string;
+}
+
+/** The engine's parts for a Redmine → Gitea run of the test services. */
+export function platformParts(run: PlatformTestRun, map: IdMap) {
+	const sourcePreset = redmineSource(run.redmineKey ?? redmineKey());
+	const destinationPreset = giteaDestination(run.token);
+	return {
+		source: platformTransport(sourcePreset, { baseUrl: redmineSettings.url }),
+		sourcePreset,
+		destination: platformTransport(destinationPreset, { baseUrl: `${giteaSettings.url}/api/v1` }),
+		destinationPreset,
+		map,
+		settings: { owner: run.owner },
+		only: { project: run.projects },
+	};
 }
