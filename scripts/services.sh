@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the test services: PostgreSQL, MariaDB, FerretDB (MongoDB wire
-# protocol) and MinIO (S3). Idempotent: a service already answering is used as it is;
+# protocol), MinIO (S3), and the platform pair Gitea and Redmine. Idempotent: a service already answering is used as it is;
 # a missing one is installed (Debian packages / Go module proxy) and started.
 # Settings come from the environment, with the defaults below.
 set -euo pipefail
@@ -269,7 +269,7 @@ status_line() { if port_open "$2" "$3"; then echo "$1: up ($2:$3)"; else echo "$
 case "${1:-status}" in
 up)
 	shift || true
-	wanted="${*:-postgres mariadb ferretdb minio}" # e.g. `up postgres mariadb` for the demo
+	wanted="${*:-postgres mariadb ferretdb minio gitea redmine}" # e.g. `up postgres mariadb` for the demo
 	for svc in $wanted; do
 		case "$svc" in
 		postgres | mariadb | ferretdb | minio | gitea | redmine) "${svc}_up" ;;
@@ -282,6 +282,7 @@ check)
 	# Checks (and reinstalls where broken) the cached builds, whether or not their servers run now.
 	ferretdb_ensure && log "FerretDB $FERRETDB_VERSION: $(tail -1 "$FERRETDB_DIR.check.log")"
 	minio_ensure && log "MinIO: $(tail -1 "$MINIO_DIR.check.log")"
+	gitea_ensure && log "Gitea $GITEA_VERSION: $("$GITEA_DIR/gitea" --version)"
 	;;
 down)
 	stop_pid ferretdb

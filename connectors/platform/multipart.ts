@@ -19,5 +19,9 @@ export function multipartBody(file: UploadFile): { body: Readable; contentType: 
 	file.stream.on('error', (error) => body.destroy(error));
 	file.stream.on('end', () => body.end(tail));
 	file.stream.pipe(body, { end: false });
-	return { body, contentType: `multipart/form-data; boundary=${boundary}`, length: head.length + file.size + tail.length };
+	return {
+		body,
+		contentType: `multipart/form-data; boundary=${boundary}`,
+		length: head.length + file.size + tail.length,
+	};
 }

@@ -7,10 +7,13 @@ export interface PlatformConnection {
 	ignoreTls?: boolean;
 }
 
-export function platformTransport(preset: SourcePreset | DestinationPreset, connection: PlatformConnection): PlatformHttp {
+export function platformTransport(
+	preset: SourcePreset | DestinationPreset,
+	connection: PlatformConnection,
+): PlatformHttp {
 	return new PlatformHttp({
 		system: preset.name,
-		baseUrl: connection.baseUrl,
+		baseUrl: `${connection.baseUrl.replace(/\/+$/, '')}${preset.apiPath}`,
 		authHeader: preset.authHeader,
 		ignoreTls: connection.ignoreTls,
 	});

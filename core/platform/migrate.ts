@@ -153,7 +153,11 @@ export class PlatformMigration {
 					: 'constant' in value
 						? value.constant
 						: undefined;
-		await this.parts.map.put(CONTAINER, this.parts.settings.owner ?? '', { state: 'creating', kept: {}, created: true });
+		await this.parts.map.put(CONTAINER, this.parts.settings.owner ?? '', {
+			state: 'creating',
+			kept: {},
+			created: true,
+		});
 		await this.parts.destination.json({ method: 'POST', path: container.create.path, json });
 		await this.parts.map.put(CONTAINER, this.parts.settings.owner ?? '', { state: 'done', kept: {}, created: true });
 	}
@@ -172,7 +176,8 @@ export class PlatformMigration {
 		const label = this.source.types[type].label;
 		for await (const record of records) {
 			this.count(type).read++;
-			const loose = (template: string) => template.replace(/\{(\w+)\}/g, (_w, n: string) => String(record.fields[n] ?? ''));
+			const loose = (template: string) =>
+				template.replace(/\{(\w+)\}/g, (_w, n: string) => String(record.fields[n] ?? ''));
 			const match = lookup.by
 				.map((rule) => {
 					const wanted = loose(rule.equals);
@@ -202,7 +207,8 @@ export class PlatformMigration {
 		this.tally(figures, outcome);
 		if (outcome === 'created' || outcome === 'found') {
 			const waiting = await this.writer.unresolved(record);
-			if (waiting.length) await this.parts.map.defer(PATCH, record.type, record.id, { raw: record.raw, refs: record.refs, waiting });
+			if (waiting.length)
+				await this.parts.map.defer(PATCH, record.type, record.id, { raw: record.raw, refs: record.refs, waiting });
 		}
 		this.parts.onProgress?.(this.figures);
 		return entry?.state === 'done';

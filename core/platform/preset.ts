@@ -42,6 +42,8 @@ export interface SourcePreset {
 	name: string;
 	/** How the credential goes with each request: `X-Redmine-API-Key: {key}`. */
 	authHeader: { name: string; value: string };
+	/** Added to the platform's URL for every API request (`/api/v1`). */
+	apiPath: string;
 	testPath: string;
 	/** In dependency order is not required: the engine orders types by their refs. */
 	types: Record<string, SourceType>;
@@ -127,6 +129,7 @@ export interface DestinationType {
 export interface DestinationPreset {
 	name: string;
 	authHeader: { name: string; value: string };
+	apiPath: string;
 	testPath: string;
 	/** The container every record goes into (an organization), made when missing. */
 	container?: { find: string; create: RequestSpec; delete?: RequestSpec };

@@ -69,9 +69,10 @@ export function childTypes(preset: SourcePreset, parent: string): { now: string[
  * at (parents before children). Links that close a cycle are returned apart: they are written by a
  * second pass, once every record exists.
  */
-export function parentsFirst(
-	nodes: Array<{ id: string; points: string[] }>,
-): { order: string[]; deferred: Array<{ id: string; to: string }> } {
+export function parentsFirst(nodes: Array<{ id: string; points: string[] }>): {
+	order: string[];
+	deferred: Array<{ id: string; to: string }>;
+} {
 	const known = new Set(nodes.map((n) => n.id));
 	const points = new Map(nodes.map((n) => [n.id, n.points.filter((p) => known.has(p) && p !== n.id)]));
 	const order: string[] = [];

@@ -34,14 +34,17 @@ export async function rollbackPlatform(parts: {
 			result.unknown.push({ type, id });
 			continue;
 		}
-		const spec = type === CONTAINER ? parts.destinationPreset.container?.delete : parts.destinationPreset.types[type]?.delete;
+		const spec =
+			type === CONTAINER ? parts.destinationPreset.container?.delete : parts.destinationPreset.types[type]?.delete;
 		if (!spec) continue;
 		const context: Record<string, unknown> = { ...parts.settings, id };
 		for (const [k, v] of Object.entries(entry.kept)) context[`dest.${k}`] = v;
-		const outcome = await parts.destination.json({ method: 'DELETE', path: fillPath(spec.path, context, `${type} ${id}`) }).then(
-			() => 'deleted' as const,
-			(error: unknown) => (isMigrationError(error) && error.context.status === 404 ? ('gone' as const) : error),
-		);
+		const outcome = await parts.destination
+			.json({ method: 'DELETE', path: fillPath(spec.path, context, `${type} ${id}`) })
+			.then(
+				() => 'deleted' as const,
+				(error: unknown) => (isMigrationError(error) && error.context.status === 404 ? ('gone' as const) : error),
+			);
 		if (outcome === 'deleted') result.deleted[type] = (result.deleted[type] ?? 0) + 1;
 		else if (outcome === 'gone') result.alreadyGone++;
 		else result.failed.push({ type, id, reason: (outcome as Error).message });

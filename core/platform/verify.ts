@@ -80,7 +80,11 @@ export async function verifyPlatform(parts: VerifyParts): Promise<PlatformVerifi
 		const entry = await parts.map.get(record.type, record.id);
 		if (!entry || entry.state === 'creating') {
 			f.missing++;
-			problem({ type: record.type, id: record.id, what: entry ? 'its creation never finished' : 'not migrated (no ID map entry)' });
+			problem({
+				type: record.type,
+				id: record.id,
+				what: entry ? 'its creation never finished' : 'not migrated (no ID map entry)',
+			});
 			return false;
 		}
 		if (entry.state !== 'done') {

@@ -94,7 +94,11 @@ export class SourceWalk {
 	}
 
 	/** A type's records as listed, only the selected ones where the run selects (`only`). */
-	private async *listed(type: string, spec: SourceType, list: SourceType['list']): AsyncIterable<Record<string, unknown>> {
+	private async *listed(
+		type: string,
+		spec: SourceType,
+		list: SourceType['list'],
+	): AsyncIterable<Record<string, unknown>> {
 		if (!list) throw new MigrationError('QUERY_FAILED', `${this.source.name} preset: ${type} has no listing`);
 		const only = this.parts.only?.[type];
 		for await (const page of this.parts.source.pages(list))
@@ -104,7 +108,11 @@ export class SourceWalk {
 
 	private async detail(type: string, spec: SourceType, id: string): Promise<PlatformRecord> {
 		const detail = spec.detail!;
-		const answer = await this.parts.source.json({ method: 'GET', path: fillPath(detail.path, { id }, type), query: detail.query });
+		const answer = await this.parts.source.json({
+			method: 'GET',
+			path: fillPath(detail.path, { id }, type),
+			query: detail.query,
+		});
 		return recordOf(type, spec, valueAt(answer.body, detail.recordPath) as Record<string, unknown>);
 	}
 

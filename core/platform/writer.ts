@@ -81,7 +81,8 @@ export class RecordWriter {
 			if (!(error instanceof Refused)) throw error;
 			const state = error.unmapped ? 'unmapped' : 'rejected';
 			await map.put(record.type, record.id, { state, kept: {}, created: false, reason: error.reason });
-			if (!error.unmapped) this.parts.onReject({ type: record.type, id: record.id, reason: error.reason, status: error.status });
+			if (!error.unmapped)
+				this.parts.onReject({ type: record.type, id: record.id, reason: error.reason, status: error.status });
 			return { outcome: state };
 		}
 	}
@@ -135,7 +136,9 @@ export class RecordWriter {
 		if (!find) return undefined;
 		const byMarker = 'marker' in find.match;
 		if (byMarker && !mayExist) return undefined;
-		const wanted = byMarker ? this.marker(record) : this.filled(record, (find.match as { equals: string }).equals, context);
+		const wanted = byMarker
+			? this.marker(record)
+			: this.filled(record, (find.match as { equals: string }).equals, context);
 		const list = { ...find.list, path: this.filled(record, find.list.path, context, true) };
 		for await (const page of this.parts.destination.pages(list)) {
 			for (const candidate of page) {
@@ -150,7 +153,9 @@ export class RecordWriter {
 	private async create(record: PlatformRecord, context: TemplateContext): Promise<MapEntry> {
 		const spec = this.spec(record.type);
 		const { map, destination } = this.parts;
-		const request = spec.upload ? await this.uploadRequest(record, context, spec) : await this.createRequest(record, context, spec);
+		const request = spec.upload
+			? await this.uploadRequest(record, context, spec)
+			: await this.createRequest(record, context, spec);
 		await map.put(record.type, record.id, { state: 'creating', kept: {}, created: true });
 		const answer = await destination.json(request.request).catch((error: unknown) => Promise.reject(refusal(error)));
 		const body = (answer.body ?? {}) as Record<string, unknown>;
@@ -256,8 +261,7 @@ export class RecordWriter {
 		if (typeof value === 'string') return this.filled(record, value, context);
 		if ('constant' in value) return value.constant;
 		if ('present' in value) return hasValue(context, value.present);
-		if ('refs' in value)
-			return value.refs.map((r) => context[`${r}.${value.keep}`]).filter((v) => v !== undefined);
+		if ('refs' in value) return value.refs.map((r) => context[`${r}.${value.keep}`]).filter((v) => v !== undefined);
 		if ('ref' in value) {
 			const v = context[`${value.ref}.${value.keep}`];
 			return v === undefined ? undefined : value.many ? [v] : v;
@@ -300,7 +304,9 @@ export class RecordWriter {
 		for (const [name, ref] of Object.entries(record.refs)) {
 			if (source.types[ref.type] && ref.type === 'user' && !(await this.parts.map.done(ref.type, ref.id))) {
 				const entry = await this.parts.map.get(ref.type, ref.id);
-				lines.push(`${capital(name)}: ${entry?.label ?? `${source.name} user ${ref.id}`}, no ${this.parts.destinationPreset.name} user matched`);
+				lines.push(
+					`${capital(name)}: ${entry?.label ?? `${source.name} user ${ref.id}`}, no ${this.parts.destinationPreset.name} user matched`,
+				);
 			}
 		}
 		for (const [name, label] of Object.entries(spec.noteRefs ?? {})) {
@@ -347,14 +353,19 @@ export class RecordWriter {
 		if (!bodyValue) return;
 		const text = await this.value(record, bodyValue, context);
 		await this.parts.destination
-			.json({ method: 'PATCH', path: fillPath(spec.patch.path, context, `${record.type} ${record.id}`), json: { [spec.patch.field]: text } })
+			.json({
+				method: 'PATCH',
+				path: fillPath(spec.patch.path, context, `${record.type} ${record.id}`),
+				json: { [spec.patch.field]: text },
+			})
 			.catch((error: unknown) => Promise.reject(refusal(error)));
 	}
 
 	/** The records a record's text names (mentions, note refs) that were not mapped when it was written. */
 	async unresolved(record: PlatformRecord): Promise<Array<{ type: string; id: string }>> {
 		const spec = this.spec(record.type);
-		const field = spec.patch && Object.entries(spec.create?.body ?? {}).find(([name]) => name === spec.patch!.field)?.[1];
+		const field =
+			spec.patch && Object.entries(spec.create?.body ?? {}).find(([name]) => name === spec.patch!.field)?.[1];
 		if (!field || typeof field === 'string' || !('notes' in field || 'mentions' in field)) return [];
 		const waiting: Array<{ type: string; id: string }> = [];
 		const mentions = this.parts.sourcePreset.mentions;

@@ -304,11 +304,30 @@ export const FILE_MIGRATION_SETTINGS: SettingsSchema = {
 	},
 };
 
+/** A platform → platform run: the destination's owner, the source projects, who posts for unmatched users, rollback. Platforms are the workflow's credentials, never the caller's. */
+export const PLATFORM_MIGRATION_SETTINGS: SettingsSchema = {
+	runName: 'migration',
+	fields: {
+		migration: DB_MIGRATION_SETTINGS.fields.migration,
+		title: text('what moved where, in the report, e.g. "Redmine → Gitea"', 'Platform'),
+		owner: text('the destination organization the projects go into (made when missing)', 'migrated'),
+		projects: {
+			kind: 'string list',
+			description: 'the source projects to migrate, by identifier; [] for every project the key sees',
+			fallback: [],
+		},
+		fallbackUser: text('who posts for an author without a match on the destination ("" for the token\'s owner)'),
+		onValidationFailure: DB_MIGRATION_SETTINGS.fields.onValidationFailure,
+		answerAtOnce,
+	},
+};
+
 export const SETTINGS_SCHEMAS = {
 	dbMigration: DB_MIGRATION_SETTINGS,
 	zeroDowntime: ZERO_DOWNTIME_SETTINGS,
 	apiMigration: API_MIGRATION_SETTINGS,
 	fileMigration: FILE_MIGRATION_SETTINGS,
+	platformMigration: PLATFORM_MIGRATION_SETTINGS,
 };
 export type SettingsSchemaName = keyof typeof SETTINGS_SCHEMAS;
 

@@ -8,8 +8,9 @@ import { COPY_PAGES_OPERATION, copyPagesOperation } from './actions/copy-pages.o
 import { load } from './actions/load.operation';
 import { skipDone } from './actions/skip-done.operation';
 import { COPY_OBJECTS_OPERATION, copyObjects } from './actions/copy-objects.operation';
+import { MIGRATE_PLATFORM_OPERATION, migratePlatform } from './actions/migrate-platform.operation';
 
-const OPERATIONS = [load, copy, copyPagesOperation, skipDone, copyObjects];
+const OPERATIONS = [load, copy, copyPagesOperation, skipDone, copyObjects, migratePlatform];
 const FILE_OPERATIONS = [COPY_OBJECTS_OPERATION];
 
 export class BatchLoad implements INodeType {
@@ -69,9 +70,22 @@ export class BatchLoad implements INodeType {
 				testedBy: 'migrationRestConnectionTest',
 				displayOptions: { show: { operation: [COPY_PAGES_OPERATION] } },
 			},
+			// A platform migration: its source and destination platforms (the database slot holds its ID map).
+			{
+				name: 'migrationPlatformSourceApi',
+				required: true,
+				testedBy: 'migrationPlatformConnectionTest',
+				displayOptions: { show: { operation: [MIGRATE_PLATFORM_OPERATION] } },
+			},
+			{
+				name: 'migrationPlatformApi',
+				required: true,
+				testedBy: 'migrationPlatformConnectionTest',
+				displayOptions: { show: { operation: [MIGRATE_PLATFORM_OPERATION] } },
+			},
 		],
 		properties: operationProperties(OPERATIONS, 'load', [
-			systemParameter('system', 'Destination Database', FILE_OPERATIONS),
+			systemParameter('system', 'Destination Database (State Database for Platforms)', FILE_OPERATIONS),
 		]),
 	};
 

@@ -13,8 +13,9 @@ import {
 	RESTORE_OBJECTS_OPERATION,
 	restoreObjects,
 } from './actions/restore-objects.operation';
+import { DELETE_PLATFORM_RECORDS_OPERATION, deletePlatformRecords } from './actions/delete-platform-records.operation';
 
-const OPERATIONS = [snapshot, restore, discard, restoreObjects, discardObjects];
+const OPERATIONS = [snapshot, restore, discard, restoreObjects, discardObjects, deletePlatformRecords];
 const FILE_OPERATIONS = [RESTORE_OBJECTS_OPERATION, DISCARD_OBJECTS_OPERATION];
 
 export class Rollback implements INodeType {
@@ -27,7 +28,7 @@ export class Rollback implements INodeType {
 		// Operations without a migration show just their name, not "undefined".
 		subtitle: '={{$parameter["operation"] + ($parameter["migration"] ? ": " + $parameter["migration"] : "")}}',
 		description:
-			'Snapshot tables before a migration writes, restore them exactly on failure, discard after success; undo a file migration',
+			'Snapshot tables before a migration writes, restore them exactly on failure, discard after success; undo a file or platform migration',
 		defaults: { name: 'Rollback' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -35,6 +36,12 @@ export class Rollback implements INodeType {
 		credentials: [
 			...databaseCredentials(FILE_OPERATIONS),
 			...s3Credentials({ source: [], destination: FILE_OPERATIONS }),
+			{
+				name: 'migrationPlatformApi',
+				required: true,
+				testedBy: 'migrationPlatformConnectionTest',
+				displayOptions: { show: { operation: [DELETE_PLATFORM_RECORDS_OPERATION] } },
+			},
 		],
 		properties: operationProperties(OPERATIONS, 'snapshot', [systemParameter('system', 'Database', FILE_OPERATIONS)]),
 	};

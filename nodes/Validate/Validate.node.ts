@@ -13,8 +13,20 @@ import { VERIFY_API_OPERATION, verifyApi } from './actions/verify-api.operation'
 import { VERIFY_OBJECTS_OPERATION, verifyObjects } from './actions/verify-objects.operation';
 import { OBJECT_STATUS_OPERATION, objectStatus } from './actions/object-status.operation';
 import { OBJECT_REPORT_OPERATION, objectReport } from './actions/object-report.operation';
+import { VERIFY_PLATFORM_OPERATION, verifyPlatform } from './actions/verify-platform.operation';
 
-const OPERATIONS = [fingerprint, compare, report, status, verify, verifyApi, verifyObjects, objectStatus, objectReport];
+const OPERATIONS = [
+	fingerprint,
+	compare,
+	report,
+	status,
+	verify,
+	verifyApi,
+	verifyObjects,
+	objectStatus,
+	objectReport,
+	verifyPlatform,
+];
 const FILE_OPERATIONS = [VERIFY_OBJECTS_OPERATION, OBJECT_STATUS_OPERATION, OBJECT_REPORT_OPERATION];
 
 export class Validate implements INodeType {
@@ -30,7 +42,7 @@ export class Validate implements INodeType {
 		defaults: { name: 'Validate' },
 		inputs: [NodeConnectionTypes.Main],
 		// Verify Rows routes the whole verdict: every check to Valid, or every check to Invalid.
-		outputs: `={{ ['verify', 'verifyApi', 'verifyObjects'].includes($parameter.operation) && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
+		outputs: `={{ ['verify', 'verifyApi', 'verifyObjects', 'verifyPlatform'].includes($parameter.operation) && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
 		usableAsTool: true,
 		credentials: [
 			...databaseCredentials(FILE_OPERATIONS),
@@ -40,6 +52,18 @@ export class Validate implements INodeType {
 				required: true,
 				testedBy: 'migrationRestConnectionTest',
 				displayOptions: { show: { operation: [VERIFY_API_OPERATION] } },
+			},
+			{
+				name: 'migrationPlatformSourceApi',
+				required: true,
+				testedBy: 'migrationPlatformConnectionTest',
+				displayOptions: { show: { operation: [VERIFY_PLATFORM_OPERATION] } },
+			},
+			{
+				name: 'migrationPlatformApi',
+				required: true,
+				testedBy: 'migrationPlatformConnectionTest',
+				displayOptions: { show: { operation: [VERIFY_PLATFORM_OPERATION] } },
 			},
 		],
 		properties: operationProperties(OPERATIONS, 'fingerprint', [

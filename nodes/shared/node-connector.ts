@@ -5,6 +5,7 @@ import { CONNECTION_TEST, CREDENTIAL_TYPE, connectorFromCredentials, type Databa
 import { testConnection } from './credential-test';
 import { REST_CONNECTION_TEST, testRestConnection } from './rest';
 import { S3_CONNECTION_TEST, testS3Connection } from './object-stores';
+import { PLATFORM_CONNECTION_TEST, testPlatformConnection } from './platforms';
 
 type WithCredentials = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'getCredentials'>;
 
@@ -47,6 +48,7 @@ export const databaseNodeMethods = {
 		[CONNECTION_TEST]: testConnection,
 		[REST_CONNECTION_TEST]: testRestConnection,
 		[S3_CONNECTION_TEST]: testS3Connection,
+		[PLATFORM_CONNECTION_TEST]: testPlatformConnection,
 	},
 };
 

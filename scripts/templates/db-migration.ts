@@ -60,8 +60,10 @@ export interface Target {
 	mainId: string;
 	destination: System;
 	/** The settings schema its Settings step checks (core/settings/run-settings.ts). */
-	schema: 'dbMigration' | 'apiMigration' | 'fileMigration';
+	schema: 'dbMigration' | 'apiMigration' | 'fileMigration' | 'platformMigration';
 	defaults: object;
+	/** The Settings step's database credential, when not the destination's (a platform run's state database). */
+	settingsCredentials?: object;
 }
 
 const dbTarget = (pair: Pair): Target => ({ ...pair, schema: 'dbMigration', defaults: runDefaults(pair) });
@@ -109,7 +111,9 @@ export const entry = (pair: Omit<Target, 'destination'> & { destination?: System
 				defaults: JSON.stringify(pair.defaults),
 			},
 			{
-				...(pair.destination ? { credentials: credential(pair.destination, 'Destination') } : {}),
+				...(pair.destination
+					? { credentials: pair.settingsCredentials ?? credential(pair.destination, 'Destination') }
+					: {}),
 				onError: 'continueErrorOutput',
 			},
 		),

@@ -8,6 +8,7 @@ import { API_TEMPLATES, apiMigration, pageWorker } from './api-migration';
 import { chunkWorker, migration } from './db-migration';
 import { FILE_TEMPLATES, fileMigration } from './file-migration';
 import { PAIRS } from './pairs';
+import { PLATFORM_TEMPLATES, platformMigration } from './platform-migration';
 import { rollbackRun, runStatus } from './run-tools';
 import { zeroDowntimeTemplates } from './zero-downtime';
 
@@ -29,6 +30,7 @@ export function allTemplates(): Array<[string, object]> {
 			],
 		),
 		...FILE_TEMPLATES.map((t): [string, object] => [t.slug, fileMigration(t)]),
+		...PLATFORM_TEMPLATES.map((t): [string, object] => [t.slug, platformMigration(t)]),
 	];
 }
 

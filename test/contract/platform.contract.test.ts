@@ -34,9 +34,13 @@ const mapOf = (name: string) => new IdMap(state.state, run.migration, name);
 
 /** Runs the migration in a child process and kills it (-9) once it has created `after` more records. */
 async function killAfter(after: number, name: string): Promise<void> {
-	const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../helpers/platform-child.ts'), JSON.stringify({ ...run, run: name })], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', join(__dirname, '../helpers/platform-child.ts'), JSON.stringify({ ...run, run: name })],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	await new Promise<void>((resolve, reject) => {
 		child.stdout!.on('data', (data: Buffer) => {
 			for (const line of data.toString().split('\n')) {
@@ -116,7 +120,8 @@ describe('Redmine → Gitea', () => {
 				const issue = byId.get(source.id)!;
 				expect(issue.title).toBe(source.subject);
 				expect(issue.state).toBe(source.closed ? 'closed' : 'open');
-				if (source.parent) expect(issue.body).toContain(`Parent: ${tag}/${project.identifier}#${byId.get(source.parent)!.number}`);
+				if (source.parent)
+					expect(issue.body).toContain(`Parent: ${tag}/${project.identifier}#${byId.get(source.parent)!.number}`);
 				// Its journals with notes, and one comment per relation it starts (naming the other issue).
 				const relations = seeded.relations.filter((r) => r.from === source.id).length;
 				expect(issue.comments).toBe(source.journals.length + relations);
@@ -128,15 +133,21 @@ describe('Redmine → Gitea', () => {
 		expect(verification.passed).toBe(true);
 		expect(verification.types.issue).toMatchObject({ source: 500, mapped: 500, missing: 0, mismatched: 0 });
 		expect(verification.types.comment.mapped).toBe(seeded.issues.reduce((n, i) => n + i.journals.length, 0));
-		expect(verification.types.relation).toMatchObject({ source: seeded.relations.length, mapped: seeded.relations.length });
-		expect(verification.types.relation.linksVerified).toBe(seeded.relations.filter((r) => ['blocks', 'precedes'].includes(r.kind)).length);
+		expect(verification.types.relation).toMatchObject({
+			source: seeded.relations.length,
+			mapped: seeded.relations.length,
+		});
+		expect(verification.types.relation.linksVerified).toBe(
+			seeded.relations.filter((r) => ['blocks', 'precedes'].includes(r.kind)).length,
+		);
 		expect(verification.types.attachment).toMatchObject({ rejected: 1, missing: 0, mismatched: 0 });
 		expect(verification.types.attachment.bytesVerified).toBeGreaterThanOrEqual(5 * MB);
 	});
 
 	it('a rerun after the run creates nothing', async () => {
 		const again = await new PlatformMigration(platformParts({ ...run, run: 'again' }, mapOf('again'))).run();
-		for (const [type, figures] of Object.entries(again.types)) expect({ type, created: figures.created }).toEqual({ type, created: 0 });
+		for (const [type, figures] of Object.entries(again.types))
+			expect({ type, created: figures.created }).toEqual({ type, created: 0 });
 		expect(again.types.issue.skipped).toBe(500);
 	});
 
@@ -153,7 +164,9 @@ describe('Redmine → Gitea', () => {
 		const verification = await verifyPlatform(platformParts({ ...run, run: 'check' }, mapOf('check')));
 		expect(verification.passed).toBe(false);
 		const found = verification.problems.map((p) => `${p.type}:${p.what}`);
-		expect(found).toEqual(expect.arrayContaining(['issue:title', 'issue:labels', expect.stringMatching(/^comment:cannot be read back/)]));
+		expect(found).toEqual(
+			expect.arrayContaining(['issue:title', 'issue:labels', expect.stringMatching(/^comment:cannot be read back/)]),
+		);
 		const title = verification.problems.find((p) => p.what === 'title')!;
 		expect(title).toMatchObject({ expected: titled.title, actual: `${titled.title} (edited)` });
 	});

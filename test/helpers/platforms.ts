@@ -91,7 +91,13 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 		const login = `${spec.tag}u${u}`;
 		const mail = `${login}@example.test`;
 		const { data } = await api.post('/users.json', {
-			user: { login, firstname: `Fïrst${u}`, lastname: `Last${u}`, mail, password: `pw-${randomBytes(6).toString('hex')}` },
+			user: {
+				login,
+				firstname: `Fïrst${u}`,
+				lastname: `Last${u}`,
+				mail,
+				password: `pw-${randomBytes(6).toString('hex')}`,
+			},
 		});
 		seeded.users.push({ id: data.user.id, login, mail });
 		if (u < spec.matched) await giteaUser(login, mail);
@@ -99,7 +105,13 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 	for (let p = 0; p < spec.projects; p++) {
 		const identifier = `${spec.tag}-p${p}`;
 		const { data } = await api.post('/projects.json', {
-			project: { name: `Project ${p} ${spec.tag} ✓`, identifier, is_public: true, tracker_ids: [1, 2, 3], description: `Seeded ${p}` },
+			project: {
+				name: `Project ${p} ${spec.tag} ✓`,
+				identifier,
+				is_public: true,
+				tracker_ids: [1, 2, 3],
+				description: `Seeded ${p}`,
+			},
 		});
 		const projectId = data.project.id as number;
 		seeded.projects.push({ id: projectId, identifier });
@@ -124,10 +136,18 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 			const author = seeded.users[i % seeded.users.length];
 			const as = redmine(author.login);
 			// Redmine refuses an open child of a closed parent: parents are picked among open issues.
-			const parent = i % 7 === 3 ? projectIssues.slice(0, Math.floor(i / 2) + 1).reverse().find((x) => !x.closed) : undefined;
+			const parent =
+				i % 7 === 3
+					? projectIssues
+							.slice(0, Math.floor(i / 2) + 1)
+							.reverse()
+							.find((x) => !x.closed)
+					: undefined;
 			const earlier = seeded.issues.length ? seeded.issues[(i * 13) % seeded.issues.length] : undefined;
 			const subject = `${TITLES[i % TITLES.length]} ${p}/${i}`;
-			const description = earlier ? `Depends on the work in #${earlier.id}; see also #999999.` : `First issue of ${identifier}`;
+			const description = earlier
+				? `Depends on the work in #${earlier.id}; see also #999999.`
+				: `First issue of ${identifier}`;
 			const uploads: Array<{ token: string; filename: string; content_type: string }> = [];
 			const attachments: SeededIssue['attachments'] = [];
 			const files: Array<[string, Buffer]> = [];
@@ -168,7 +188,9 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 			};
 			for (let j = 0; j < i % 3; j++) {
 				const note = `Comment ${j} on ${i} — ✓ mentions #${issue.id}`;
-				await redmine(seeded.users[(i + j) % seeded.users.length].login).put(`/issues/${issue.id}.json`, { issue: { notes: note } });
+				await redmine(seeded.users[(i + j) % seeded.users.length].login).put(`/issues/${issue.id}.json`, {
+					issue: { notes: note },
+				});
 				issue.journals.push(note);
 			}
 			if (i % 6 === 1 && !projectIssues.some((x) => x.parent === issue.id)) {
@@ -183,7 +205,9 @@ export async function seedRedmine(spec: SeedSpec): Promise<Seeded> {
 			const from = projectIssues[i];
 			const to = projectIssues[i - 2];
 			if (to.parent === from.id || from.parent === to.id) continue;
-			const r = await api.post(`/issues/${from.id}/relations.json`, { relation: { issue_to_id: to.id, relation_type: kind } });
+			const r = await api.post(`/issues/${from.id}/relations.json`, {
+				relation: { issue_to_id: to.id, relation_type: kind },
+			});
 			// As Redmine keeps it: a symmetric "relates" is turned to start at the lower id.
 			const kept = r.data.relation;
 			seeded.relations.push({ id: kept.id, from: kept.issue_id, to: kept.issue_to_id, kind: kept.relation_type });
@@ -209,7 +233,7 @@ export function platformParts(run: PlatformTestRun, map: IdMap) {
 	return {
 		source: platformTransport(sourcePreset, { baseUrl: redmineSettings.url }),
 		sourcePreset,
-		destination: platformTransport(destinationPreset, { baseUrl: `${giteaSettings.url}/api/v1` }),
+		destination: platformTransport(destinationPreset, { baseUrl: giteaSettings.url }),
 		destinationPreset,
 		map,
 		settings: { owner: run.owner },

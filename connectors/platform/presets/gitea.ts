@@ -21,6 +21,7 @@ const colour = (hex: string) => ({ constant: hex });
 export const giteaDestination = (token: string): DestinationPreset => ({
 	name: 'Gitea',
 	authHeader: { name: 'Authorization', value: `token ${token}` },
+	apiPath: '/api/v1',
 	testPath: '/user',
 	marker: '<!-- dm:{source}:{type}:{id} -->',
 	container: {
@@ -65,8 +66,14 @@ export const giteaDestination = (token: string): DestinationPreset => ({
 			delete: { path: '/orgs/{owner}/labels/{dest.id}' },
 		},
 		category: {
-			create: { path: '/repos/{owner}/{project.name}/labels', body: { name: 'category/{name}', color: colour('#0e8a16') } },
-			find: { list: pages('/repos/{owner}/{project.name}/labels'), match: { field: 'name', equals: 'category/{name}' } },
+			create: {
+				path: '/repos/{owner}/{project.name}/labels',
+				body: { name: 'category/{name}', color: colour('#0e8a16') },
+			},
+			find: {
+				list: pages('/repos/{owner}/{project.name}/labels'),
+				match: { field: 'name', equals: 'category/{name}' },
+			},
 			id: 'id',
 			keep: { repo: '{project.name}' },
 			verify: { path: '/repos/{owner}/{dest.repo}/labels/{dest.id}', fields: { name: 'name' } },
@@ -81,7 +88,10 @@ export const giteaDestination = (token: string): DestinationPreset => ({
 					state: { field: 'state', values: { open: 'open', locked: 'open', closed: 'closed' } },
 				},
 			},
-			find: { list: pages('/repos/{owner}/{project.name}/milestones', { state: 'all' }), match: { field: 'title', equals: '{title}' } },
+			find: {
+				list: pages('/repos/{owner}/{project.name}/milestones', { state: 'all' }),
+				match: { field: 'title', equals: '{title}' },
+			},
 			id: 'id',
 			keep: { repo: '{project.name}' },
 			verify: {
@@ -93,10 +103,17 @@ export const giteaDestination = (token: string): DestinationPreset => ({
 		// Project members become collaborators with write access: what lets an issue posted as its
 		// author keep its labels, milestone and assignees (Gitea drops them for a mere reader).
 		membership: {
-			create: { method: 'PUT', path: '/repos/{owner}/{project.name}/collaborators/{user.login}', body: { permission: { constant: 'write' } } },
+			create: {
+				method: 'PUT',
+				path: '/repos/{owner}/{project.name}/collaborators/{user.login}',
+				body: { permission: { constant: 'write' } },
+			},
 			id: '{project.name}/{user.login}',
 			keep: { repo: '{project.name}', login: '{user.login}' },
-			verify: { path: '/repos/{owner}/{dest.repo}/collaborators/{dest.login}/permission', fields: { permission: 'permission' } },
+			verify: {
+				path: '/repos/{owner}/{dest.repo}/collaborators/{dest.login}/permission',
+				fields: { permission: 'permission' },
+			},
 			delete: { path: '/repos/{owner}/{dest.repo}/collaborators/{dest.login}' },
 		},
 		issue: {
@@ -158,7 +175,11 @@ export const giteaDestination = (token: string): DestinationPreset => ({
 			delete: { path: '/repos/{owner}/{dest.repo}/issues/comments/{dest.id}' },
 		},
 		attachment: {
-			upload: { path: '/repos/{owner}/{issue.repo}/issues/{issue.number}/assets', query: { name: '{name}' }, field: 'attachment' },
+			upload: {
+				path: '/repos/{owner}/{issue.repo}/issues/{issue.number}/assets',
+				query: { name: '{name}' },
+				field: 'attachment',
+			},
 			find: {
 				list: { ...pages('/repos/{owner}/{issue.repo}/issues/{issue.number}/assets'), pagination: { style: 'none' } },
 				match: { field: 'name', equals: '{name}' },

@@ -12,11 +12,17 @@ const offset = (path: string, recordsPath: string, query: Record<string, string>
 	pageSize: 100,
 	query,
 });
-const whole = (path: string, recordsPath: string) => ({ path, recordsPath, pagination: { style: 'none' as const }, pageSize: 0 });
+const whole = (path: string, recordsPath: string) => ({
+	path,
+	recordsPath,
+	pagination: { style: 'none' as const },
+	pageSize: 0,
+});
 
 export const redmineSource = (apiKey: string): SourcePreset => ({
 	name: 'Redmine',
 	authHeader: { name: 'X-Redmine-API-Key', value: apiKey },
+	apiPath: '',
 	testPath: '/users/current.json',
 	mentions: { pattern: '(?<![\\w/&])#(\\d+)\\b', type: 'issue' },
 	types: {
@@ -61,7 +67,12 @@ export const redmineSource = (apiKey: string): SourcePreset => ({
 		},
 		issue: {
 			// Per project (its subprojects' issues apart), every status, oldest first.
-			list: offset('/issues.json', 'issues', { project_id: '{within}', subproject_id: '!*', status_id: '*', sort: 'id' }),
+			list: offset('/issues.json', 'issues', {
+				project_id: '{within}',
+				subproject_id: '!*',
+				status_id: '*',
+				sort: 'id',
+			}),
 			within: 'project',
 			detail: { path: '/issues/{id}.json', recordPath: 'issue', query: { include: 'journals,attachments,relations' } },
 			id: 'id',

@@ -34,6 +34,11 @@ export const checkSettingsOperation: Operation = {
 					value: 'fileMigration',
 					description: 'Migration, prefixes, chunks, concurrency, part size, verification, rollback (no database)',
 				},
+				{
+					name: 'A Platform Migration',
+					value: 'platformMigration',
+					description: 'Migration, destination owner, projects, fallback user, rollback (the database keeps the ID map)',
+				},
 			],
 			default: 'dbMigration',
 			description: 'Which settings are accepted: each template family has its own (see the README)',
