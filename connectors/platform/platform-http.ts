@@ -89,19 +89,13 @@ export class PlatformHttp implements PlatformTransport {
 						: { 'Content-Type': 'application/json' },
 			});
 		});
-		const text = String(answer.data ?? '');
-		let body: unknown = null;
-		if (text.trim()) {
-			try {
-				body = JSON.parse(text);
-			} catch {
-				throw new MigrationError(
-					'QUERY_FAILED',
-					`${this.system}: ${request.method} ${safeUrl(request.path)} answered something that is not JSON`,
-					{ system: this.system },
-				);
-			}
-		}
+		const body = parsedJson(String(answer.data ?? ''));
+		if (body === NOT_JSON)
+			throw new MigrationError(
+				'QUERY_FAILED',
+				`${this.system}: ${request.method} ${safeUrl(request.path)} answered something that is not JSON`,
+				{ system: this.system },
+			);
 		return { status: answer.status, headers: plainHeaders(answer.headers), body };
 	}
 
@@ -193,6 +187,18 @@ export class PlatformHttp implements PlatformTransport {
 		if (error.response) return httpError(error.response.status, error.response.body, context);
 		const cause = error.cause as { message?: string } | undefined;
 		return networkError(error.failure.code, String(cause?.message ?? ''), context);
+	}
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+/** A body's JSON (null when empty), or NOT_JSON. */
+function parsedJson(text: string): unknown {
+	if (!text.trim()) return null;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return NOT_JSON;
 	}
 }
 

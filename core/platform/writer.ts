@@ -63,28 +63,34 @@ export class RecordWriter {
 		const { map } = this.parts;
 		const known = await map.get(record.type, record.id);
 		if (known?.state === 'done') return { outcome: 'skipped', entry: known };
-		try {
-			const context = await this.context(record);
-			const found = await this.find(record, context, known?.state === 'creating');
-			if (found) {
-				const entry = await map.put(record.type, record.id, {
-					state: 'done',
-					dest: found.id,
-					kept: this.kept(record.type, found.body, context),
-					created: known?.state === 'creating',
-				});
-				return { outcome: 'found', entry };
-			}
-			const entry = await this.create(record, context);
-			return { outcome: 'created', entry };
-		} catch (error) {
-			if (!(error instanceof Refused)) throw error;
-			const state = error.unmapped ? 'unmapped' : 'rejected';
-			await map.put(record.type, record.id, { state, kept: {}, created: false, reason: error.reason });
-			if (!error.unmapped)
-				this.parts.onReject({ type: record.type, id: record.id, reason: error.reason, status: error.status });
-			return { outcome: state };
+		const made = await this.findOrCreate(record, known).then(
+			(result) => result,
+			(error: unknown) => (error instanceof Refused ? error : Promise.reject(error)),
+		);
+		if (!(made instanceof Refused)) return made;
+		const state = made.unmapped ? 'unmapped' : 'rejected';
+		await map.put(record.type, record.id, { state, kept: {}, created: false, reason: made.reason });
+		if (!made.unmapped)
+			this.parts.onReject({ type: record.type, id: record.id, reason: made.reason, status: made.status });
+		return { outcome: state };
+	}
+
+	private async findOrCreate(
+		record: PlatformRecord,
+		known: MapEntry | undefined,
+	): Promise<{ outcome: Outcome; entry: MapEntry }> {
+		const context = await this.context(record);
+		const found = await this.find(record, context, known?.state === 'creating');
+		if (found) {
+			const entry = await this.parts.map.put(record.type, record.id, {
+				state: 'done',
+				dest: found.id,
+				kept: this.kept(record.type, found.body, context),
+				created: known?.state === 'creating',
+			});
+			return { outcome: 'found', entry };
 		}
+		return { outcome: 'created', entry: await this.create(record, context) };
 	}
 
 	/**

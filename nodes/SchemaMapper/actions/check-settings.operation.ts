@@ -37,7 +37,8 @@ export const checkSettingsOperation: Operation = {
 				{
 					name: 'A Platform Migration',
 					value: 'platformMigration',
-					description: 'Migration, destination owner, projects, fallback user, rollback (the database keeps the ID map)',
+					description:
+						'Migration, destination owner, projects, fallback user, rollback (the database keeps the ID map)',
 				},
 			],
 			default: 'dbMigration',
