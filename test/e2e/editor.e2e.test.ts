@@ -56,6 +56,12 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 					type: 'migrationRestApi',
 					data: { baseUrl: 'http://127.0.0.1:9', authentication: 'none', testPath: '/', headers: '{}' },
 				},
+				...['migrationPlatformSourceApi', 'migrationPlatformApi'].map((type, i) => ({
+					id: i === 0 ? 'dmPlatformSrc001' : 'dmPlatformDst001',
+					name: i === 0 ? 'Redmine' : 'Gitea',
+					type,
+					data: { platform: i === 0 ? 'redmine' : 'gitea', baseUrl: 'http://127.0.0.1:9', token: 'editor' },
+				})),
 				...[S3_SOURCE_CREDENTIAL.migrationS3SourceApi, S3_DESTINATION_CREDENTIAL.migrationS3Api].map((ref, i) => ({
 					...ref,
 					type: i === 0 ? 'migrationS3SourceApi' : 'migrationS3Api',

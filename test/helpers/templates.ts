@@ -47,6 +47,7 @@ export function templateCredentials(extra: CredentialJson[] = []): object[] {
 		},
 		{ id: 'dmSourcepostgres', name: 'Source PostgreSQL', type: 'migrationPostgresApi', data: pg },
 		{ id: 'dmDestinationpostgres', name: 'Destination PostgreSQL', type: 'migrationPostgresApi', data: pg },
+		{ id: 'dmStatePostgres1', name: 'State database (PostgreSQL)', type: 'migrationPostgresApi', data: pg },
 		{
 			id: 'dmSourcemongodb',
 			name: 'Source MongoDB',
