@@ -155,3 +155,39 @@ export async function withPlatforms<T>(
 		await Promise.all([destination.close(), source?.close(), state.close()]);
 	}
 }
+
+/** The ID map of the node's State Database and Migration Name, for item `i` (the ID Map operations). */
+export async function withIdMap<T>(context: IExecuteFunctions, work: (map: IdMap) => Promise<T>): Promise<T> {
+	const system = context.getNodeParameter('system', 0) as DatabaseSystem;
+	if (system === 'mongodb')
+		throw new RequestError('The ID map is kept in PostgreSQL or MySQL: choose one as the State Database');
+	const state = connectorFromCredentials(system, await context.getCredentials(CREDENTIAL_TYPE[system], 0));
+	try {
+		const migration = text(context.getNodeParameter('migration', 0)).trim();
+		return await work(new IdMap(state.state, migration, context.getExecutionId() ?? 'manual'));
+	} finally {
+		await state.close();
+	}
+}
+
+/** What every ID Map operation names: the map (by migration) and the source type of the ids. */
+export const ID_MAP_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'Migration Name',
+		name: 'migration',
+		type: 'string',
+		default: 'saas-migration',
+		required: true,
+		description: 'Names the ID map in the State Database: every step of one migration uses the same name',
+	},
+];
+
+export const SOURCE_TYPE_PROPERTY: INodeProperties = {
+	displayName: 'Source Type',
+	name: 'sourceType',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'card',
+	description: 'What the ids are of, in the source (card, contact, record): one map per type',
+};

@@ -49,6 +49,11 @@ export const node = (
  * The credential every template webhook checks (n8n's Header Auth): a caller without its header
  * and value gets 403 and starts nothing. The user sets it once; see the README's Security section.
  */
+/** The state database of a platform or SaaS migration: it keeps the ID map (the platforms have no `_dm_state`). */
+export const STATE_CREDENTIAL = {
+	migrationPostgresApi: { id: 'dmStatePostgres1', name: 'State database (PostgreSQL)' },
+};
+
 export const WEBHOOK_KEY = { httpHeaderAuth: { id: 'dmWebhookKey0001', name: 'Data migration webhook key' } };
 
 /** That credential as `n8n import:credentials` takes it: requests must carry this header with this value. */

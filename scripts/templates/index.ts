@@ -9,6 +9,7 @@ import { chunkWorker, migration } from './db-migration';
 import { FILE_TEMPLATES, fileMigration } from './file-migration';
 import { PAIRS } from './pairs';
 import { PLATFORM_TEMPLATES, platformMigration } from './platform-migration';
+import { trelloToJira } from './saas-id-map';
 import { rollbackRun, runStatus } from './run-tools';
 import { zeroDowntimeTemplates } from './zero-downtime';
 
@@ -31,6 +32,7 @@ export function allTemplates(): Array<[string, object]> {
 		),
 		...FILE_TEMPLATES.map((t): [string, object] => [t.slug, fileMigration(t)]),
 		...PLATFORM_TEMPLATES.map((t): [string, object] => [t.slug, platformMigration(t)]),
+		['trello-to-jira', trelloToJira()],
 	];
 }
 

@@ -6,7 +6,7 @@
  * a rerun with the same migration name resuming without duplicates.
  */
 import { entry } from './db-migration';
-import { answerFailures, boolIf, link, node, respond, workflow, type Section } from './dsl';
+import { answerFailures, boolIf, link, node, respond, STATE_CREDENTIAL, workflow, type Section } from './dsl';
 
 export interface PlatformTemplate {
 	slug: string;
@@ -25,11 +25,6 @@ export const PLATFORM_TEMPLATES: PlatformTemplate[] = [
 		destination: { name: 'Gitea', id: 'dmPlatformDst001' },
 	},
 ];
-
-/** The state database keeps the ID map: the destination platform has no `_dm_state`. */
-export const STATE_CREDENTIAL = {
-	migrationPostgresApi: { id: 'dmStatePostgres1', name: 'State database (PostgreSQL)' },
-};
 
 const SETTINGS = "$('Settings').first().json";
 

@@ -11,7 +11,7 @@ import { MIGRATION_NAME, tableParameter, WRITE_MODE, arraysParameter } from '../
 import { withConnector } from '../../shared/node-connector';
 import { eachItem, type Operation } from '../../shared/operations';
 import { API_RESOURCE_PROPERTIES, RESOURCE, withApiSource } from '../../shared/rest';
-import { TRANSFORM_STEPS } from '../../Transform/transform-steps';
+import { TRANSFORM_STEPS } from '../../Transform/actions/transform-steps';
 
 export const COPY_PAGES_OPERATION = 'copyPages';
 

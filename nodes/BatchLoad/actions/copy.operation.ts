@@ -13,7 +13,7 @@ import { jsonParameter } from '../../shared/items';
 import { withConnector } from '../../shared/node-connector';
 import { describeError, toNodeError } from '../../shared/node-errors';
 import type { Operation } from '../../shared/operations';
-import { TRANSFORM_STEPS } from '../../Transform/transform-steps';
+import { TRANSFORM_STEPS } from '../../Transform/actions/transform-steps';
 
 export const COPY_OPERATION = 'copy';
 

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import type { LogicalType } from '../../core/model/schema';
+import type { LogicalType } from '../../../core/model/schema';
 
 const CAST_TYPES: LogicalType[] = [
 	'int16',
