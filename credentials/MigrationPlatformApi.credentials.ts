@@ -20,6 +20,7 @@ export class MigrationPlatformApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Gitea (Destination)', value: 'gitea' },
+				{ name: 'Parse Server (Destination)', value: 'parse' },
 				{ name: 'Redmine (Source)', value: 'redmine' },
 			],
 			default: 'gitea',
@@ -29,9 +30,17 @@ export class MigrationPlatformApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://gitea.example.com',
+			placeholder: 'https://gitea.example.com (Parse: https://example.com/parse)',
 			description: 'The address the platform is served at, as in a browser (the API path is added)',
 			required: true,
+		},
+		{
+			displayName: 'Application ID',
+			name: 'applicationId',
+			type: 'string',
+			default: '',
+			description: "Parse Server's application ID (sent as X-Parse-Application-Id)",
+			displayOptions: { show: { platform: ['parse'] } },
 		},
 		{
 			displayName: 'API Key or Token',
@@ -40,7 +49,7 @@ export class MigrationPlatformApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				"Redmine: My account → API access key (the REST API must be enabled; an administrator's key reads users). Gitea: Settings → Applications → an access token with every scope (an administrator's: authors post through sudo).",
+				"Redmine: My account → API access key (the REST API must be enabled; an administrator's key reads users). Gitea: Settings → Applications → an access token with every scope (an administrator's: authors post through sudo). Parse Server: the master key.",
 			required: true,
 		},
 		{

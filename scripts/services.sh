@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the test services: PostgreSQL, MariaDB, FerretDB (MongoDB wire
-# protocol), MinIO (S3), and the platform pair Gitea and Redmine. Idempotent: a service already answering is used as it is;
+# protocol), MinIO (S3), and the platforms Redmine, Gitea and Parse Server. Idempotent: a service already answering is used as it is;
 # a missing one is installed (Debian packages / Go module proxy) and started.
 # Settings come from the environment, with the defaults below.
 set -euo pipefail
@@ -257,6 +257,36 @@ redmine_up() {
 	wait_port "$REDMINE_HOST" "$REDMINE_PORT" redmine 120
 }
 
+PARSE_VERSION="8.6.94"
+PARSE_HOST="${PARSE_HOST:-127.0.0.1}"; PARSE_PORT="${PARSE_PORT:-1337}"
+PARSE_APP_ID="${PARSE_APP_ID:-dm-app}"; PARSE_MASTER_KEY="${PARSE_MASTER_KEY:-dm-master-key}"
+# Parse Server from npm, on PostgreSQL (database parse), files on disk: the second platform destination.
+parse_install() {
+	log "installing Parse Server $PARSE_VERSION from npm (about a minute once)"
+	echo '{"name":"dm-parse-server","private":true}' >"$1/package.json"
+	(cd "$1" && npm install "parse-server@$PARSE_VERSION" --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+}
+parse_verify() { [ -f "$1/node_modules/parse-server/package.json" ] && grep -q "\"version\": \"$PARSE_VERSION\"" "$1/node_modules/parse-server/package.json" && node -e "require('$1/node_modules/pg-promise')"; }
+PARSE_DIR="$CACHE/parse-server-$PARSE_VERSION"
+parse_ensure() {
+	cached_install "Parse Server $PARSE_VERSION" "$PARSE_DIR" "$(install_fingerprint "$PARSE_VERSION" -- parse_install parse_verify)" parse_install parse_verify
+}
+parse_up() {
+	if port_open "$PARSE_HOST" "$PARSE_PORT"; then return; fi
+	parse_ensure
+	PGDATABASE=parse ensure_pg_database
+	mkdir -p "$RUN/parse" "$CACHE/parse-files"
+	cat >"$RUN/parse/config.json" <<JSON
+{"appId": "$PARSE_APP_ID", "masterKey": "$PARSE_MASTER_KEY", "masterKeyIps": ["127.0.0.1", "::1"],
+ "databaseURI": "postgres://$PGUSER@$PGHOST:$PGPORT/parse", "port": $PARSE_PORT, "mountPath": "/parse",
+ "serverURL": "http://$PARSE_HOST:$PARSE_PORT/parse", "allowClientClassCreation": false,
+ "filesAdapter": {"module": "@parse/fs-files-adapter", "options": {"filesSubDirectory": "dm"}}}
+JSON
+	log "starting Parse Server $PARSE_VERSION on $PARSE_HOST:$PARSE_PORT (/parse)"
+	(cd "$CACHE/parse-files" && nohup node "$PARSE_DIR/node_modules/parse-server/bin/parse-server" "$RUN/parse/config.json" >"$RUN/parse.log" 2>&1 & echo $! >"$RUN/parse.pid")
+	wait_port "$PARSE_HOST" "$PARSE_PORT" parse 60
+}
+
 stop_pid() {
 	local f="$RUN/$1.pid"
 	[ -f "$f" ] || return 0
@@ -269,11 +299,11 @@ status_line() { if port_open "$2" "$3"; then echo "$1: up ($2:$3)"; else echo "$
 case "${1:-status}" in
 up)
 	shift || true
-	wanted="${*:-postgres mariadb ferretdb minio gitea redmine}" # e.g. `up postgres mariadb` for the demo
+	wanted="${*:-postgres mariadb ferretdb minio gitea redmine parse}" # e.g. `up postgres mariadb` for the demo
 	for svc in $wanted; do
 		case "$svc" in
-		postgres | mariadb | ferretdb | minio | gitea | redmine) "${svc}_up" ;;
-		*) log "unknown service $svc (postgres, mariadb, ferretdb, minio, gitea, redmine)"; exit 2 ;;
+		postgres | mariadb | ferretdb | minio | gitea | redmine | parse) "${svc}_up" ;;
+		*) log "unknown service $svc (postgres, mariadb, ferretdb, minio, gitea, redmine, parse)"; exit 2 ;;
 		esac
 	done
 	log "up: $wanted"
@@ -283,12 +313,14 @@ check)
 	ferretdb_ensure && log "FerretDB $FERRETDB_VERSION: $(tail -1 "$FERRETDB_DIR.check.log")"
 	minio_ensure && log "MinIO: $(tail -1 "$MINIO_DIR.check.log")"
 	gitea_ensure && log "Gitea $GITEA_VERSION: $("$GITEA_DIR/gitea" --version)"
+	parse_ensure && log "Parse Server $PARSE_VERSION: installed"
 	;;
 down)
 	stop_pid ferretdb
 	stop_pid minio
 	stop_pid gitea
 	stop_pid redmine
+	stop_pid parse
 	if [ -f "$RUN/postgres.started-by-us" ]; then pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main stop || true; rm -f "$RUN/postgres.started-by-us"; fi
 	if [ -f "$RUN/mariadb.started-by-us" ]; then start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd || true; rm -f "$RUN/mariadb.started-by-us"; fi
 	;;
@@ -299,6 +331,7 @@ status)
 	status_line minio "$S3_HOST" "$S3_PORT"
 	status_line gitea "$GITEA_HOST" "$GITEA_PORT"
 	status_line redmine "$REDMINE_HOST" "$REDMINE_PORT"
+	status_line parse "$PARSE_HOST" "$PARSE_PORT"
 	;;
 *)
 	echo "usage: $0 up [service…]|check|down|status" >&2

@@ -15,6 +15,7 @@ export function platformTransport(
 		system: preset.name,
 		baseUrl: `${connection.baseUrl.replace(/\/+$/, '')}${preset.apiPath}`,
 		authHeader: preset.authHeader,
+		headers: preset.headers,
 		ignoreTls: connection.ignoreTls,
 	});
 }

@@ -29,6 +29,8 @@ export interface PlatformHttpConfig {
 	baseUrl: string;
 	/** The credential's header: `X-Redmine-API-Key: <key>`, `Authorization: token <token>`. */
 	authHeader: { name: string; value: string };
+	/** Headers that are no secret (Parse's application id). */
+	headers?: Record<string, string>;
 	ignoreTls?: boolean;
 	timeoutMs?: number;
 	maxRetries?: number;
@@ -61,7 +63,7 @@ export class PlatformHttp implements PlatformTransport {
 			maxRedirects: 5,
 			maxBodyLength: Infinity,
 			maxContentLength: Infinity,
-			headers: { Accept: 'application/json', [config.authHeader.name]: config.authHeader.value },
+			headers: { Accept: 'application/json', ...config.headers, [config.authHeader.name]: config.authHeader.value },
 			httpAgent: new HttpAgent({ keepAlive: true }),
 			httpsAgent: new HttpsAgent({ keepAlive: true, rejectUnauthorized: !config.ignoreTls }),
 		});
@@ -74,7 +76,15 @@ export class PlatformHttp implements PlatformTransport {
 	async json(request: PlatformRequest): Promise<PlatformResponse> {
 		const retried = request.method !== 'POST';
 		const answer = await this.attempts(request.method, request.path, retried, async () => {
-			const upload = request.file ? multipartBody(request.file) : undefined;
+			const upload = request.file
+				? request.file.raw
+					? {
+							body: request.file.stream,
+							contentType: request.file.contentType || 'application/octet-stream',
+							length: request.file.size,
+						}
+					: multipartBody(request.file)
+				: undefined;
 			return this.client.request<string>({
 				method: request.method,
 				url: this.relative(request.path),

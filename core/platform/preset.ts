@@ -42,6 +42,8 @@ export interface SourcePreset {
 	name: string;
 	/** How the credential goes with each request: `X-Redmine-API-Key: {key}`. */
 	authHeader: { name: string; value: string };
+	/** Headers sent with every request that are no secret (Parse's application id). */
+	headers?: Record<string, string>;
 	/** Added to the platform's URL for every API request (`/api/v1`). */
 	apiPath: string;
 	testPath: string;
@@ -65,10 +67,15 @@ export type BodyValue =
 	| { field?: string; text?: string; mentions?: boolean; notes?: boolean; values?: Record<string, unknown> }
 	/** Whether a canonical field has a value. */
 	| { present: string }
-	/** A mapped ref's kept value (absent: left out; `many`: as a one-element list). */
-	| { ref: string; keep: string; many?: boolean }
-	/** The kept values of several refs, as a list (labels from tracker, status, category). */
-	| { refs: string[]; keep: string }
+	/**
+	 * A mapped ref's kept value (absent: left out; `many`: as a one-element list); `wrap` puts it in an
+	 * object, `$` standing for the value (a Parse pointer: `{ __type: 'Pointer', className: 'Issue', objectId: '$' }`).
+	 */
+	| { ref: string; keep: string; many?: boolean; wrap?: Record<string, unknown> }
+	/** The kept values of several refs, as a list (labels from tracker, status, category), each wrapped if asked. */
+	| { refs: string[]; keep: string; wrap?: Record<string, unknown> }
+	/** The record's marker (a field of its own where the destination has no text to put it in). */
+	| { marker: true }
 	| { constant: unknown };
 
 /** A request template: a path and, for JSON requests, a body. */
@@ -91,8 +98,11 @@ export interface VerifyField {
 export interface DestinationType {
 	/** How one record is made. */
 	create?: RequestSpec;
-	/** An attachment: its bytes uploaded as multipart field `field`. */
-	upload?: RequestSpec & { field: string };
+	/**
+	 * An attachment: its bytes uploaded as multipart field `field`, or as the raw body (`raw`). With a
+	 * `create` too, the upload comes first and the create's templates read its answer as `upload.*`.
+	 */
+	upload?: RequestSpec & { field: string; raw?: boolean };
 	/** Sends the request as the mapped user of this ref (`sudo=login` on Gitea). */
 	asUser?: { ref: string; keep: string; query: string };
 	/** The created (or found) record's id: a path in the answer, or a template (an answer without a body). */
@@ -103,7 +113,12 @@ export interface DestinationType {
 	 */
 	keep: Record<string, string>;
 	/** Where a record is looked for when its creation may have happened (answer lost) or it exists already. */
-	find?: { list: PlatformList; match: { field: string; equals: string } | { field: string; marker: true } };
+	find?: {
+		list: PlatformList;
+		match: { field: string; equals: string } | { field: string; marker: true };
+		/** A query parameter holding a JSON filter (Parse's `where`), its strings templates (`{marker}` too). */
+		where?: { param: string; filter: Record<string, string> };
+	};
 	/** Looked up only, never created (users): the first rule that matches wins. */
 	lookup?: { list: PlatformList; by: Array<{ field: string; equals: string }> };
 	/**
@@ -129,6 +144,8 @@ export interface DestinationType {
 export interface DestinationPreset {
 	name: string;
 	authHeader: { name: string; value: string };
+	/** Headers sent with every request that are no secret (Parse's application id). */
+	headers?: Record<string, string>;
 	apiPath: string;
 	testPath: string;
 	/** The container every record goes into (an organization), made when missing. */

@@ -146,6 +146,13 @@ export class RecordWriter {
 			? this.marker(record)
 			: this.filled(record, (find.match as { equals: string }).equals, context);
 		const list = { ...find.list, path: this.filled(record, find.list.path, context, true) };
+		if (find.where) {
+			const withMarker = { ...context, marker: this.marker(record) };
+			const filter = Object.fromEntries(
+				Object.entries(find.where.filter).map(([k, v]) => [k, this.filled(record, v, withMarker)]),
+			);
+			list.query = { ...list.query, [find.where.param]: JSON.stringify(filter) };
+		}
 		for await (const page of this.parts.destination.pages(list)) {
 			for (const candidate of page) {
 				const value = valueAt(candidate, find.match.field);
@@ -159,26 +166,33 @@ export class RecordWriter {
 	private async create(record: PlatformRecord, context: TemplateContext): Promise<MapEntry> {
 		const spec = this.spec(record.type);
 		const { map, destination } = this.parts;
-		const request = spec.upload
-			? await this.uploadRequest(record, context, spec)
-			: await this.createRequest(record, context, spec);
-		await map.put(record.type, record.id, { state: 'creating', kept: {}, created: true });
-		const answer = await destination.json(request.request).catch((error: unknown) => Promise.reject(refusal(error)));
-		const body = (answer.body ?? {}) as Record<string, unknown>;
-		const kept = this.kept(record.type, body, context);
-		const id = kept.id as string | number;
-		if (request.digest) {
-			const checked = await this.verifyUpload(record, kept, request.digest());
-			Object.assign(kept, checked);
+		const send = (request: PlatformRequest) =>
+			destination.json(request).catch((error: unknown) => Promise.reject(refusal(error)));
+		let digest: (() => { sha256: string; size: number }) | undefined;
+		let body: Record<string, unknown> = {};
+		if (spec.upload) {
+			const upload = await this.uploadRequest(record, context, spec);
+			digest = upload.digest;
+			await map.put(record.type, record.id, { state: 'creating', kept: {}, created: true });
+			body = ((await send(upload.request)).body ?? {}) as Record<string, unknown>;
+			// A create after the upload (a Parse object holding the file) reads its answer as `upload.*`.
+			for (const [k, v] of Object.entries(body)) context[`upload.${k}`] = v;
 		}
-		return map.put(record.type, record.id, { state: 'done', dest: id, kept, created: true });
+		if (spec.create) {
+			const request = await this.createRequest(record, context, spec);
+			if (!spec.upload) await map.put(record.type, record.id, { state: 'creating', kept: {}, created: true });
+			body = ((await send(request)).body ?? {}) as Record<string, unknown>;
+		}
+		const kept = this.kept(record.type, body, context);
+		if (digest) Object.assign(kept, await this.verifyUpload(record, kept, digest()));
+		return map.put(record.type, record.id, { state: 'done', dest: kept.id as string | number, kept, created: true });
 	}
 
 	private async createRequest(
 		record: PlatformRecord,
 		context: TemplateContext,
 		spec: DestinationType,
-	): Promise<{ request: PlatformRequest; digest?: () => { sha256: string; size: number } }> {
+	): Promise<PlatformRequest> {
 		const create = spec.create;
 		if (!create) throw new Refused(`${this.parts.destinationPreset.name} has no way to create a ${record.type}`);
 		const json: Record<string, unknown> = {};
@@ -187,12 +201,10 @@ export class RecordWriter {
 			if (filled !== undefined) json[name] = filled;
 		}
 		return {
-			request: {
-				method: create.method ?? 'POST',
-				path: this.filled(record, create.path, context, true),
-				query: this.query(record, spec, context),
-				json,
-			},
+			method: create.method ?? 'POST',
+			path: this.filled(record, create.path, context, true),
+			query: this.query(record, spec, context),
+			json,
 		};
 	}
 
@@ -200,7 +212,7 @@ export class RecordWriter {
 	private async uploadRequest(
 		record: PlatformRecord,
 		context: TemplateContext,
-		spec: DestinationType & { upload?: { path: string; field: string; query?: Record<string, string> } },
+		spec: DestinationType,
 	): Promise<{ request: PlatformRequest; digest: () => { sha256: string; size: number } }> {
 		const upload = spec.upload!;
 		const file = this.parts.sourcePreset.types[record.type].file;
@@ -234,6 +246,7 @@ export class RecordWriter {
 					contentType: String(valueAt(record.raw, file.contentType) ?? ''),
 					size,
 					stream: counted,
+					raw: upload.raw,
 				},
 			},
 			digest: () => ({ sha256: hash.digest('hex'), size: seen }),
@@ -267,10 +280,15 @@ export class RecordWriter {
 		if (typeof value === 'string') return this.filled(record, value, context);
 		if ('constant' in value) return value.constant;
 		if ('present' in value) return hasValue(context, value.present);
-		if ('refs' in value) return value.refs.map((r) => context[`${r}.${value.keep}`]).filter((v) => v !== undefined);
+		if ('marker' in value) return this.marker(record);
+		if ('refs' in value)
+			return value.refs
+				.map((r) => context[`${r}.${value.keep}`])
+				.filter((v) => v !== undefined)
+				.map((v) => wrapped(v, value.wrap));
 		if ('ref' in value) {
 			const v = context[`${value.ref}.${value.keep}`];
-			return v === undefined ? undefined : value.many ? [v] : v;
+			return v === undefined ? undefined : value.many ? [wrapped(v, value.wrap)] : wrapped(v, value.wrap);
 		}
 		const raw = value.text !== undefined ? this.filled(record, value.text, context) : record.fields[value.field ?? ''];
 		if (value.values) return raw === undefined || raw === null ? undefined : value.values[String(raw)];
@@ -332,7 +350,10 @@ export class RecordWriter {
 		);
 	}
 
-	/** The values kept for a record: paths in the answer, templates over its context and `dest.*`. */
+	/**
+	 * The values kept for a record: paths in the answer, templates over its context and `dest.*`; a
+	 * template that has no value here may name a path to read instead (`{upload.url}|file.url`).
+	 */
 	private kept(type: string, body: Record<string, unknown>, context: TemplateContext): Record<string, unknown> {
 		const spec = this.spec(type);
 		const kept: Record<string, unknown> = {};
@@ -344,7 +365,14 @@ export class RecordWriter {
 		kept.id = spec.id.includes('{') ? fill(spec.id, context, `${type} id`) : valueAt(body, spec.id);
 		const withDest: TemplateContext = { ...context };
 		for (const [k, v] of Object.entries(kept)) withDest[`dest.${k}`] = v;
-		for (const [name, template] of templates) kept[name] = fill(template, withDest, `${type} kept value ${name}`);
+		for (const [name, choice] of templates) {
+			const [template, orPath] = choice.split('|');
+			kept[name] = placeholders(template).every((p) => hasValue(withDest, p))
+				? fill(template, withDest, `${type} kept value ${name}`)
+				: orPath
+					? valueAt(body, orPath)
+					: undefined;
+		}
 		return kept;
 	}
 
@@ -384,6 +412,12 @@ export class RecordWriter {
 		}
 		return waiting;
 	}
+}
+
+/** A value put in its wrapper, `$` standing for it (a Parse pointer); the value itself without one. */
+function wrapped(value: unknown, wrap: Record<string, unknown> | undefined): unknown {
+	if (!wrap) return value;
+	return Object.fromEntries(Object.entries(wrap).map(([k, v]) => [k, v === '$' ? value : v]));
 }
 
 /** A 4xx that refuses the record itself becomes a reject; anything else goes on as the failure it is. */

@@ -15,6 +15,8 @@ export interface UploadFile {
 	contentType?: string;
 	size: number;
 	stream: Readable;
+	/** Sent as the whole body (Content-Type: the file's), not as multipart. */
+	raw?: boolean;
 }
 
 export interface PlatformRequest {

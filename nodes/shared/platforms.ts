@@ -36,7 +36,7 @@ function presetOf(
 		throw new RequestError(
 			`${platform || 'This platform'} cannot be a migration's ${role} yet (sources: ${Object.keys(SOURCE_PRESETS).join(', ')}; destinations: ${Object.keys(DESTINATION_PRESETS).join(', ')})`,
 		);
-	return make(text(data.token));
+	return make(text(data.token), { applicationId: text(data.applicationId) });
 }
 
 function transportOf(

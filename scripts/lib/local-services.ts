@@ -39,3 +39,10 @@ export const giteaSettings = {
 	admin: env.GITEA_ADMIN ?? 'dmadmin',
 	password: env.GITEA_ADMIN_PASSWORD ?? 'dm-admin-Secret1',
 };
+
+/** Parse Server (the second platform destination): its URL, application id and master key. */
+export const parseSettings = {
+	url: `http://${env.PARSE_HOST ?? '127.0.0.1'}:${env.PARSE_PORT ?? 1337}/parse`,
+	applicationId: env.PARSE_APP_ID ?? 'dm-app',
+	masterKey: env.PARSE_MASTER_KEY ?? 'dm-master-key',
+};

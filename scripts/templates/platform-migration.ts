@@ -1,5 +1,5 @@
 /**
- * The platform → platform template (Redmine → Gitea): Manual, Webhook, Schedule and calling-workflow
+ * The platform → platform templates (Redmine → Gitea, Redmine → Parse Server): Manual, Webhook, Schedule and calling-workflow
  * triggers → settings → Migrate Records (every object type, once each through the ID map kept in a
  * PostgreSQL state database) → Verify Records → the report (200, records the destination refused
  * listed with their reasons); a failed validation rolled back (422); a failed step answered (500),
@@ -23,6 +23,13 @@ export const PLATFORM_TEMPLATES: PlatformTemplate[] = [
 		mainId: 'dmPlatformRmToGt',
 		source: { name: 'Redmine', id: 'dmPlatformSrc001' },
 		destination: { name: 'Gitea', id: 'dmPlatformDst001' },
+	},
+	{
+		slug: 'redmine-to-parse',
+		title: 'Redmine → Parse Server',
+		mainId: 'dmPlatformRmToPs',
+		source: { name: 'Redmine', id: 'dmPlatformSrc001' },
+		destination: { name: 'Parse Server', id: 'dmPlatformParse1' },
 	},
 ];
 

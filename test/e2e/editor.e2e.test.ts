@@ -56,11 +56,17 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 					type: 'migrationRestApi',
 					data: { baseUrl: 'http://127.0.0.1:9', authentication: 'none', testPath: '/', headers: '{}' },
 				},
-				...['migrationPlatformSourceApi', 'migrationPlatformApi'].map((type, i) => ({
-					id: i === 0 ? 'dmPlatformSrc001' : 'dmPlatformDst001',
-					name: i === 0 ? 'Redmine' : 'Gitea',
+				...(
+					[
+						['dmPlatformSrc001', 'Redmine', 'migrationPlatformSourceApi', 'redmine'],
+						['dmPlatformDst001', 'Gitea', 'migrationPlatformApi', 'gitea'],
+						['dmPlatformParse1', 'Parse Server', 'migrationPlatformApi', 'parse'],
+					] as const
+				).map(([id, name, type, platform]) => ({
+					id,
+					name,
 					type,
-					data: { platform: i === 0 ? 'redmine' : 'gitea', baseUrl: 'http://127.0.0.1:9', token: 'editor' },
+					data: { platform, baseUrl: 'http://127.0.0.1:9', token: 'editor', applicationId: 'editor' },
 				})),
 				...[S3_SOURCE_CREDENTIAL.migrationS3SourceApi, S3_DESTINATION_CREDENTIAL.migrationS3Api].map((ref, i) => ({
 					...ref,

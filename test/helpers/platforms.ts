@@ -7,9 +7,9 @@ import axios, { type AxiosInstance } from 'axios';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { platformTransport } from '../../connectors/platform/platform-client';
-import { giteaDestination, redmineSource } from '../../connectors/platform/presets';
+import { giteaDestination, parseDestination, redmineSource } from '../../connectors/platform/presets';
 import type { IdMap } from '../../core/platform/id-map';
-import { giteaSettings, redmineSettings } from '../../scripts/lib/local-services';
+import { giteaSettings, parseSettings, redmineSettings } from '../../scripts/lib/local-services';
 
 export const redmineKey = (): string => readFileSync(redmineSettings.keyFile, 'utf8').trim();
 
@@ -224,16 +224,21 @@ export interface PlatformTestRun {
 	owner: string;
 	projects: string[];
 	redmineKey?: string;
+	/** Gitea unless said. */
+	destination?: 'gitea' | 'parse';
 }
 
-/** The engine's parts for a Redmine → Gitea run of the test services. */
+/** The engine's parts for a Redmine → Gitea (or → Parse Server) run of the test services. */
 export function platformParts(run: PlatformTestRun, map: IdMap) {
 	const sourcePreset = redmineSource(run.redmineKey ?? redmineKey());
-	const destinationPreset = giteaDestination(run.token);
+	const toParse = run.destination === 'parse';
+	const destinationPreset = toParse
+		? parseDestination(run.token, { applicationId: parseSettings.applicationId })
+		: giteaDestination(run.token);
 	return {
 		source: platformTransport(sourcePreset, { baseUrl: redmineSettings.url }),
 		sourcePreset,
-		destination: platformTransport(destinationPreset, { baseUrl: giteaSettings.url }),
+		destination: platformTransport(destinationPreset, { baseUrl: toParse ? parseSettings.url : giteaSettings.url }),
 		destinationPreset,
 		map,
 		settings: { owner: run.owner },

@@ -5,6 +5,7 @@ import {
 	mongoSettings,
 	mysqlSettings,
 	postgresSettings,
+	parseSettings,
 	redmineSettings,
 } from '../../scripts/lib/local-services';
 
@@ -34,6 +35,10 @@ const SERVICES = {
 	},
 	gitea: () => {
 		const url = new URL(giteaSettings.url);
+		return { host: url.hostname, port: Number(url.port) };
+	},
+	parse: () => {
+		const url = new URL(parseSettings.url);
 		return { host: url.hostname, port: Number(url.port) };
 	},
 };

@@ -6,20 +6,20 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { giteaSettings, postgresSettings, redmineSettings } from '../../scripts/lib/local-services';
+import { giteaSettings, parseSettings, postgresSettings, redmineSettings } from '../../scripts/lib/local-services';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { giteaToken, redmineKey, seedRedmine, type Seeded } from '../helpers/platforms';
 import { requireService } from '../helpers/services';
 
-const template = () =>
-	JSON.parse(readFileSync(join(__dirname, '../../workflows/redmine-to-gitea.json'), 'utf8')) as WorkflowJson;
+const template = (name = 'redmine-to-gitea') =>
+	JSON.parse(readFileSync(join(__dirname, `../../workflows/${name}.json`), 'utf8')) as WorkflowJson;
 
 const tag = `w${Date.now().toString(36)}`;
 let seeded: Seeded;
 let credentials: Record<string, ICredentialDataDecryptedObject>;
 
-const run = (request: IDataObject, extra: Record<string, ICredentialDataDecryptedObject> = {}) =>
-	runWorkflow(template(), {
+const run = (request: IDataObject, extra: Record<string, ICredentialDataDecryptedObject> = {}, name?: string) =>
+	runWorkflow(template(name), {
 		credentials: { ...credentials, ...extra },
 		startNode: 'When Called by Another Workflow',
 		input: [request],
@@ -27,7 +27,7 @@ const run = (request: IDataObject, extra: Record<string, ICredentialDataDecrypte
 
 describe('Redmine → Gitea template in n8n', () => {
 	beforeAll(async () => {
-		await Promise.all([requireService('redmine'), requireService('gitea'), requireService('postgres')]);
+		await Promise.all(['redmine', 'gitea', 'parse', 'postgres'].map((s) => requireService(s as 'redmine')));
 		seeded = await seedRedmine({ tag, projects: 2, issuesPerProject: 20, users: 3, matched: 2, bigAttachment: 100_000 });
 		credentials = {
 			migrationPlatformSourceApi: { platform: 'redmine', baseUrl: redmineSettings.url, token: redmineKey() },
@@ -57,6 +57,32 @@ describe('Redmine → Gitea template in n8n', () => {
 			run: { types: { issue: { created: 0, skipped: 40 }, comment: { created: 0 } } },
 			validation: { passed: true },
 		});
+	});
+
+	it('the same Redmine into Parse Server: pointers through the map, the empty files Parse refuses listed in the report', async () => {
+		const result = await run(
+			{ ...request(), migration: `${tag}-parse` },
+			{
+				migrationPlatformApi: {
+					platform: 'parse',
+					baseUrl: parseSettings.url,
+					token: parseSettings.masterKey,
+					applicationId: parseSettings.applicationId,
+				},
+			},
+			'redmine-to-parse',
+		);
+		expect(result.error).toBeUndefined();
+		const [report] = result.output('Respond with Report');
+		const empties = seeded.issues.flatMap((i) => i.attachments.filter((a) => a.size === 0)).length;
+		expect(empties).toBeGreaterThan(0);
+		expect(report).toMatchObject({
+			title: 'Redmine → Parse Server',
+			status: 'COMPLETED WITH REJECTED RECORDS',
+			run: { destination: 'Parse', types: { issue: { created: 40 } } },
+			validation: { passed: true, types: { issue: { mapped: 40, mismatched: 0 } } },
+		});
+		expect((report.rejected as IDataObject[]).map((r) => r.type)).toEqual(Array(empties).fill('attachment'));
 	});
 
 	it('refuses bad settings before anything is written (400)', async () => {
