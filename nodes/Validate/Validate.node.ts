@@ -14,6 +14,7 @@ import { VERIFY_OBJECTS_OPERATION, verifyObjects } from './actions/verify-object
 import { OBJECT_STATUS_OPERATION, objectStatus } from './actions/object-status.operation';
 import { OBJECT_REPORT_OPERATION, objectReport } from './actions/object-report.operation';
 import { VERIFY_PLATFORM_OPERATION, verifyPlatform } from './actions/verify-platform.operation';
+import { PLATFORM_REPORT_OPERATION, platformReport } from './actions/platform-report.operation';
 
 const OPERATIONS = [
 	fingerprint,
@@ -26,8 +27,11 @@ const OPERATIONS = [
 	objectStatus,
 	objectReport,
 	verifyPlatform,
+	platformReport,
 ];
 const FILE_OPERATIONS = [VERIFY_OBJECTS_OPERATION, OBJECT_STATUS_OPERATION, OBJECT_REPORT_OPERATION];
+/** Operations that need no database at all. */
+const NO_DATABASE = [...FILE_OPERATIONS, PLATFORM_REPORT_OPERATION];
 
 export class Validate implements INodeType {
 	description: INodeTypeDescription = {
@@ -45,7 +49,7 @@ export class Validate implements INodeType {
 		outputs: `={{ ['verify', 'verifyApi', 'verifyObjects', 'verifyPlatform'].includes($parameter.operation) && $parameter.onFailure !== 'error' ? [{ type: 'main', displayName: 'Valid' }, { type: 'main', displayName: 'Invalid' }] : ['main'] }}`,
 		usableAsTool: true,
 		credentials: [
-			...databaseCredentials(FILE_OPERATIONS),
+			...databaseCredentials(NO_DATABASE),
 			...s3Credentials({ source: [VERIFY_OBJECTS_OPERATION], destination: FILE_OPERATIONS }),
 			{
 				name: 'migrationRestApi',
@@ -66,9 +70,7 @@ export class Validate implements INodeType {
 				displayOptions: { show: { operation: [VERIFY_PLATFORM_OPERATION] } },
 			},
 		],
-		properties: operationProperties(OPERATIONS, 'fingerprint', [
-			systemParameter('system', 'Database', FILE_OPERATIONS),
-		]),
+		properties: operationProperties(OPERATIONS, 'fingerprint', [systemParameter('system', 'Database', NO_DATABASE)]),
 	};
 
 	methods = databaseNodeMethods;

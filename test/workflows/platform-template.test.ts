@@ -51,6 +51,8 @@ describe('Redmine → Gitea template in n8n', () => {
 			run: { source: 'Redmine', destination: 'Gitea', types: { issue: { created: 40 }, project: { created: 2 } } },
 			validation: { passed: true, types: { issue: { source: 40, mapped: 40, missing: 0, mismatched: 0 } } },
 		});
+		expect(String(report.markdown)).toContain(`# Platform migration report: Redmine → Gitea (${tag})`);
+		expect(String(report.markdown)).toMatch(/\| issue \| 40 \| 40 \| 0 \| 0 \| 0 \| 0 \|/);
 		const again = await run(request());
 		expect(again.output('Respond with Report')[0]).toMatchObject({
 			status: 'COMPLETED',
