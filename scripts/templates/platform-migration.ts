@@ -165,7 +165,7 @@ export function platformMigration(t: PlatformTemplate) {
 	// Migrating again is safe (the ID map skips what exists), and so are verifying and deleting what a run made.
 	return answerFailures(
 		whole,
-		[{ step: 'Migrate Records', retry: false }, 'Verify Records', 'Delete Created Records'],
+		[{ step: 'Migrate Records', retry: false }, 'Verify Records', 'Migration Report', 'Delete Created Records'],
 		{
 			settings: 'Settings',
 			field: 'migration',
