@@ -78,6 +78,11 @@ export async function verifyPlatform(parts: VerifyParts): Promise<PlatformVerifi
 		const f = figures(record.type);
 		f.source++;
 		const entry = await parts.map.get(record.type, record.id);
+		// Users are matched, never migrated: one the source gained after the run is unmatched, not lost.
+		if (!entry && parts.destinationPreset.types[record.type]?.lookup) {
+			f.unmapped++;
+			return false;
+		}
 		if (!entry || entry.state === 'creating') {
 			f.missing++;
 			problem({
