@@ -339,6 +339,10 @@ export class RecordWriter {
 			const mention = context[`${name}.mention`];
 			lines.push(`${label}: ${mention ? String(mention) : `${source.name} ${ref.type} ${ref.id} (not migrated yet)`}`);
 		}
+		// Every field the destination has no place for is carried here: nothing the preset reads is dropped unseen.
+		const held = heldFields(spec);
+		for (const [name, value] of Object.entries(record.fields))
+			if (name !== 'createdAt' && !held.has(name) && !blank(value)) lines.push(`${words(name)}: ${shown(value)}`);
 		return `\n\n---\n${lines.join('\n')}\n${this.marker(record)}`;
 	}
 
@@ -442,5 +446,35 @@ export async function digestOf(platform: PlatformTransport, url: string): Promis
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** `startDate` → `Start date`. */
+const words = (name: string) =>
+	capital(name.replace(/([a-z])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`));
+
+const blank = (value: unknown) =>
+	value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** A value as a note shows it: `name = value` pairs for a list of named values (custom fields), else JSON for objects. */
+function shown(value: unknown): string {
+	if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && 'name' in v))
+		return value
+			.map(
+				(v: { name: unknown; value?: unknown }) =>
+					`${String(v.name)} = ${typeof v.value === 'string' ? v.value : JSON.stringify(v.value ?? null)}`,
+			)
+			.join('; ');
+	return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The canonical fields a destination type's create body holds (directly or in a template; a present/absent flag holds only the fact). */
+function heldFields(spec: DestinationType): Set<string> {
+	const held = new Set<string>();
+	for (const value of Object.values(spec.create?.body ?? {})) {
+		if (typeof value === 'string') placeholders(value).forEach((p) => held.add(p));
+		else if ('field' in value && value.field) held.add(value.field);
+		else if ('text' in value && value.text) placeholders(value.text).forEach((p) => held.add(p));
+	}
+	return held;
+}
 
 export { Refused };

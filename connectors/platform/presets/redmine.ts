@@ -76,7 +76,20 @@ export const redmineSource = (apiKey: string): SourcePreset => ({
 			within: 'project',
 			detail: { path: '/issues/{id}.json', recordPath: 'issue', query: { include: 'journals,attachments,relations' } },
 			id: 'id',
-			fields: { title: 'subject', body: 'description', createdAt: 'created_on', closedAt: 'closed_on' },
+			// What no destination field holds (priority, dates, estimates, custom fields) goes into the record's notes.
+			fields: {
+				title: 'subject',
+				body: 'description',
+				createdAt: 'created_on',
+				closedAt: 'closed_on',
+				priority: 'priority.name',
+				startDate: 'start_date',
+				dueDate: 'due_date',
+				estimatedHours: 'estimated_hours',
+				doneRatio: 'done_ratio',
+				private: 'is_private',
+				customFields: 'custom_fields',
+			},
 			refs: {
 				project: { type: 'project', path: 'project.id' },
 				parent: { type: 'issue', path: 'parent.id' },
