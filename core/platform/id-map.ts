@@ -73,11 +73,6 @@ export class IdMap {
 		return full;
 	}
 
-	async remove(type: string, id: string | number): Promise<void> {
-		await this.state.delete(this.namespace, mapKey(type, id));
-		this.cache.delete(mapKey(type, id));
-	}
-
 	/** Every entry of the migration (rollback, validation). */
 	async entries(): Promise<Array<{ type: string; id: string; entry: MapEntry }>> {
 		const all = await this.state.list<MapEntry>(this.namespace);

@@ -12,7 +12,7 @@ import type { DestinationPreset, SourcePreset } from './preset';
 import { recordOf, type PlatformRecord } from './records';
 import { SourceWalk } from './walk';
 import { fill, fillPath, valueAt } from './template';
-import { RecordWriter, type Outcome, type PlatformReject } from './writer';
+import { RecordWriter, Refused, type Outcome, type PlatformReject } from './writer';
 
 export interface TypeFigures {
 	read: number;
@@ -242,8 +242,8 @@ export class PlatformMigration {
 				continue;
 			}
 			await this.writer.patch(record).catch((error: unknown) => {
-				if (!(error instanceof Error) || !('reason' in error)) return Promise.reject(error);
-				this.rejects.push({ type, id, reason: `its text could not be rewritten: ${String(error.reason)}` });
+				if (!(error instanceof Refused)) return Promise.reject(error);
+				this.rejects.push({ type, id, reason: `its text could not be rewritten: ${error.reason}` });
 				return undefined;
 			});
 			this.count(type).patched++;

@@ -8,7 +8,7 @@ import type { PlatformTransport } from '../ports/platform';
 import type { IdMap, MapEntry } from './id-map';
 import type { DestinationPreset, DestinationType, SourcePreset, VerifyField } from './preset';
 import type { PlatformRecord } from './records';
-import { fill, fillPath, hasValue, placeholders, valueAt, type TemplateContext } from './template';
+import { fill, fillPath, hasValue, placeholders, valueAt } from './template';
 import { SourceWalk } from './walk';
 import { digestOf, RecordWriter } from './writer';
 
@@ -99,7 +99,7 @@ export async function verifyPlatform(parts: VerifyParts): Promise<PlatformVerifi
 		f.mapped++;
 		const spec = parts.destinationPreset.types[record.type];
 		const before = problems.length + moreProblems;
-		if (spec.verify) await compare(record, entry, spec, f);
+		if (spec.verify) await compare(record, entry, spec);
 		if (parts.sourcePreset.types[record.type].file && spec.keep.url) await files(record, entry, f);
 		if (spec.link?.kinds.includes(String(record.fields.kind))) await link(record, spec, f);
 		f.checked++;
@@ -107,7 +107,7 @@ export async function verifyPlatform(parts: VerifyParts): Promise<PlatformVerifi
 		return true;
 	};
 
-	const compare = async (record: PlatformRecord, entry: MapEntry, spec: DestinationType, f: VerifyFigures) => {
+	const compare = async (record: PlatformRecord, entry: MapEntry, spec: DestinationType) => {
 		const context = await writer.context(record);
 		for (const [k, v] of Object.entries(entry.kept)) context[`dest.${k}`] = v;
 		const answer = await parts.destination
@@ -136,7 +136,6 @@ export async function verifyPlatform(parts: VerifyParts): Promise<PlatformVerifi
 			const seen = rule.values ? rule.values[String(actual)] : actual;
 			if (!same(expected, seen)) problem({ type: record.type, id: record.id, what: name, expected, actual: seen });
 		}
-		void f;
 	};
 
 	const files = async (record: PlatformRecord, entry: MapEntry, f: VerifyFigures) => {
@@ -202,5 +201,3 @@ function same(expected: unknown, actual: unknown): boolean {
 	}
 	return String(expected) === String(actual);
 }
-
-export type { TemplateContext };
