@@ -6,8 +6,8 @@
  * type to order it.
  */
 import { MigrationError } from '../model/errors';
-import type { PlatformTransport } from '../ports/platform';
-import { CONTAINER, IdMap, type MapEntry } from './id-map';
+import { CONTAINER, type MapEntry } from './id-map';
+import type { PlatformParts } from './parts';
 import type { DestinationPreset, SourcePreset } from './preset';
 import { recordOf, type PlatformRecord } from './records';
 import { SourceWalk } from './walk';
@@ -42,18 +42,8 @@ export interface PlatformRunReport {
 	unmappedUsers: Array<{ id: string; label?: string }>;
 }
 
-export interface PlatformRunParts {
-	source: PlatformTransport;
-	sourcePreset: SourcePreset;
-	destination: PlatformTransport;
-	destinationPreset: DestinationPreset;
-	map: IdMap;
-	/** Template settings: `owner` (the organization), `fallbackUser` (who posts for unmatched users). */
-	settings: Record<string, string>;
-	signal?: AbortSignal;
+export interface PlatformRunParts extends PlatformParts {
 	onProgress?(figures: Record<string, TypeFigures>): void;
-	/** Only these records of a type, by its preset's `selectBy` field (`{ project: ['web'] }`); the rest of the source is left. */
-	only?: Record<string, string[]>;
 	/** Stops after this many records are created (tests: a kill at a known point). */
 	stopAfter?: number;
 }

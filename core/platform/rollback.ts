@@ -6,9 +6,8 @@
  * starts from nothing.
  */
 import { isMigrationError } from '../model/errors';
-import type { PlatformTransport } from '../ports/platform';
-import { CONTAINER, type IdMap } from './id-map';
-import type { DestinationPreset } from './preset';
+import { CONTAINER } from './id-map';
+import type { PlatformParts } from './parts';
 import { fillPath } from './template';
 
 export interface PlatformRollback {
@@ -19,12 +18,9 @@ export interface PlatformRollback {
 	failed: Array<{ type: string; id: string; reason: string }>;
 }
 
-export async function rollbackPlatform(parts: {
-	destination: PlatformTransport;
-	destinationPreset: DestinationPreset;
-	map: IdMap;
-	settings: Record<string, string>;
-}): Promise<PlatformRollback> {
+export async function rollbackPlatform(
+	parts: Pick<PlatformParts, 'destination' | 'destinationPreset' | 'map' | 'settings'>,
+): Promise<PlatformRollback> {
 	const result: PlatformRollback = { deleted: {}, alreadyGone: 0, unknown: [], failed: [] };
 	const created = (await parts.map.entries())
 		.filter((e) => e.entry.created && e.entry.state !== 'rejected')

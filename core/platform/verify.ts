@@ -4,9 +4,9 @@
  * by field with what the map says it should be now (so a relationship that points elsewhere, a title
  * that changed, a label that went missing is found), attachments hashed on both sides, links listed.
  */
-import type { PlatformTransport } from '../ports/platform';
-import type { IdMap, MapEntry } from './id-map';
-import type { DestinationPreset, DestinationType, SourcePreset, VerifyField } from './preset';
+import type { MapEntry } from './id-map';
+import type { PlatformParts } from './parts';
+import type { DestinationType, VerifyField } from './preset';
 import type { PlatformRecord } from './records';
 import { fill, fillPath, hasValue, placeholders, valueAt } from './template';
 import { SourceWalk } from './walk';
@@ -41,16 +41,7 @@ export interface PlatformVerification {
 	moreProblems: number;
 }
 
-export interface VerifyParts {
-	source: PlatformTransport;
-	sourcePreset: SourcePreset;
-	destination: PlatformTransport;
-	destinationPreset: DestinationPreset;
-	map: IdMap;
-	settings: Record<string, string>;
-	only?: Record<string, string[]>;
-	signal?: AbortSignal;
-}
+export type VerifyParts = PlatformParts;
 
 const LISTED = 200;
 

@@ -4,9 +4,8 @@
  * children after it. Migrate and Validate walk it alike; what happens to each record is theirs.
  */
 import { MigrationError } from '../model/errors';
-import type { PlatformTransport } from '../ports/platform';
-import type { IdMap } from './id-map';
-import type { DestinationPreset, SourcePreset, SourceType } from './preset';
+import type { PlatformParts } from './parts';
+import type { SourcePreset, SourceType } from './preset';
 import { childTypes, parentsFirst, recordOf, typeOrder, type PlatformRecord } from './records';
 import { fill, fillPath, valueAt } from './template';
 
@@ -19,14 +18,10 @@ export interface Visitor {
 	later(record: PlatformRecord): Promise<void>;
 }
 
-export interface WalkParts {
-	source: PlatformTransport;
-	sourcePreset: SourcePreset;
-	destinationPreset: DestinationPreset;
-	map: IdMap;
-	only?: Record<string, string[]>;
-	signal?: AbortSignal;
-}
+export type WalkParts = Pick<
+	PlatformParts,
+	'source' | 'sourcePreset' | 'destinationPreset' | 'map' | 'only' | 'signal'
+>;
 
 export class SourceWalk {
 	constructor(

@@ -11,8 +11,9 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isMigrationError } from '../model/errors';
 import type { PlatformRequest, PlatformTransport } from '../ports/platform';
-import type { IdMap, MapEntry } from './id-map';
-import type { BodyValue, DestinationPreset, DestinationType, SourcePreset } from './preset';
+import type { MapEntry } from './id-map';
+import type { PlatformParts } from './parts';
+import type { BodyValue, DestinationType } from './preset';
 import type { PlatformRecord } from './records';
 import { fill, fillPath, hasValue, placeholders, valueAt, type TemplateContext } from './template';
 
@@ -28,13 +29,7 @@ export interface PlatformReject {
 
 export type Outcome = 'created' | 'found' | 'skipped' | 'rejected' | 'unmapped';
 
-export interface WriterParts {
-	source: PlatformTransport;
-	sourcePreset: SourcePreset;
-	destination: PlatformTransport;
-	destinationPreset: DestinationPreset;
-	map: IdMap;
-	settings: Record<string, string>;
+export interface WriterParts extends PlatformParts {
 	onReject(reject: PlatformReject): void;
 	onBytes(bytes: number): void;
 }

@@ -13,6 +13,7 @@ import type {
 } from 'n8n-workflow';
 import { RequestError } from '../../core/model/errors';
 import { IdMap } from '../../core/platform/id-map';
+import type { PlatformParts } from '../../core/platform/parts';
 import type { DestinationPreset, SourcePreset } from '../../core/platform/preset';
 import type { PlatformTransport } from '../../core/ports/platform';
 import { platformTransport } from '../../connectors/platform/platform-client';
@@ -105,15 +106,7 @@ export const FALLBACK_USER_PROPERTY: INodeProperties = {
 		"Who posts a record whose author has no match on the destination (by e-mail, then login); empty: the token's owner. The record says who wrote it either way.",
 };
 
-export interface PlatformStepParts {
-	source: PlatformTransport;
-	sourcePreset: SourcePreset;
-	destination: PlatformTransport;
-	destinationPreset: DestinationPreset;
-	map: IdMap;
-	settings: Record<string, string>;
-	only?: Record<string, string[]>;
-}
+export type PlatformStepParts = PlatformParts;
 
 /** Opens both platforms and the state database for item `i`, runs `work`, always closes them. */
 export async function withPlatforms<T>(
