@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { importJson, n8nCli, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
+import { importJson, prepareN8n, setActive, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import {
 	freshBucket,
 	keysOf,
@@ -88,10 +88,7 @@ describe(`file storage templates in n8n ${line2 ? '2.41.1' : '1.123.81'}, by Web
 		const workflows = line2 ? [local] : [local, template('s3-to-s3')];
 		for (const workflow of workflows) {
 			await importJson(n8n, 'workflow', workflow);
-			const activate = line2
-				? ['publish:workflow', `--id=${workflow.id}`]
-				: ['update:workflow', `--id=${workflow.id}`, '--active=true'];
-			expect((await n8nCli(n8n, activate)).code).toBe(0);
+			expect((await setActive(n8n, workflow.id)).code).toBe(0);
 		}
 		server = await startN8n(n8n, PORT);
 	});

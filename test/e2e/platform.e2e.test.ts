@@ -7,7 +7,7 @@ import axios from 'axios';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { giteaSettings, redmineSettings } from '../../scripts/lib/local-services';
-import { importJson, n8nCli, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
+import { importJson, prepareN8n, setActive, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import { giteaToken, redmineKey, seedRedmine, type Seeded } from '../helpers/platforms';
 import { requireService } from '../helpers/services';
 import { templateCredentials } from '../helpers/templates';
@@ -56,10 +56,7 @@ describe(`Redmine → Gitea in n8n ${line2 ? '2.41.1' : '1.123.81'}, by Webhook`
 		);
 		const workflow = JSON.parse(readFileSync(join(__dirname, '../../workflows/redmine-to-gitea.json'), 'utf8'));
 		await importJson(n8n, 'workflow', workflow);
-		const activate = line2
-			? ['publish:workflow', `--id=${workflow.id}`]
-			: ['update:workflow', `--id=${workflow.id}`, '--active=true'];
-		expect((await n8nCli(n8n, activate)).code).toBe(0);
+		expect((await setActive(n8n, workflow.id)).code).toBe(0);
 		server = await startN8n(n8n, PORT);
 	});
 

@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { committedPages } from '../../core/copy/pages';
-import { importJson, n8nCli, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
+import {
+	importJson,
+	n8nCli,
+	prepareN8n,
+	setActive,
+	startN8n,
+	type N8nInstance,
+	type Started,
+} from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { postgresSettings, requireService } from '../helpers/services';
 import { templateCredentials } from '../helpers/templates';
@@ -153,8 +161,7 @@ describe(`REST API → database templates in n8n ${line2 ? '2.41.1' : '1.123.81'
 			const main = withRestCredential(template(slug), credential);
 			await importJson(n8n, 'workflow', main);
 			const id = template(slug).id as string;
-			const activate = line2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
-			expect((await n8nCli(n8n, activate)).code).toBe(0);
+			expect((await setActive(n8n, id)).code).toBe(0);
 		}
 		server = await startN8n(n8n, PORT);
 	});

@@ -5,7 +5,15 @@ import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import type { DatabaseConnector } from '../../core/ports';
 import { auditLog, runProgress } from '../../core/report/progress';
-import { importJson, n8nCli, n8nDatabase, prepareN8n, startN8n, type N8nInstance } from '../helpers/n8n-process';
+import {
+	importJson,
+	n8nCli,
+	n8nDatabase,
+	prepareN8n,
+	setActive,
+	startN8n,
+	type N8nInstance,
+} from '../helpers/n8n-process';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
 import { INTRUDERS, withKey } from '../helpers/webhook-key';
@@ -283,12 +291,10 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			interval: [{ field: 'seconds', secondsInterval: 20 }],
 		};
 		await importJson(n8n, 'workflow', scheduledCopy);
-		const activate = (id: string) =>
-			n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
 		await importJson(n8n, 'workflow', template('rollback'));
 		await importJson(n8n, 'workflow', template('migration-status'));
 		const hooked = [...cases.map((c) => template(c.slug).id), template('rollback').id, template('migration-status').id];
-		for (const id of hooked) expect((await n8nCli(n8n, activate(id))).code).toBe(0);
+		for (const id of hooked) expect((await setActive(n8n, id)).code).toBe(0);
 		const started = Date.now();
 		const server = await startN8n(n8n, PORT);
 		try {
@@ -525,11 +531,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			);
 		} finally {
 			await server.stop();
-			for (const id of hooked)
-				await n8nCli(
-					n8n,
-					n8n.line === '2' ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false'],
-				);
+			for (const id of hooked) await setActive(n8n, id, false);
 		}
 	});
 
@@ -544,9 +546,7 @@ describe(`the DB→DB templates in a real n8n (line ${process.env.N8N_LINE ?? 1}
 			// The template as imported (its Schedule back to daily), active.
 			await importJson(n8n, 'workflow', configured(cases[0], cases[0].slug));
 			const id = template(cases[0].slug).id;
-			const activate =
-				n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
-			expect((await n8nCli(n8n, activate)).code).toBe(0);
+			expect((await setActive(n8n, id)).code).toBe(0);
 			const run = `e2e-crash-${Date.now()}`;
 			const request = () =>
 				fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${cases[0].slug}`, {

@@ -5,9 +5,9 @@ import type { Row } from '../../core/model/schema';
 import { ownerName } from '../../core/sync/run-owner';
 import {
 	importJson,
-	n8nCli,
 	n8nDatabase,
 	prepareN8n,
+	setActive,
 	startN8n,
 	type N8nInstance,
 	type Started,
@@ -127,9 +127,7 @@ describe(`zero-downtime, every database pair, in a real n8n (line ${process.env.
 			if (n8n.line === '2') active.push(`zero-downtime-${c.slug}-sync-worker`, c.slug, `${c.slug}-chunk-worker`);
 			for (const name of active) {
 				const id = template(name).id;
-				const args =
-					n8n.line === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
-				expect((await n8nCli(n8n, args)).code).toBe(0);
+				expect((await setActive(n8n, id)).code).toBe(0);
 				activated.push(id);
 			}
 		}
@@ -138,11 +136,7 @@ describe(`zero-downtime, every database pair, in a real n8n (line ${process.env.
 
 	afterAll(async () => {
 		await server?.stop();
-		for (const id of activated)
-			await n8nCli(
-				n8n,
-				n8n.line === '2' ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false'],
-			);
+		for (const id of activated) await setActive(n8n, id, false);
 	});
 
 	/**

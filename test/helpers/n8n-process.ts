@@ -48,6 +48,15 @@ export function n8nCli(n8n: N8nInstance, args: string[], timeoutMs = 300_000): P
 	return runN8nCli(asInstall(n8n), n8n.env, args, timeoutMs);
 }
 
+/** Activates a workflow (or deactivates it) as its n8n line does: 2.x publishes, 1.x sets it active. */
+export function setActive(n8n: N8nInstance, id: string, active = true): Promise<CliResult> {
+	const args =
+		n8n.line === '2'
+			? [active ? 'publish:workflow' : 'unpublish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, `--active=${active}`];
+	return n8nCli(n8n, args);
+}
+
 export function importJson(n8n: N8nInstance, kind: 'workflow' | 'credentials', json: unknown): Promise<void> {
 	return importN8nJson(asInstall(n8n), n8n.env, n8n.userFolder, kind, json);
 }
