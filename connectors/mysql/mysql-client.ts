@@ -51,5 +51,6 @@ export function createMysqlConnector(settings: MysqlSettings): MysqlConnector {
 	return new MysqlConnector(createMysqlPool(settings), {
 		secrets: settings.password ? [settings.password] : [],
 		endpoint: `${settings.host}:${settings.port}`,
+		reopen: (database) => createMysqlConnector({ ...settings, database, maxConnections: 2 }),
 	});
 }

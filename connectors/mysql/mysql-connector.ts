@@ -5,17 +5,13 @@ import type { Column, Row, Value } from '../../core/model/schema';
 import type { SequenceState, TableSnapshot, WriteOptions, WriteResult } from '../../core/ports';
 import { capabilities, copiedSnapshot } from '../../core/ports';
 import type { Statement } from '../sql/sql-compiler';
-import { SqlConnector, snapshotName, type DriverRow } from '../sql/sql-connector';
+import { SqlConnector, snapshotName, type DriverRow, type SqlConnectorOptions } from '../sql/sql-connector';
 import { translateMysqlError } from './mysql-errors';
 import { INTERNAL_PREFIX, introspectMysql } from './mysql-introspector';
 import { insertRows, MysqlSql, q, rowLiteral } from './mysql-sql';
 import { fromMysql, MAX_TIME_MICROS, toMysql } from './mysql-types';
 
-export interface MysqlConnectorOptions {
-	secrets?: string[];
-	/** host:port, named in messages about a server that cannot be reached. */
-	endpoint?: string;
-}
+export type MysqlConnectorOptions = SqlConnectorOptions;
 
 /** Room left in max_allowed_packet for the statement head and the ON DUPLICATE KEY clause. */
 const PACKET_MARGIN = 64 * 1024;

@@ -112,6 +112,14 @@ export class MysqlSql extends SqlCompiler {
 		];
 	}
 
+	createNamespace(name: string): string {
+		return `CREATE DATABASE ${q(name)} DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`;
+	}
+
+	dropNamespace(name: string): string {
+		return `DROP DATABASE IF EXISTS ${q(name)}`;
+	}
+
 	createStateTable(): string {
 		return (
 			`CREATE TABLE IF NOT EXISTS ${q(this.stateTable)} (namespace VARCHAR(190) NOT NULL, \`key\` VARCHAR(190) NOT NULL, ` +

@@ -46,5 +46,6 @@ export function createPostgresConnector(settings: PostgresSettings): PostgresCon
 		schema: settings.schema,
 		secrets: settings.password ? [settings.password] : [],
 		endpoint: `${settings.host}:${settings.port}`,
+		reopen: (schema) => createPostgresConnector({ ...settings, schema, maxConnections: 2 }),
 	});
 }

@@ -16,18 +16,14 @@ import type {
 } from '../../core/ports';
 import { capabilities, copiedSnapshot, requireSnapshotSchema } from '../../core/ports';
 import type { Statement } from '../sql/sql-compiler';
-import { SqlConnector, snapshotName, type DriverRow } from '../sql/sql-connector';
+import { SqlConnector, type SqlConnectorOptions, snapshotName, type DriverRow } from '../sql/sql-connector';
 import { translatePostgresError } from './postgres-errors';
 import { INTERNAL_PREFIX, introspectPostgres } from './postgres-introspector';
 import { PostgresSql } from './postgres-sql';
 import { copyText, postgresParam } from './postgres-types';
 
-export interface PostgresConnectorOptions {
+export interface PostgresConnectorOptions extends SqlConnectorOptions {
 	schema?: string;
-	/** Removed from every error message (the password). */
-	secrets?: string[];
-	/** host:port, named in messages about a server that cannot be reached. */
-	endpoint?: string;
 }
 
 /** timestamp(3) without time zone → kind, precision (6 when absent), zone. */

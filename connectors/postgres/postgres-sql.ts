@@ -152,6 +152,14 @@ export class PostgresSql extends SqlCompiler {
 		);
 	}
 
+	createNamespace(name: string): string {
+		return `CREATE SCHEMA ${this.q(name)}`;
+	}
+
+	dropNamespace(name: string): string {
+		return `DROP SCHEMA IF EXISTS ${this.q(name)} CASCADE`;
+	}
+
 	createStateTable(): string {
 		return (
 			`CREATE TABLE IF NOT EXISTS ${this.table(this.stateTable)} (namespace text NOT NULL, key text NOT NULL, ` +

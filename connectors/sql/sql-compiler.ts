@@ -204,6 +204,10 @@ export abstract class SqlCompiler {
 		];
 	}
 
+	/** A scratch namespace (a schema, a database) created afresh and dropped with everything in it. */
+	abstract createNamespace(name: string): string;
+	abstract dropNamespace(name: string): string;
+
 	// The state table: `(namespace, key) → value` (JSON), one row per entry.
 	abstract createStateTable(): string;
 	abstract setState(namespace: string, key: string, json: string): Statement;

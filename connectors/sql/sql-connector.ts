@@ -20,6 +20,7 @@ import type {
 	ChangeQuery,
 	DatabaseConnector,
 	ReadOptions,
+	ScratchSpace,
 	SegmentDigest,
 	DigestOptions,
 	StateEntry,
@@ -28,7 +29,7 @@ import type {
 	WriteOptions,
 	WriteResult,
 } from '../../core/ports';
-import { requireSnapshotSchema } from '../../core/ports';
+import { requireSnapshotSchema, SCRATCH_NAME } from '../../core/ports';
 import { requireCursorColumn } from '../../core/sync/sync';
 import { addJsonParts, DigestAccumulator, scalarColumns } from '../../core/validate/digest';
 import type { SqlCompiler, Statement } from './sql-compiler';
@@ -39,6 +40,8 @@ export interface SqlConnectorOptions {
 	secrets?: string[];
 	/** host:port, named in messages about a server that cannot be reached. */
 	endpoint?: string;
+	/** A connector of the same settings on another namespace (schema, database): where a dry run writes. */
+	reopen?: (namespace: string) => DatabaseConnector;
 }
 
 /** A raw result row, as the driver gives it. */
@@ -58,6 +61,7 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 	protected readonly catalog: TableCatalog;
 	protected readonly secrets: string[];
 	protected readonly endpoint?: string;
+	private readonly reopen?: (namespace: string) => DatabaseConnector;
 	private stateReady = false;
 
 	constructor(
@@ -67,6 +71,7 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 	) {
 		this.secrets = options.secrets ?? [];
 		this.endpoint = options.endpoint;
+		this.reopen = options.reopen;
 		this.catalog = new TableCatalog(system, () => this.run(introspectAll));
 		this.state = new SqlStateStore(this);
 	}
@@ -107,6 +112,23 @@ export abstract class SqlConnector<Client> implements DatabaseConnector {
 		} catch (error) {
 			throw this.translate(error, { endpoint: this.endpoint, ...context });
 		}
+	}
+
+	async openScratch(name: string): Promise<ScratchSpace> {
+		const reopen = this.reopen;
+		if (!reopen) throw new RangeError(`This ${this.system} connector cannot open a scratch namespace`);
+		if (!SCRATCH_NAME.test(name)) throw new RangeError(`Not a scratch namespace name: ${name}`);
+		await this.run(() => this.execute(this.sql.dropNamespace(name)), { table: name });
+		await this.run(() => this.execute(this.sql.createNamespace(name)), { table: name });
+		const connector = reopen(name);
+		return {
+			name,
+			connector,
+			drop: async () => {
+				await connector.close();
+				await this.run(() => this.execute(this.sql.dropNamespace(name)), { table: name });
+			},
+		};
 	}
 
 	async introspect(tables?: string[]): Promise<TableSchema[]> {

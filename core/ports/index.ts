@@ -18,6 +18,7 @@ export * from './state-store';
 export * from './table-sink';
 export * from './table-source';
 export * from './native-copy';
+export * from './scratch';
 
 /** A database as this package uses it: read, written, its changes followed, snapshotted, and its state kept. */
 export type DatabaseConnector = ChangeSource & TableSink & Snapshots & Stateful;

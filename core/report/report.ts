@@ -327,7 +327,10 @@ export function markdownPage(markdown: string, title: string, bodyClass: string)
 		);
 		table = [];
 	};
-	const inline = (text: string) => escapeHtml(text).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+	const inline = (text: string) =>
+		escapeHtml(text)
+			.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+			.replace(/`([^`]+)`/g, '<code>$1</code>');
 	for (const line of markdown.split('\n')) {
 		if (line.startsWith('|')) {
 			table.push(
@@ -341,13 +344,16 @@ export function markdownPage(markdown: string, title: string, bodyClass: string)
 		flush();
 		if (line.startsWith('# ')) body.push(`<h1>${inline(line.slice(2))}</h1>`);
 		else if (line.startsWith('## ')) body.push(`<h2>${inline(line.slice(3))}</h2>`);
+		else if (line.startsWith('### ')) body.push(`<h3>${inline(line.slice(4))}</h3>`);
+		else if (/^\d+\. /.test(line)) body.push(`<p class="step">${inline(line)}</p>`);
 		else if (line.startsWith('- ')) body.push(`<li>${inline(line.slice(2))}</li>`);
 		else if (line.trim()) body.push(`<p>${inline(line)}</p>`);
 	}
 	flush();
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>
 body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#222}table{border-collapse:collapse;width:100%}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}.pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}code{background:#f3f3f3;padding:0 .2rem}
+.step{margin:.3rem 0 .3rem 1rem}.pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}
 body.ready h2:last-of-type+p{color:#1b5e20}body.not-ready h2:last-of-type+p{color:#b71c1c}
 </style></head><body class="${bodyClass}">${body.join('\n')}</body></html>\n`;
 }

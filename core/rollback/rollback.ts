@@ -158,3 +158,42 @@ export async function snapshotRuns(destination: TableSink & Snapshots & Stateful
 	const entries = await destination.state.list<SnapshotRecord>(SNAPSHOT_NAMESPACE);
 	return [...new Set(entries.map((e) => e.value.run))].sort();
 }
+
+/** What a restore of a run would do to one table, without doing it. */
+export interface RollbackStep {
+	table: string;
+	createdByMigration: boolean;
+	rowsBefore: number;
+	/** Rows the table holds now; null when it is absent. */
+	rowsNow: number | null;
+	action: string;
+	takenAt: string;
+	restoredAt?: string;
+}
+
+/** The rollback procedure of a run, in restore order (the reverse of the snapshots'), read only. */
+export async function rollbackSteps(
+	destination: TableSink & Snapshots & Stateful,
+	run: string,
+): Promise<RollbackStep[]> {
+	const taken = await records(destination, run);
+	const present = new Set((await destination.introspect()).map((t) => t.name));
+	const steps: RollbackStep[] = [];
+	for (const { snapshot, takenAt, restoredAt } of [...taken].reverse()) {
+		const rowsNow = present.has(snapshot.table) ? await destination.count(snapshot.table) : null;
+		steps.push({
+			table: snapshot.table,
+			createdByMigration: snapshot.createdByMigration,
+			rowsBefore: snapshot.rows,
+			rowsNow,
+			action: restoredAt
+				? `nothing: restored already at ${restoredAt}`
+				: snapshot.createdByMigration
+					? 'drop the table (the run created it)'
+					: `replace its rows with the copy ${snapshot.copyName} (${snapshot.rows} rows)${snapshot.sequences?.length ? ', put its sequences back' : ''}, then compare checksums`,
+			takenAt,
+			...(restoredAt ? { restoredAt } : {}),
+		});
+	}
+	return steps;
+}

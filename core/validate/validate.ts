@@ -96,6 +96,8 @@ export interface FingerprintOptions {
 	sampleAtMostTable?: boolean;
 	/** Every column digested inside the database, JSON and floats included: for a destination of the same engine. */
 	native?: boolean;
+	/** One key range of the table instead of all of it (a dry run's sample), as one segment. */
+	range?: KeyRange;
 }
 
 /**
@@ -134,7 +136,7 @@ export async function fingerprintTable(
 		throw new RangeError(
 			`Digest "Same Engine" is for databases that digest every column themselves (PostgreSQL); ${source.system} does not: choose "Portable"`,
 		);
-	const ranges = await source.planChunks(table, options.segmentRows);
+	const ranges = options.range ? [options.range] : await source.planChunks(table, options.segmentRows);
 	const segments: Segment[] = (await segmentDigests(source, table, ranges, native)).map((digest, i) => ({
 		range: ranges[i],
 		rows: digest.rows,

@@ -9,8 +9,21 @@ import { assess } from './actions/assess.operation';
 import { checkSettingsOperation } from './actions/check-settings.operation';
 import { map } from './actions/map.operation';
 import { MAP_API_OPERATION, mapApi } from './actions/map-api.operation';
+import { DRY_RUN_OPERATION, dryRunOperation } from './actions/dry-run.operation';
+import { PLAN_OPERATION, planOperation } from './actions/plan.operation';
 
-const OPERATIONS = [checkSettingsOperation, assess, map, mapApi, applyForeignKeysOperation, applyDdlOperation];
+const OPERATIONS = [
+	checkSettingsOperation,
+	assess,
+	map,
+	mapApi,
+	planOperation,
+	dryRunOperation,
+	applyForeignKeysOperation,
+	applyDdlOperation,
+];
+/** Operations that read a source database in a second slot and sample into the node's database. */
+const SAMPLING = [DRY_RUN_OPERATION, PLAN_OPERATION];
 
 export class SchemaMapper implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +33,8 @@ export class SchemaMapper implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Assess a database, map its tables to another engine, and create them there',
+		description:
+			'Assess a database, map its tables to another engine, plan the migration from a measured dry run, and create the tables there',
 		defaults: { name: 'Schema Mapper' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -60,6 +74,24 @@ export class SchemaMapper implements INodeType {
 				required: true,
 				testedBy: 'migrationRestConnectionTest',
 				displayOptions: { show: { operation: [MAP_API_OPERATION] } },
+			},
+			{
+				name: 'migrationPostgresSourceApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { operation: SAMPLING, sourceSystem: ['postgres'] } },
+			},
+			{
+				name: 'migrationMySqlSourceApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { operation: SAMPLING, sourceSystem: ['mysql'] } },
+			},
+			{
+				name: 'migrationMongoDbSourceApi',
+				required: true,
+				testedBy: 'migrationConnectionTest',
+				displayOptions: { show: { operation: SAMPLING, sourceSystem: ['mongodb'] } },
 			},
 		],
 		properties: operationProperties(OPERATIONS, 'assess', [

@@ -15,11 +15,13 @@ import { OBJECT_STATUS_OPERATION, objectStatus } from './actions/object-status.o
 import { OBJECT_REPORT_OPERATION, objectReport } from './actions/object-report.operation';
 import { VERIFY_PLATFORM_OPERATION, verifyPlatform } from './actions/verify-platform.operation';
 import { PLATFORM_REPORT_OPERATION, platformReport } from './actions/platform-report.operation';
+import { documents } from './actions/documents.operation';
 
 const OPERATIONS = [
 	fingerprint,
 	compare,
 	report,
+	documents,
 	status,
 	verify,
 	verifyApi,
