@@ -23,11 +23,13 @@ export async function assessTables(
 	const schemas = await source.introspect(tables && tables.length ? tables : undefined);
 	const out: TableAssessment[] = [];
 	for (const schema of schemas) {
-		const rows = options.exactCounts ? await source.count(schema.name) : schema.rowEstimate;
+		// A table never analysed has no estimate (PostgreSQL says -1, others 0): it is counted instead.
+		const exact = Boolean(options.exactCounts) || !(schema.rowEstimate > 0);
+		const rows = exact ? await source.count(schema.name) : schema.rowEstimate;
 		out.push({
 			table: schema.name,
 			rows,
-			rowsExact: Boolean(options.exactCounts),
+			rowsExact: exact,
 			sizeBytes: schema.sizeBytes ?? null,
 			columns: schema.columns.length,
 			primaryKey: schema.primaryKey,

@@ -93,6 +93,29 @@ export interface Progress {
 	failedSteps: number;
 	lastError: string | null;
 	tables: Record<string, { chunksDone: number; chunksTotal: number; rowsDone: number; rowsTotal: number | null }>;
+	/** Rows per second over the run so far, in equal slices from its start to the last chunk done. */
+	timeline: Array<{ at: string; rowsPerSecond: number }>;
+}
+
+const TIMELINE_SLICES = 30;
+
+/** Rows written per second in equal slices of the run, from the chunks' checkpoint times. */
+export function speedTimeline(
+	startedAt: string | undefined,
+	done: Array<{ at: string; rows: number }>,
+): Progress['timeline'] {
+	if (!startedAt || !done.length) return [];
+	const start = Date.parse(startedAt);
+	const end = Math.max(...done.map((d) => Date.parse(d.at)));
+	if (!(end > start)) return [];
+	const width = (end - start) / TIMELINE_SLICES;
+	const rows = new Array<number>(TIMELINE_SLICES).fill(0);
+	for (const d of done)
+		rows[Math.min(TIMELINE_SLICES - 1, Math.max(0, Math.floor((Date.parse(d.at) - start) / width)))] += d.rows;
+	return rows.map((n, i) => ({
+		at: new Date(start + width * (i + 1)).toISOString(),
+		rowsPerSecond: Math.round(n / (width / 1000)),
+	}));
 }
 
 /** Live progress from the destination alone: chunks and rows done of the plan, speed, ETA, errors. */
@@ -137,6 +160,10 @@ export async function runProgress(destination: Stateful, migration: string, now 
 		failedSteps: failed.length,
 		lastError: failed.at(-1)?.error ?? null,
 		tables,
+		timeline: speedTimeline(
+			plan?.startedAt,
+			checkpoints.map((c) => ({ at: c.value.at, rows: c.value.rows })),
+		),
 	};
 }
 

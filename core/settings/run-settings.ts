@@ -87,6 +87,37 @@ export const DB_MIGRATION_SETTINGS: SettingsSchema = {
 			description: 'joins the names of flattened leaves and child tables',
 			fallback: '_',
 		},
+		dryRun: {
+			kind: 'boolean',
+			description:
+				'true to send sampleRows rows of each table through read → transform → load into a scratch schema (database) of the destination, validate and report them, and drop it: nothing else is written',
+			fallback: false,
+		},
+		plan: {
+			kind: 'boolean',
+			description:
+				'true to answer with the migration plan (phases, load order, chunks, durations measured by a dry run, risks) and its documents instead of migrating',
+			fallback: false,
+		},
+		sampleRows: {
+			kind: 'integer',
+			min: 1,
+			max: 100_000,
+			description: 'rows per table a dry run or a plan samples',
+			fallback: 1000,
+		},
+		withSync: {
+			kind: 'boolean',
+			description: 'plan: the migration keeps the destination in step until cutover (zero downtime)',
+			fallback: false,
+		},
+		changesPerHour: {
+			kind: 'integer',
+			min: 0,
+			max: 1_000_000_000,
+			description: 'plan: source writes per hour the sync must follow (0: not estimated)',
+			fallback: 0,
+		},
 		rowsAsItems: {
 			kind: 'boolean',
 			description:
@@ -345,6 +376,11 @@ export interface DbMigrationSettings {
 	flatten: boolean;
 	arrays: 'json' | 'childTables';
 	separator: string;
+	dryRun: boolean;
+	plan: boolean;
+	sampleRows: number;
+	withSync: boolean;
+	changesPerHour: number;
 	answerAtOnce: boolean;
 }
 

@@ -35,11 +35,19 @@ const runDefaults = (pair: Pair) => ({
 	arrays: 'json',
 	separator: '_',
 	rowsAsItems: false,
+	dryRun: false,
+	plan: false,
+	sampleRows: 1000,
 });
 
 /** Steps whose failure is answered with the step and the reason (their error output goes to Step Failed). */
 const ANSWERED_STEPS = [
 	'Map Schema',
+	'Migration Plan',
+	'Plan Documents',
+	'Dry Run',
+	'Dry Run Documents',
+	'Run Documents',
 	'Snapshot Destination',
 	'Create Tables',
 	'Plan Chunks',
@@ -168,6 +176,9 @@ const copy = (pair: Pair): Section => ({
 			},
 			{ credentials: credential(pair.source, 'Source') },
 		),
+		// A plan or a dry run writes nothing to the real tables: they branch off before the snapshot.
+		boolIf('Plan Only?', [600, 360], "={{ $('Settings').first().json.plan === true }}"),
+		boolIf('Dry Run?', [660, 480], "={{ $('Settings').first().json.dryRun === true }}"),
 		node(
 			'Snapshot Destination',
 			'n8n-nodes-data-migration.rollback',
@@ -240,7 +251,9 @@ const copy = (pair: Pair): Section => ({
 		),
 	],
 	connections: {
-		'Map Schema': link('Snapshot Destination'),
+		'Map Schema': link('Plan Only?'),
+		'Plan Only?': branches('Migration Plan', 'Dry Run?'),
+		'Dry Run?': branches('Dry Run', 'Snapshot Destination'),
 		'Snapshot Destination': link('Create Tables'),
 		'Create Tables': link('Plan Chunks'),
 		'Plan Chunks': {
@@ -253,6 +266,124 @@ const copy = (pair: Pair): Section => ({
 		},
 		'Skip Done Chunks': link('Copy Chunk'),
 		'Copy Chunk': { main: [[], [{ node: 'Only Connections Lost?', type: 'main', index: 0 }]] },
+	},
+});
+
+const SETTINGS = "$('Settings').first().json";
+const MAPPINGS = "={{ $('Map Schema').all().map((item) => item.json) }}";
+
+/** Sample Run: the settings a Migration Plan and a Dry Run share. */
+const sampleParameters = (pair: Pair) => ({
+	system: pair.destination,
+	sourceSystem: pair.source,
+	mappings: MAPPINGS,
+	migration: `={{ ${SETTINGS}.migration }}`,
+	sampleRows: `={{ ${SETTINGS}.sampleRows }}`,
+	batchSize: `={{ ${SETTINGS}.batchSize }}`,
+});
+
+/** The documents of a step, as the answer carries them: which, its file name, Markdown and HTML. */
+const DOCUMENTS = (step: string) =>
+	`$('${step}').all().map((item) => ({ document: item.json.document, title: item.json.title, fileName: item.json.fileName, markdown: item.json.markdown, html: item.json.html }))`;
+
+/** plan: true answers with the measured plan and its documents; dryRun: true with the dry run's report. Neither touches the real tables. */
+const planning = (pair: Pair): Section => ({
+	nodes: [
+		node(
+			'Migration Plan',
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[900, 560],
+			{
+				operation: 'plan',
+				...sampleParameters(pair),
+				rowsPerChunk: `={{ ${SETTINGS}.rowsPerChunk }}`,
+				withSync: `={{ ${SETTINGS}.withSync }}`,
+				changesPerHour: `={{ ${SETTINGS}.changesPerHour }}`,
+				keepSnapshotDays: `={{ ${SETTINGS}.keepSnapshotDays }}`,
+			},
+			{
+				credentials: { ...credential(pair.destination, 'Destination'), ...sourceCredential(pair.source) },
+				executeOnce: true,
+			},
+		),
+		node(
+			'Plan Documents',
+			'n8n-nodes-data-migration.validate',
+			1,
+			[1140, 560],
+			{
+				operation: 'documents',
+				system: pair.destination,
+				migration: `={{ ${SETTINGS}.migration }}`,
+				documents: ['assessment', 'mapping', 'transformation', 'dryRun', 'plan'],
+				plan: "={{ $('Migration Plan').first().json }}",
+				mappings: MAPPINGS,
+			},
+			// Each document as Markdown and HTML, attached as binary data (download them from the execution).
+			{ credentials: credential(pair.destination, 'Destination') },
+		),
+		node(
+			'Answer with Plan',
+			'n8n-nodes-base.set',
+			3.4,
+			[1380, 560],
+			{
+				mode: 'raw',
+				jsonOutput: `={{ JSON.stringify({ migration: ${SETTINGS}.migration, status: 'PLANNED', plan: (({ markdown, dryRun, assessment, existing, ...plan }) => plan)($('Migration Plan').first().json), documents: ${DOCUMENTS('Plan Documents')} }) }}`,
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		respond('Respond with Plan', [1620, 560], 200),
+		node(
+			'Dry Run',
+			'n8n-nodes-data-migration.schemaMapper',
+			1,
+			[900, 760],
+			{ operation: 'dryRun', ...sampleParameters(pair) },
+			{
+				credentials: { ...credential(pair.destination, 'Destination'), ...sourceCredential(pair.source) },
+				executeOnce: true,
+			},
+		),
+		node(
+			'Dry Run Documents',
+			'n8n-nodes-data-migration.validate',
+			1,
+			[1140, 760],
+			{
+				operation: 'documents',
+				system: pair.destination,
+				migration: `={{ ${SETTINGS}.migration }}`,
+				documents: ['dryRun', 'mapping', 'transformation'],
+				dryRun: "={{ $('Dry Run').first().json }}",
+				mappings: MAPPINGS,
+			},
+			{ credentials: credential(pair.destination, 'Destination') },
+		),
+		node(
+			'Answer Dry Run',
+			'n8n-nodes-base.set',
+			3.4,
+			[1380, 760],
+			{
+				mode: 'raw',
+				jsonOutput: `={{ JSON.stringify({ migration: ${SETTINGS}.migration, status: $('Dry Run').first().json.pass ? 'DRY RUN PASSED' : 'DRY RUN FAILED', dryRun: (({ markdown, ...result }) => result)($('Dry Run').first().json), documents: ${DOCUMENTS('Dry Run Documents')} }) }}`,
+				options: {},
+			},
+			{ executeOnce: true },
+		),
+		// A sample that would not cross as it is: 422, with the report saying which rows and why.
+		respond('Respond Dry Run', [1620, 760], "={{ $('Dry Run').first().json.pass ? 200 : 422 }}"),
+	],
+	connections: {
+		'Migration Plan': link('Plan Documents'),
+		'Plan Documents': link('Answer with Plan'),
+		'Answer with Plan': link('Respond with Plan'),
+		'Dry Run': link('Dry Run Documents'),
+		'Dry Run Documents': link('Answer Dry Run'),
+		'Answer Dry Run': link('Respond Dry Run'),
 	},
 });
 
@@ -487,8 +618,12 @@ const reportNode = (pair: Pick<Target, 'destination'>, name: string, position: [
 		{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
 	);
 
-/** The migration report, old snapshots discarded, and the report as the answer (200). */
-export const report = (pair: Pick<Target, 'destination'>, title?: string): Section => ({
+/**
+ * The migration report, old snapshots discarded, and the report as the answer (200). With
+ * `documents`, the run's documents (mapping, transformations, rollback procedure, verification) are
+ * written after the report and carried in the answer.
+ */
+export const report = (pair: Pick<Target, 'destination'>, title?: string, documents = false): Section => ({
 	nodes: [
 		respond('Respond with Report', [3120, 200], 200),
 		node(
@@ -505,6 +640,25 @@ export const report = (pair: Pick<Target, 'destination'>, title?: string): Secti
 			// Takes every check of Verify Rows; the HTML report is attached as binary data.
 			{ credentials: credential(pair.destination, 'Destination') },
 		),
+		...(documents
+			? [
+					node(
+						'Run Documents',
+						'n8n-nodes-data-migration.validate',
+						1,
+						[2520, 560],
+						{
+							operation: 'documents',
+							system: pair.destination,
+							migration: `={{ ${SETTINGS}.migration }}`,
+							documents: ['mapping', 'transformation', 'rollback', 'verification'],
+							mappings: MAPPINGS,
+							report: "={{ $('Migration Report').first().json }}",
+						},
+						{ credentials: credential(pair.destination, 'Destination'), executeOnce: true },
+					),
+				]
+			: []),
 		node(
 			'Discard Old Snapshots',
 			'n8n-nodes-data-migration.rollback',
@@ -526,12 +680,20 @@ export const report = (pair: Pick<Target, 'destination'>, title?: string): Secti
 			'n8n-nodes-base.set',
 			3.4,
 			[2880, 400],
-			{ mode: 'raw', jsonOutput: "={{ JSON.stringify($('Migration Report').first().json) }}", options: {} },
+			{
+				mode: 'raw',
+				jsonOutput: documents
+					? `={{ JSON.stringify({ ...$('Migration Report').first().json, documents: ${DOCUMENTS('Run Documents')} }) }}`
+					: "={{ JSON.stringify($('Migration Report').first().json) }}",
+				options: {},
+			},
 			{ executeOnce: true },
 		),
 	],
 	connections: {
-		'Migration Report': link('Discard Old Snapshots'),
+		...(documents
+			? { 'Migration Report': link('Run Documents'), 'Run Documents': link('Discard Old Snapshots') }
+			: { 'Migration Report': link('Discard Old Snapshots') }),
 		'Discard Old Snapshots': link('Answer with Report'),
 		'Answer with Report': link('Respond with Report'),
 	},
@@ -548,9 +710,10 @@ export function migration(pair: Pair) {
 		entry(dbTarget(pair), 'Map Schema'),
 		copy(pair),
 		chunkFailures(pair),
+		planning(pair),
 		validation(pair),
 		failedValidation(pair),
-		report(pair),
+		report(pair, undefined, true),
 	);
 	// Every step that can fail is retried twice (a dropped connection is reopened; each step is safe to
 	// repeat), then answers the caller with its reason instead of n8n's bare "Error in workflow".

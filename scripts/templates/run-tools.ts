@@ -108,10 +108,26 @@ export function runStatus() {
 						operation: 'status',
 						system: 'postgres',
 						migration: "={{ $json.query?.migration ?? 'mysql-to-postgres' }}",
+						// A browser (Accept: text/html) gets the live page; a program the JSON.
+						page: "={{ /text\\/html/.test($json.headers?.accept ?? '') }}",
 					},
 					{ credentials: credential('postgres', 'Destination'), onError: 'continueErrorOutput' },
 				),
-				respond('Answer Status', [480, 0], 200),
+				boolIf('Page?', [360, -100], "={{ typeof $json.html === 'string' }}"),
+				node('Answer Page', 'n8n-nodes-base.respondToWebhook', 1.1, [600, -200], {
+					respondWith: 'text',
+					responseBody: '={{ $json.html }}',
+					options: {
+						responseCode: 200,
+						responseHeaders: {
+							entries: [
+								{ name: 'content-type', value: 'text/html; charset=utf-8' },
+								{ name: 'cache-control', value: 'no-store' },
+							],
+						},
+					},
+				}),
+				respond('Answer Status', [600, 0], 200),
 				respond(
 					'Status Failed',
 					[480, 200],
@@ -122,7 +138,8 @@ export function runStatus() {
 			connections: {
 				'Manual Trigger': link('Status'),
 				Webhook: link('Status'),
-				Status: branches('Answer Status', 'Status Failed'),
+				Status: branches('Page?', 'Status Failed'),
+				'Page?': branches('Answer Page', 'Answer Status'),
 			},
 		},
 	);

@@ -39,6 +39,12 @@ describe('errors and assessment', () => {
 			foreignKeys: [{ references: 'p(id)' }],
 		});
 		expect((await assessTables(fake, [], { exactCounts: true }))[0]).toMatchObject({ rows: 40, rowsExact: true });
+		// No estimate yet (a table never analysed): counted, not planned as empty.
+		const unanalysed = {
+			introspect: async () => [{ ...noKey, rowEstimate: -1 }],
+			count: async () => 40,
+		} as unknown as ChangeSource;
+		expect((await assessTables(unanalysed))[0]).toMatchObject({ rows: 40, rowsExact: true });
 	});
 });
 

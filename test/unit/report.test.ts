@@ -16,6 +16,7 @@ const progress = (over: Partial<Progress> = {}): Progress => ({
 	failedSteps: 0,
 	lastError: null,
 	tables: { t: { chunksDone: 2, chunksTotal: 2, rowsDone: 1000, rowsTotal: 1000 } },
+	timeline: [],
 	...over,
 });
 const pass: Check = {

@@ -24,6 +24,11 @@ describe('run settings, checked before anything is written', () => {
 			flatten: false,
 			arrays: 'json',
 			separator: '_',
+			dryRun: false,
+			plan: false,
+			sampleRows: 1000,
+			withSync: false,
+			changesPerHour: 0,
 			rowsAsItems: false,
 			answerAtOnce: false,
 		});
@@ -84,6 +89,11 @@ describe('run settings, checked before anything is written', () => {
 			'flatten',
 			'arrays',
 			'separator',
+			'dryRun',
+			'plan',
+			'sampleRows',
+			'withSync',
+			'changesPerHour',
 			'rowsAsItems',
 			'answerAtOnce',
 		]);

@@ -9,6 +9,8 @@ import { canonicalText } from '../../core/model/canonical';
 import type { DatabaseConnector } from '../../core/ports';
 import { auditLog, runProgress, type Progress } from '../../core/report/progress';
 import type { Row } from '../../core/model/schema';
+import type { DryRunResult } from '../../core/plan/dry-run';
+import type { MigrationPlan } from '../../core/plan/plan';
 import { runWorkflow, shutdownEngine, type WorkflowJson } from '../helpers/n8n-engine';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mongoSettings, mysqlSettings, postgresSettings, requireService, type ServiceName } from '../helpers/services';
@@ -286,7 +288,14 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		// The report: the sections of a migration report, and the verdict.
 		const [report] = result.output('Migration Report') as Array<IDataObject & { markdown: string }>;
 		// The last node answers the Webhook (and a calling workflow) with that report.
-		expect(result.output('Answer with Report')).toEqual([report]);
+		const [answer] = result.output('Answer with Report') as Array<IDataObject & { documents: Array<Record<string, string>> }>;
+		expect(answer).toEqual({ ...report, documents: expect.any(Array) });
+		// The run's documents ride along: mapping, transformations, the rollback procedure, the verification report.
+		expect(answer.documents.map((d) => d.document)).toEqual(['mapping', 'transformation', 'rollback', 'verification']);
+		const rollback = answer.documents.find((d) => d.document === 'rollback')!;
+		expect(rollback.markdown).toContain(`| 1 | ${c.table} | did not exist | ${c.rows.toLocaleString('en-US')} rows | drop the table (the run created it) |`);
+		expect(answer.documents.find((d) => d.document === 'verification')!.html).toContain('<strong>Ready for production cutover: YES</strong>');
+		expect(result.run.data.resultData.runData['Run Documents'][0].data!.main[0]![2].binary!.html).toMatchObject({ mimeType: 'text/html', fileName: `rollback-${migration}.html` });
 		expect(report).toMatchObject({ migration, status: 'SUCCESS', records: { planned: c.rows, migrated: c.rows, rejected: 0 }, cutover: { ready: true } });
 		for (const section of ['# Migration Report: ', '## Summary', '**Date:**', '**Duration:**', '**Records:**', '**Size:**', '**Average speed:**', '**Status:** SUCCESS', '## Errors', '## Validation Results', '| ' + c.table + ' | rows | PASS |', '## Schema Mapping', '**Objects:** 1', '**Fields mapped:**', '**Transformations:** 0', '**Indexes created:**', '## Duration per Phase', '| Load Chunk |', '| Snapshot |', '**Ready for production cutover: YES**'])
 			expect(report.markdown).toContain(section);
@@ -309,6 +318,44 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 		// The status template, by its Webhook: done.
 		const status = await runWorkflow(forDestination(template('migration-status'), 'Status'), { ...options(), startNode: 'Webhook', input: [{ query: { migration } }] });
 		expect(status.output('Status')).toEqual([expect.objectContaining({ migration, state: 'done', chunksDone: CHUNKS, chunksTotal: CHUNKS, rowsDone: c.rows, rowsTotal: c.rows, rejectedRows: 0, failedSteps: 0 })]);
+	});
+
+	it('by Webhook, plan: true answers with a measured plan and its documents, dryRun: true with a validated sample; the real tables are never touched', async () => {
+		await c.dropDestination(c.table);
+		const hook = (body: object) =>
+			runWorkflow(withTarget(structuredClone(main)), { ...options(), startNode: 'Webhook', input: [{ body: { tables: [c.table], rowsPerChunk: c.rowsPerChunk, sampleRows: 500, ...body } }] });
+		const planned = await hook({ migration: `${run}-plan`, plan: true, withSync: true, changesPerHour: 3600 });
+		expect(planned.error).toBeUndefined();
+		const [plan] = planned.output('Answer with Plan') as Array<{ status: string; plan: MigrationPlan; documents: Array<Record<string, string>> }>;
+		expect(plan.status).toBe('PLANNED');
+		expect(plan.plan.order).toEqual([c.table]);
+		expect(plan.plan.phases.map((p) => p.phase)).toEqual(['schema', 'initial load', 'incremental sync', 'validation', 'cutover', 'rollback window']);
+		expect(plan.plan.phases.find((p) => p.phase === 'initial load')!.estimatedSeconds).toBeGreaterThan(0);
+		expect(plan.plan.tables[0]).toMatchObject({ table: c.table, loadRowsPerSecond: expect.any(Number), existingRows: null });
+		expect(plan.plan.sample).toMatchObject({ rowsPerTable: 500, pass: true });
+		expect(plan.documents.map((d) => d.document)).toEqual(['assessment', 'mapping', 'transformation', 'dryRun', 'plan']);
+		for (const d of plan.documents) expect(d.html).toMatch(/^<!doctype html>.*<h1>/s);
+		const dry = await hook({ migration: `${run}-dry`, dryRun: true });
+		expect(dry.error).toBeUndefined();
+		const [answer] = dry.output('Answer Dry Run') as Array<{ status: string; dryRun: DryRunResult }>;
+		expect(answer.status).toBe('DRY RUN PASSED');
+		expect(answer.dryRun).toMatchObject({ pass: true, dropped: true, tables: [{ table: c.table, sampled: 500, written: 500, rejectedRows: 0, pass: true }] });
+		for (const result of [planned, dry]) {
+			const ran = Object.keys(result.run.data.resultData.runData);
+			for (const step of ['Snapshot Destination', 'Create Tables', 'Copy Chunk']) expect(ran).not.toContain(step);
+		}
+		// Nothing left behind: no destination table, no scratch namespace.
+		const destination = c.destination();
+		try {
+			expect((await destination.introspect()).map((t) => t.name)).not.toContain(c.table);
+		} finally {
+			await destination.close();
+		}
+		const left =
+			c.slug === 'postgres-to-mysql'
+				? await withMysql((q) => q(`SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'dm\\_dry\\_%'`))
+				: await withPostgres((q) => q(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'dm\\_dry\\_%'`));
+		expect(left).toEqual([]);
 	});
 
 	// Both chunk paths of the worker: streamed in one step (the default), or every row an n8n item.
