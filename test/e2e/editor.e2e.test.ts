@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, until } from '../helpers/browser';
 import { templateCredentials } from '../helpers/templates';
 import { importJson, prepareN8n, startN8n, type N8nInstance, type Started } from '../helpers/n8n-process';
 import { withMysql } from '../helpers/native';
@@ -94,19 +95,7 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 		expect(setup.status).toBe(200);
 		const auth = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')?.[1];
 		expect(auth).toBeDefined();
-		browser = await chromium.launch({
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			// Root in a container, and no network beyond loopback: Chromium's own background traffic off.
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-		});
+		browser = await launchChromium();
 		const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
 		await context.addCookies([{ name: 'n8n-auth', value: auth!, url: BASE }]);
 		page = await context.newPage();
@@ -184,16 +173,6 @@ describe(`the templates in n8n's editor (line ${LINE})`, () => {
 		await page.screenshot({ path: join(SHOTS, `option-loader-columns.line${LINE}.jpeg`), type: 'jpeg', quality: 70 });
 	});
 });
-
-/** The value of `read` once `done` holds, or its last value when `timeoutMs` runs out. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await read().catch(() => undefined as T);
-		if (done(value) || Date.now() > deadline) return value;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 
 /** An Incremental Sync node with no table chosen yet, as a user adds one to a workflow. */
 function probeWorkflow() {

@@ -164,9 +164,9 @@ export const documents: Operation = {
 						'verification',
 						'the Migration Report',
 					);
-					written.push(
-						migrationDocument('verification', `Verification report: ${migration}`, migration, reportMarkdown(report)),
-					);
+					const markdown = reportMarkdown(report);
+					// Titled as the report heads itself ("Migration Report: …").
+					written.push(migrationDocument('verification', markdown.split('\n')[0].slice(2), migration, markdown));
 					break;
 				}
 				default:
