@@ -14,6 +14,8 @@ export interface PlanOptions {
 	withSync: boolean;
 	/** Source writes per hour the sync must follow (0: unknown). */
 	changesPerHour: number;
+	/** Tables asked for that could not be mapped (no primary key, not there), with the reason. */
+	unmapped?: Array<{ table: string; reason: string }>;
 }
 
 export interface PlannedTable {
@@ -115,7 +117,7 @@ export function buildPlan(
 		tables,
 		phases,
 		totalSeconds: sum(phases.filter((p) => p.phase !== 'rollback window').map((p) => p.estimatedSeconds ?? 0)),
-		risks: planRisks(assessment, mappings, dryRun, tables, order, options),
+		risks: planRisks(assessment, dryRun, tables, order, options),
 		sample: { rowsPerTable: dryRun.sampleRows, seconds: dryRun.seconds, pass: dryRun.pass },
 	};
 }
@@ -185,16 +187,17 @@ function planPhases(tables: PlannedTable[], dryRun: DryRunResult, options: PlanO
 
 function planRisks(
 	assessment: TableAssessment[],
-	mappings: TableMapping[],
 	dryRun: DryRunResult,
 	tables: PlannedTable[],
 	order: LoadOrder,
 	options: PlanOptions,
 ): PlanRisk[] {
 	const risks: PlanRisk[] = [];
-	const mapped = new Set(mappings.map((m) => m.table));
-	for (const table of assessment.filter((a) => mapped.has(a.table)))
+	for (const table of assessment)
 		for (const issue of table.issues) risks.push({ severity: 'blocker', table: table.table, risk: issue });
+	for (const { table, reason } of options.unmapped ?? [])
+		if (!assessment.some((a) => a.table === table && a.issues.length))
+			risks.push({ severity: 'blocker', table, risk: `cannot be migrated: ${reason}` });
 	for (const sample of dryRun.tables) risks.push(...sampleRisks(sample, options));
 	for (const table of tables) {
 		if (table.existingRows !== null && table.existingRows > 0)

@@ -176,9 +176,8 @@ const copy = (pair: Pair): Section => ({
 			},
 			{ credentials: credential(pair.source, 'Source') },
 		),
-		// A plan or a dry run writes nothing to the real tables: they branch off before the snapshot.
-		boolIf('Plan Only?', [600, 360], "={{ $('Settings').first().json.plan === true }}"),
-		boolIf('Dry Run?', [660, 480], "={{ $('Settings').first().json.dryRun === true }}"),
+		// A dry run writes nothing to the real tables: it branches off before the snapshot.
+		boolIf('Dry Run?', [600, 400], "={{ $('Settings').first().json.dryRun === true }}"),
 		node(
 			'Snapshot Destination',
 			'n8n-nodes-data-migration.rollback',
@@ -251,8 +250,7 @@ const copy = (pair: Pair): Section => ({
 		),
 	],
 	connections: {
-		'Map Schema': link('Plan Only?'),
-		'Plan Only?': branches('Migration Plan', 'Dry Run?'),
+		'Map Schema': link('Dry Run?'),
 		'Dry Run?': branches('Dry Run', 'Snapshot Destination'),
 		'Snapshot Destination': link('Create Tables'),
 		'Create Tables': link('Plan Chunks'),
@@ -276,7 +274,6 @@ const MAPPINGS = "={{ $('Map Schema').all().map((item) => item.json) }}";
 const sampleParameters = (pair: Pair) => ({
 	system: pair.destination,
 	sourceSystem: pair.source,
-	mappings: MAPPINGS,
 	migration: `={{ ${SETTINGS}.migration }}`,
 	sampleRows: `={{ ${SETTINGS}.sampleRows }}`,
 	batchSize: `={{ ${SETTINGS}.batchSize }}`,
@@ -293,10 +290,17 @@ const planning = (pair: Pair): Section => ({
 			'Migration Plan',
 			'n8n-nodes-data-migration.schemaMapper',
 			1,
-			[900, 560],
+			[600, 1200],
 			{
 				operation: 'plan',
 				...sampleParameters(pair),
+				// It maps each table itself: one that cannot be mapped is a risk of the plan, not its end.
+				sourceTables: `={{ ${SETTINGS}.tables }}`,
+				overrides: `={{ JSON.stringify(${SETTINGS}.typeOverrides) }}`,
+				policies: `={{ JSON.stringify(${SETTINGS}.invalidValues) }}`,
+				flatten: `={{ ${SETTINGS}.flatten }}`,
+				arrays: `={{ ${SETTINGS}.arrays }}`,
+				separator: `={{ ${SETTINGS}.separator }}`,
 				rowsPerChunk: `={{ ${SETTINGS}.rowsPerChunk }}`,
 				withSync: `={{ ${SETTINGS}.withSync }}`,
 				changesPerHour: `={{ ${SETTINGS}.changesPerHour }}`,
@@ -311,14 +315,14 @@ const planning = (pair: Pair): Section => ({
 			'Plan Documents',
 			'n8n-nodes-data-migration.validate',
 			1,
-			[1140, 560],
+			[840, 1200],
 			{
 				operation: 'documents',
 				system: pair.destination,
 				migration: `={{ ${SETTINGS}.migration }}`,
 				documents: ['assessment', 'mapping', 'transformation', 'dryRun', 'plan'],
 				plan: "={{ $('Migration Plan').first().json }}",
-				mappings: MAPPINGS,
+				mappings: "={{ $('Migration Plan').first().json.mappings }}",
 			},
 			// Each document as Markdown and HTML, attached as binary data (download them from the execution).
 			{ credentials: credential(pair.destination, 'Destination') },
@@ -327,21 +331,21 @@ const planning = (pair: Pair): Section => ({
 			'Answer with Plan',
 			'n8n-nodes-base.set',
 			3.4,
-			[1380, 560],
+			[1080, 1200],
 			{
 				mode: 'raw',
-				jsonOutput: `={{ JSON.stringify({ migration: ${SETTINGS}.migration, status: 'PLANNED', plan: (({ markdown, dryRun, assessment, existing, ...plan }) => plan)($('Migration Plan').first().json), documents: ${DOCUMENTS('Plan Documents')} }) }}`,
+				jsonOutput: `={{ JSON.stringify({ migration: ${SETTINGS}.migration, status: 'PLANNED', plan: (({ markdown, dryRun, assessment, existing, mappings, ...plan }) => plan)($('Migration Plan').first().json), documents: ${DOCUMENTS('Plan Documents')} }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
 		),
-		respond('Respond with Plan', [1620, 560], 200),
+		respond('Respond with Plan', [1320, 1200], 200),
 		node(
 			'Dry Run',
 			'n8n-nodes-data-migration.schemaMapper',
 			1,
-			[900, 760],
-			{ operation: 'dryRun', ...sampleParameters(pair) },
+			[840, 1400],
+			{ operation: 'dryRun', ...sampleParameters(pair), mappings: MAPPINGS },
 			{
 				credentials: { ...credential(pair.destination, 'Destination'), ...sourceCredential(pair.source) },
 				executeOnce: true,
@@ -351,7 +355,7 @@ const planning = (pair: Pair): Section => ({
 			'Dry Run Documents',
 			'n8n-nodes-data-migration.validate',
 			1,
-			[1140, 760],
+			[1080, 1400],
 			{
 				operation: 'documents',
 				system: pair.destination,
@@ -366,7 +370,7 @@ const planning = (pair: Pair): Section => ({
 			'Answer Dry Run',
 			'n8n-nodes-base.set',
 			3.4,
-			[1380, 760],
+			[1320, 1400],
 			{
 				mode: 'raw',
 				jsonOutput: `={{ JSON.stringify({ migration: ${SETTINGS}.migration, status: $('Dry Run').first().json.pass ? 'DRY RUN PASSED' : 'DRY RUN FAILED', dryRun: (({ markdown, ...result }) => result)($('Dry Run').first().json), documents: ${DOCUMENTS('Dry Run Documents')} }) }}`,
@@ -375,7 +379,7 @@ const planning = (pair: Pair): Section => ({
 			{ executeOnce: true },
 		),
 		// A sample that would not cross as it is: 422, with the report saying which rows and why.
-		respond('Respond Dry Run', [1620, 760], "={{ $('Dry Run').first().json.pass ? 200 : 422 }}"),
+		respond('Respond Dry Run', [1560, 1400], "={{ $('Dry Run').first().json.pass ? 200 : 422 }}"),
 	],
 	connections: {
 		'Migration Plan': link('Plan Documents'),
@@ -646,7 +650,7 @@ export const report = (pair: Pick<Target, 'destination'>, title?: string, docume
 						'Run Documents',
 						'n8n-nodes-data-migration.validate',
 						1,
-						[2520, 560],
+						[2520, 260],
 						{
 							operation: 'documents',
 							system: pair.destination,
@@ -707,7 +711,12 @@ export function migration(pair: Pair) {
 			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 			generatedBy: 'db-migration.ts',
 		},
-		entry(dbTarget(pair), 'Map Schema'),
+		entry(dbTarget(pair), 'Plan Only?'),
+		{
+			// A plan writes nothing to the real tables: it maps, samples and measures on its own.
+			nodes: [boolIf('Plan Only?', [360, 440], '={{ $json.plan === true }}')],
+			connections: { 'Plan Only?': branches('Migration Plan', 'Map Schema') },
+		},
 		copy(pair),
 		chunkFailures(pair),
 		planning(pair),

@@ -28,6 +28,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SHOTS = join(__dirname, 'screenshots');
 const CUSTOMERS = 'dm_e2e_doc_customers';
 const ORDERS = 'dm_e2e_doc_orders';
+const NO_KEY = 'dm_e2e_doc_nokey';
 const ORDER_ROWS = 200_000;
 // The destination's state outlives a test run: each run's names are its own (a rerun keeps a run's start time).
 const RUN = `e2e-docs-${Date.now()}`;
@@ -43,6 +44,9 @@ interface Document {
 
 async function seed(): Promise<void> {
 	await withMysql(async (q) => {
+		await q(`DROP TABLE IF EXISTS ${NO_KEY}`);
+		await q(`CREATE TABLE ${NO_KEY} (note VARCHAR(20))`);
+		await q(`INSERT INTO ${NO_KEY} VALUES ('a'), ('b')`);
 		await q(`DROP TABLE IF EXISTS ${ORDERS}`);
 		await q(`DROP TABLE IF EXISTS ${CUSTOMERS}`);
 		await q(
@@ -131,7 +135,7 @@ describe(`plan, dry run, documents and the live progress page in a real n8n (lin
 	it('plan: true answers with a plan measured on the real databases and five documents; the real tables stay untouched', async () => {
 		const answer = await postWebhook(PORT, 'mysql-to-postgres', {
 			migration: `${RUN}-plan`,
-			tables: [ORDERS, CUSTOMERS],
+			tables: [ORDERS, CUSTOMERS, NO_KEY],
 			plan: true,
 			sampleRows: 2000,
 			rowsPerChunk: 50_000,
@@ -143,10 +147,20 @@ describe(`plan, dry run, documents and the live progress page in a real n8n (lin
 				order: string[];
 				tables: Array<{ table: string; rows: number; chunks: number }>;
 				phases: Array<{ phase: string; estimatedSeconds: number }>;
+				risks: Array<{ severity: string; table: string; risk: string }>;
 			};
 			documents: Document[];
 		};
 		expect(status).toBe('PLANNED');
+		const { risks } = plan;
+		// A table without a key cannot be migrated: the plan says so instead of failing.
+		expect(risks.filter((r) => r.severity === 'blocker')).toEqual([
+			{
+				severity: 'blocker',
+				table: NO_KEY,
+				risk: 'no primary key: cannot be read in keyset chunks or upserted idempotently',
+			},
+		]);
 		// The foreign key orders → customers: customers load first.
 		expect(plan.order).toEqual([CUSTOMERS, ORDERS]);
 		expect(plan.tables.find((t) => t.table === ORDERS)).toMatchObject({

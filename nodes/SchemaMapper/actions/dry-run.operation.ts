@@ -1,7 +1,7 @@
 import { dryRunDocument } from '../../../core/documents/dry-run';
 import { eachItem, paired, type Operation } from '../../shared/operations';
 import { mappingDocuments } from './json';
-import { SAMPLE_RUN_PROPERTIES, sampleRun, withSampleRun } from './sample-run';
+import { MAPPING_DOCUMENTS, SAMPLE_RUN_PROPERTIES, sampleRun, withSampleRun } from './sample-run';
 
 export const DRY_RUN_OPERATION = 'dryRun';
 
@@ -13,7 +13,7 @@ export const dryRunOperation: Operation = {
 		description:
 			"Sample rows of every mapped table through the run's read → transform → load into a scratch schema (database) of this one, validated and reported, then dropped: the real tables are not touched",
 	},
-	properties: SAMPLE_RUN_PROPERTIES,
+	properties: [...SAMPLE_RUN_PROPERTIES, MAPPING_DOCUMENTS],
 	async execute(items) {
 		return [
 			await eachItem(this, items, async (i) => {
