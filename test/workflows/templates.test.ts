@@ -503,6 +503,32 @@ describe.each(cases)('template $slug, executed by n8n\'s engine', (c) => {
 	// One template is enough for these: all share the Settings node and the Batch Load reject path.
 	const itOnce = c.slug === 'mysql-to-postgres' ? it : it.skip;
 
+	itOnce('a dry run that meets a value the destination cannot hold answers 422 naming it, and still leaves nothing behind', async () => {
+		const table = 'dm_wf_dry_nul';
+		await withMysql(async (q) => {
+			await q(`DROP TABLE IF EXISTS ${table}`);
+			await q(`CREATE TABLE ${table} (id INT PRIMARY KEY, note TEXT)`);
+			await q(`INSERT INTO ${table} VALUES (1, 'fine'), (2, CONCAT('a', CHAR(0), 'b')), (3, 'fine too')`);
+		});
+		await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${table}`));
+		const result = await runWorkflow(withTarget(structuredClone(main)), {
+			...options(),
+			startNode: 'Webhook',
+			input: [{ body: { migration: `${run}-dry-nul`, tables: [table], dryRun: true } }],
+		});
+		expect(result.error).toBeUndefined();
+		const [answer] = result.output('Answer Dry Run') as Array<{ status: string; dryRun: DryRunResult; documents: Array<{ markdown: string }> }>;
+		expect(answer.status).toBe('DRY RUN FAILED');
+		expect(answer.dryRun.tables[0]).toMatchObject({ sampled: 3, written: 2, rejectedRows: 1, pass: false, rejected: [{ key: [2], column: 'note' }] });
+		expect(answer.documents[0].markdown).toContain('- Rejected [2] note = ');
+		// Answered 422: the Respond Dry Run node's code for a sample that would not cross as it is.
+		expect(result.run.data.resultData.runData['Respond Dry Run']).toHaveLength(1);
+		const responded = main.nodes.find((n) => n.name === 'Respond Dry Run')!.parameters as { options: { responseCode: string } };
+		expect(responded.options.responseCode).toBe("={{ $('Dry Run').first().json.pass ? 200 : 422 }}");
+		expect(await withPostgres((q) => q(`SELECT to_regclass('public.${table}') AS t`))).toEqual([{ t: null }]);
+		expect(await withPostgres((q) => q(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'dm\\_dry\\_%'`))).toEqual([]);
+	});
+
 	itOnce('takes its settings from a Webhook POST body', async () => {
 		const migration = `${run}-hook`;
 		const result = await runWorkflow(withTarget(structuredClone(main)), {
