@@ -93,7 +93,7 @@ export interface Progress {
 	failedSteps: number;
 	lastError: string | null;
 	tables: Record<string, { chunksDone: number; chunksTotal: number; rowsDone: number; rowsTotal: number | null }>;
-	/** Rows per second over the run so far, in equal slices from its start to the last chunk done. */
+	/** Rows per second over the run so far, in equal slices (at most 30, at most one per chunk done) from its start to the last chunk done. */
 	timeline: Array<{ at: string; rowsPerSecond: number }>;
 }
 
@@ -108,10 +108,13 @@ export function speedTimeline(
 	const start = Date.parse(startedAt);
 	const end = Math.max(...done.map((d) => Date.parse(d.at)));
 	if (!(end > start)) return [];
-	const width = (end - start) / TIMELINE_SLICES;
-	const rows = new Array<number>(TIMELINE_SLICES).fill(0);
+	// No more slices than chunks done: early in a run a slice per chunk, not spikes between empty slices.
+	const slices = Math.min(TIMELINE_SLICES, done.length);
+	const width = (end - start) / slices;
+	const rows = new Array<number>(slices).fill(0);
 	for (const d of done)
-		rows[Math.min(TIMELINE_SLICES - 1, Math.max(0, Math.floor((Date.parse(d.at) - start) / width)))] += d.rows;
+		// A chunk counts in the slice (from, to] its finish falls in.
+		rows[Math.min(slices - 1, Math.max(0, Math.ceil((Date.parse(d.at) - start) / width) - 1))] += d.rows;
 	return rows.map((n, i) => ({
 		at: new Date(start + width * (i + 1)).toISOString(),
 		rowsPerSecond: Math.round(n / (width / 1000)),

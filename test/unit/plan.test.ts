@@ -70,11 +70,18 @@ describe('the live progress page', () => {
 		]),
 	};
 
-	it('rows per second in equal slices of the run, from the chunks done', () => {
-		expect(running.timeline).toHaveLength(30);
-		// Slices of 1 s: each chunk's 1,000 rows are 1,000 rows/s in its slice.
-		expect(running.timeline.reduce((n, t) => n + t.rowsPerSecond, 0)).toBe(3000);
-		expect(running.timeline.at(-1)).toEqual({ at: '2026-01-01T00:00:30.000Z', rowsPerSecond: 1000 });
+	it('rows per second in equal slices of the run, at most one per chunk done', () => {
+		// Three chunks of 1,000 rows, 10 s apart: three slices of 10 s at 100 rows/s.
+		expect(running.timeline).toEqual([
+			{ at: '2026-01-01T00:00:10.000Z', rowsPerSecond: 100 },
+			{ at: '2026-01-01T00:00:20.000Z', rowsPerSecond: 100 },
+			{ at: '2026-01-01T00:00:30.000Z', rowsPerSecond: 100 },
+		]);
+		const many = Array.from({ length: 90 }, (_, i) => ({
+			at: new Date(Date.UTC(2026, 0, 1, 0, 0, i + 1)).toISOString(),
+			rows: 10,
+		}));
+		expect(speedTimeline('2026-01-01T00:00:00.000Z', many)).toHaveLength(30);
 		expect(speedTimeline(undefined, [])).toEqual([]);
 	});
 
