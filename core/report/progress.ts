@@ -112,8 +112,8 @@ export function speedTimeline(
 	const slices = Math.min(TIMELINE_SLICES, done.length);
 	const width = (end - start) / slices;
 	const rows = new Array<number>(slices).fill(0);
+	// A chunk counts in the slice (from, to] its finish falls in.
 	for (const d of done)
-		// A chunk counts in the slice (from, to] its finish falls in.
 		rows[Math.min(slices - 1, Math.max(0, Math.ceil((Date.parse(d.at) - start) / width) - 1))] += d.rows;
 	return rows.map((n, i) => ({
 		at: new Date(start + width * (i + 1)).toISOString(),
