@@ -5,7 +5,7 @@ import type { DatabaseSystem } from '../../shared/connection';
 import { auditMigrationParameter } from '../../shared/database-properties';
 import { auditedStep, withConnector } from '../../shared/node-connector';
 import { eachItem, paired, type Operation } from '../../shared/operations';
-import { mappingDocuments } from './json';
+import { MAPPING_DOCUMENTS, mappingDocuments } from './json';
 
 /** An operation applying each input mapping document to this database, as one audited step per table. */
 export function applyMappings(
@@ -16,18 +16,7 @@ export function applyMappings(
 ): Operation {
 	return {
 		option,
-		properties: [
-			{
-				displayName: 'Mapping Documents',
-				name: 'mappings',
-				type: 'json',
-				default: '',
-				description:
-					'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
-			},
-			...properties,
-			auditMigrationParameter({}),
-		],
+		properties: [MAPPING_DOCUMENTS, ...properties, auditMigrationParameter({})],
 		async execute(items) {
 			const system = this.getNodeParameter('system', 0) as DatabaseSystem;
 			return [

@@ -1,7 +1,7 @@
 import { dryRunDocument } from '../../../core/documents/dry-run';
 import { eachItem, paired, type Operation } from '../../shared/operations';
-import { mappingDocuments } from './json';
-import { MAPPING_DOCUMENTS, SAMPLE_RUN_PROPERTIES, sampleRun, withSampleRun } from './sample-run';
+import { MAPPING_DOCUMENTS, mappingDocuments } from './json';
+import { SAMPLE_RUN_PROPERTIES, sampleRun, withSampleRun } from './sample-run';
 
 export const DRY_RUN_OPERATION = 'dryRun';
 

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { TableMapping } from '../../../core/mapping/mapping';
 
@@ -9,6 +9,16 @@ export function parseJsonObject(value: unknown, parameter: string): Record<strin
 		throw new RangeError(`${parameter} must be a JSON object`);
 	return parsed as Record<string, unknown>;
 }
+
+/** The Map step's documents an operation takes (read by mappingDocuments). */
+export const MAPPING_DOCUMENTS: INodeProperties = {
+	displayName: 'Mapping Documents',
+	name: 'mappings',
+	type: 'json',
+	default: '',
+	description:
+		'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
+};
 
 /** The mapping documents of item i: the Mapping Documents parameter, or the item itself. */
 export function mappingDocuments(context: IExecuteFunctions, json: IDataObject, i: number): TableMapping[] {

@@ -8,16 +8,6 @@ import { MIGRATION_NAME } from '../../shared/database-properties';
 import { withConnector } from '../../shared/node-connector';
 import { TRANSFORM_STEPS } from '../../Transform/actions/transform-steps';
 
-/** The Map step's documents a Dry Run samples. */
-export const MAPPING_DOCUMENTS: INodeProperties = {
-	displayName: 'Mapping Documents',
-	name: 'mappings',
-	type: 'json',
-	default: '',
-	description:
-		'The Map step\'s documents, e.g. {{ $("Map Schema").all().map((item) => item.json) }}; empty means the input items',
-};
-
 /** Dry Run and Plan read one database (Source Database, its own slot) and sample into the node's database. */
 export const SAMPLE_RUN_PROPERTIES: INodeProperties[] = [
 	systemParameter('sourceSystem', 'Source Database'),
