@@ -177,7 +177,12 @@ export class PostgresConnector extends SqlConnector<PoolClient> implements Nativ
 					"SET LOCAL IntervalStyle = 'iso_8601'; SET LOCAL bytea_output = 'hex'",
 			);
 			const text = this.sql.copyOutRange(table, columns, bounds, (v) => client.escapeLiteral(v));
-			const result = await consume(client.query(copyToStream(text)));
+			const stream = client.query(copyToStream(text));
+			// A consumer that fails first (the write side) leaves this stream; the connection then closes
+			// under it and it reports "Connection terminated" once more. Heard here, not as an unhandled
+			// 'error' event that would end the n8n process; the consumer still sees every error it listens for.
+			stream.on('error', () => undefined);
+			const result = await consume(stream);
 			await client.query('COMMIT');
 			return result;
 		})().then(

@@ -142,4 +142,35 @@ describe('PostgreSQL → PostgreSQL native copy (COPY TO STDOUT piped into COPY 
 		const [{ n }] = await withPostgres((q) => q(`SELECT count(*)::int AS n FROM ${TARGET}.${ROWS_TABLE}`));
 		expect(n).toBe(499);
 	});
+
+	it('a write side that fails first leaves the read stream heard: no unhandled error event, the failure surfaces', async () => {
+		const unheard: unknown[] = [];
+		const listen = (error: unknown) => unheard.push(error);
+		process.on('uncaughtException', listen);
+		try {
+			const reader = source as unknown as {
+				copyOut(
+					t: string,
+					r: object,
+					c: string[],
+					consume: (rows: NodeJS.ReadableStream) => Promise<unknown>,
+				): Promise<unknown>;
+			};
+			// The consumer gives up after the first bytes, as a refused COPY FROM does mid-stream.
+			const failed = reader.copyOut(
+				TABLE,
+				{},
+				['id', 't'],
+				(rows) =>
+					new Promise((_, reject) => rows.once('data', () => reject(new Error('the destination refused the copy')))),
+			);
+			await expect(failed).rejects.toThrow('the destination refused the copy');
+			// The connection is closed under the abandoned COPY; its late error must be heard.
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			expect(unheard).toEqual([]);
+			expect(await source.count(TABLE)).toBe(3000);
+		} finally {
+			process.off('uncaughtException', listen);
+		}
+	});
 });
