@@ -125,13 +125,16 @@ export class PostgresConnector extends SqlConnector<PoolClient> implements Nativ
 						if (block) yield block;
 					};
 					if (options.mode === 'insert' || (await noneStored(client, this.sql, table, key, rows))) {
-						await pipeline(Readable.from(lines()), client.query(copyFromStream(this.sql.copyFrom(table.name, names))));
+						await pipeline(
+							Readable.from(lines()),
+							heard(client.query(copyFromStream(this.sql.copyFrom(table.name, names)))),
+						);
 					} else {
 						const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
 						await client.query(this.sql.stagingTable(table.name, staging, names));
 						await pipeline(
 							Readable.from(lines()),
-							client.query(copyFromStream(this.sql.copyFrom(staging, names, false))),
+							heard(client.query(copyFromStream(this.sql.copyFrom(staging, names, false)))),
 						);
 						await client.query(this.sql.upsertFromStaging(table.name, staging, names, key));
 					}
@@ -177,12 +180,7 @@ export class PostgresConnector extends SqlConnector<PoolClient> implements Nativ
 					"SET LOCAL IntervalStyle = 'iso_8601'; SET LOCAL bytea_output = 'hex'",
 			);
 			const text = this.sql.copyOutRange(table, columns, bounds, (v) => client.escapeLiteral(v));
-			const stream = client.query(copyToStream(text));
-			// A consumer that fails first (the write side) leaves this stream; the connection then closes
-			// under it and it reports "Connection terminated" once more. Heard here, not as an unhandled
-			// 'error' event that would end the n8n process; the consumer still sees every error it listens for.
-			stream.on('error', () => undefined);
-			const result = await consume(stream);
+			const result = await consume(heard(client.query(copyToStream(text))));
 			await client.query('COMMIT');
 			return result;
 		})().then(
@@ -207,13 +205,13 @@ export class PostgresConnector extends SqlConnector<PoolClient> implements Nativ
 			async (client) => {
 				let written: number;
 				if (options.mode === 'insert') {
-					const sink = client.query(copyFromStream(this.sql.copyFrom(table.name, columns)));
+					const sink = heard(client.query(copyFromStream(this.sql.copyFrom(table.name, columns))));
 					await pipeline(rows, sink);
 					written = sink.rowCount;
 				} else {
 					const staging = `${INTERNAL_PREFIX}stage_${table.name}`.slice(0, 63);
 					await client.query(this.sql.stagingTable(table.name, staging, columns));
-					const sink = client.query(copyFromStream(this.sql.copyFrom(staging, columns, false)));
+					const sink = heard(client.query(copyFromStream(this.sql.copyFrom(staging, columns, false))));
 					await pipeline(rows, sink);
 					written = sink.rowCount;
 					await client.query(this.sql.upsertFromStaging(table.name, staging, columns, table.primaryKey));
@@ -292,6 +290,16 @@ export class PostgresConnector extends SqlConnector<PoolClient> implements Nativ
 	async close(): Promise<void> {
 		await this.pool.end();
 	}
+}
+
+/**
+ * A COPY stream whose late errors are heard: after the other side of a pipeline failed first, the
+ * connection is closed under it and it reports "Connection terminated" once more, with no listener
+ * left; an unheard 'error' event would end the n8n process. Its consumer still sees every error.
+ */
+function heard<T extends NodeJS.EventEmitter>(stream: T): T {
+	stream.on('error', () => undefined);
+	return stream;
 }
 
 /** Key types whose JSON form is the stored value's text exactly, so `= ANY` finds what would conflict. */
