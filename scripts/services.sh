@@ -239,18 +239,23 @@ REDMINE_HOST="${REDMINE_HOST:-127.0.0.1}"; REDMINE_PORT="${REDMINE_PORT:-3200}"
 REDMINE_APP=/usr/share/redmine
 # Debian's Redmine 5.0 on SQLite under Thin. The REST API is switched on, attachments up to 20 MB
 # are allowed, and the admin's API key is written to $RUN/redmine.key for the tests (which seed
-# their own projects through the API).
+# their own projects through the API). No notification mails: each was a job on a thread of its own
+# reading SQLite while the next request wrote, which SQLite answered "database is locked" (a 500).
+# Bumped when the settings below change: a running Redmine set up by an older version gets them too.
+REDMINE_SETUP=2
 redmine_up() {
-	if port_open "$REDMINE_HOST" "$REDMINE_PORT" && [ -s "$RUN/redmine.key" ]; then return; fi
+	if port_open "$REDMINE_HOST" "$REDMINE_PORT" && [ -s "$RUN/redmine.key" ] &&
+		[ "$(cat "$RUN/redmine.setup" 2>/dev/null)" = "$REDMINE_SETUP" ]; then return; fi
 	if [ ! -x "$REDMINE_APP/bin/rails" ]; then
 		log "installing Redmine (Debian packages redmine redmine-sqlite thin, about 2 minutes once)"
 		apt_install redmine redmine-sqlite thin
 	fi
 	(cd "$REDMINE_APP" && bin/rails runner -e production \
-		'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = "20480"; u = User.find_by_login("admin"); u.update_columns(must_change_passwd: false); puts u.api_key' \
+		'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = "20480"; Setting.notified_events = []; u = User.find_by_login("admin"); u.update_columns(must_change_passwd: false); puts u.api_key' \
 		>"$RUN/redmine.key.tmp" 2>"$RUN/redmine-setup.log") || { tail -20 "$RUN/redmine-setup.log" >&2; return 1; }
 	tail -1 "$RUN/redmine.key.tmp" | grep -Eq '^[0-9a-f]{40}$' || { log "Redmine gave no API key (see $RUN/redmine-setup.log)"; return 1; }
 	tail -1 "$RUN/redmine.key.tmp" >"$RUN/redmine.key" && rm -f "$RUN/redmine.key.tmp"
+	echo "$REDMINE_SETUP" >"$RUN/redmine.setup"
 	port_open "$REDMINE_HOST" "$REDMINE_PORT" && return
 	log "starting Redmine on $REDMINE_HOST:$REDMINE_PORT"
 	(cd "$REDMINE_APP" && nohup bin/rails server -e production -b "$REDMINE_HOST" -p "$REDMINE_PORT" -P "$RUN/redmine.pid" >"$RUN/redmine.log" 2>&1 &)
