@@ -1,7 +1,6 @@
 import type { Progress } from './progress';
+import { escapeHtml } from './report';
 
-const escapeHtml = (text: string) =>
-	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const count = (n: number) => n.toLocaleString('en-US');
 const percent = (done: number, total: number | null) =>
 	total ? Math.min(100, Math.round((done / total) * 1000) / 10) : done > 0 ? 100 : 0;

@@ -298,7 +298,8 @@ function rejectedValues(rejects: RunRejects): string[] {
 	return lines;
 }
 
-const escapeHtml = (text: string) =>
+/** Text as HTML: the report's pages and the live progress page. */
+export const escapeHtml = (text: string) =>
 	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A self-contained HTML page (no scripts, no external assets) made from the Markdown's structure. */

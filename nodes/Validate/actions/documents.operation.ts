@@ -19,6 +19,7 @@ import { MIGRATION_NAME } from '../../shared/database-properties';
 import { jsonParameter } from '../../shared/items';
 import { withConnector } from '../../shared/node-connector';
 import type { Operation } from '../../shared/operations';
+import { reportFiles } from '../../shared/report-files';
 
 export const DOCUMENTS_OPERATION = 'documents';
 
@@ -184,19 +185,9 @@ async function documentItem(
 	document: MigrationDocument,
 	item: number | undefined,
 ): Promise<INodeExecutionData> {
-	const html = await context.helpers.prepareBinaryData(
-		Buffer.from(document.html, 'utf8'),
-		`${document.fileName}.html`,
-		'text/html',
-	);
-	const markdown = await context.helpers.prepareBinaryData(
-		Buffer.from(document.markdown, 'utf8'),
-		`${document.fileName}.md`,
-		'text/markdown',
-	);
 	return {
 		json: document as unknown as IDataObject,
-		binary: { html, markdown },
+		binary: await reportFiles(context, document.fileName, document.html, document.markdown),
 		...(item === undefined ? {} : { pairedItem: { item } }),
 	};
 }

@@ -6,6 +6,7 @@ import { jsonParameter } from '../../shared/items';
 import { runPathsOf, withStores } from '../../shared/object-stores';
 import type { Operation } from '../../shared/operations';
 import { FILE_RUN_PROPERTIES } from './object-status.operation';
+import { reportFiles } from '../../shared/report-files';
 
 export const OBJECT_REPORT_OPERATION = 'objectReport';
 
@@ -61,18 +62,7 @@ export const objectReport: Operation = {
 			title: (this.getNodeParameter('title', 0, '') as string) || undefined,
 		});
 		const markdown = fileReportMarkdown(report);
-		const binary = {
-			html: await this.helpers.prepareBinaryData(
-				Buffer.from(fileReportHtml(report)),
-				`file-migration-${paths.migration}.html`,
-				'text/html',
-			),
-			markdown: await this.helpers.prepareBinaryData(
-				Buffer.from(markdown),
-				`file-migration-${paths.migration}.md`,
-				'text/markdown',
-			),
-		};
+		const binary = await reportFiles(this, `file-migration-${paths.migration}`, fileReportHtml(report), markdown);
 		return [[{ json: { ...report, markdown } as never, binary, pairedItem: { item: 0 } }]];
 	},
 };

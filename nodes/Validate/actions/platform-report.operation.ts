@@ -4,6 +4,7 @@ import { buildPlatformReport, platformReportHtml, platformReportMarkdown } from 
 import type { PlatformVerification } from '../../../core/platform/verify';
 import { jsonParameter } from '../../shared/items';
 import type { Operation } from '../../shared/operations';
+import { reportFiles } from '../../shared/report-files';
 
 export const PLATFORM_REPORT_OPERATION = 'platformReport';
 
@@ -58,10 +59,7 @@ export const platformReport: Operation = {
 		});
 		const markdown = platformReportMarkdown(report);
 		const name = `platform-migration-${report.migration}`;
-		const binary = {
-			html: await this.helpers.prepareBinaryData(Buffer.from(platformReportHtml(report)), `${name}.html`, 'text/html'),
-			markdown: await this.helpers.prepareBinaryData(Buffer.from(markdown), `${name}.md`, 'text/markdown'),
-		};
+		const binary = await reportFiles(this, name, platformReportHtml(report), markdown);
 		return [[{ json: { ...report, rejected: rejects, markdown } as never, binary, pairedItem: { item: 0 } }]];
 	},
 };

@@ -4,6 +4,7 @@ import type { DatabaseSystem } from '../../shared/connection';
 import { MIGRATION_NAME } from '../../shared/database-properties';
 import { withConnector } from '../../shared/node-connector';
 import type { Operation } from '../../shared/operations';
+import { reportFiles } from '../../shared/report-files';
 
 export const report: Operation = {
 	option: {
@@ -45,18 +46,7 @@ export const report: Operation = {
 		const built = await withConnector(this, system, (destination) =>
 			migrationReport(destination, migration, checks, (this.getNodeParameter('title', 0, '') as string) || undefined),
 		);
-		const html = await this.helpers.prepareBinaryData(
-			Buffer.from(built.html, 'utf8'),
-			`migration-report-${migration}.html`,
-			'text/html',
-		);
-		const markdown = await this.helpers.prepareBinaryData(
-			Buffer.from(built.markdown, 'utf8'),
-			`migration-report-${migration}.md`,
-			'text/markdown',
-		);
-		return [
-			[{ json: { ...built.report, markdown: built.markdown }, binary: { html, markdown }, pairedItem: { item: 0 } }],
-		];
+		const binary = await reportFiles(this, `migration-report-${migration}`, built.html, built.markdown);
+		return [[{ json: { ...built.report, markdown: built.markdown }, binary, pairedItem: { item: 0 } }]];
 	},
 };
