@@ -455,6 +455,8 @@ async function copyCollection(db: Db, from: string, to: string): Promise<void> {
 	if (batch.length) await db.collection(to).insertMany(batch);
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Checkpoints and watermarks in the destination itself, in the `_dm_state` collection. */
 class MongoStateStore implements StateStore {
 	constructor(private readonly connector: MongoConnector) {}
@@ -478,10 +480,9 @@ class MongoStateStore implements StateStore {
 		);
 	}
 
-	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
-		const docs = await this.connector.run(() =>
-			this.connector.stateCollection().find({ namespace }).sort({ key: 1 }).toArray(),
-		);
+	async list<T>(namespace: string, prefix?: string): Promise<Array<{ key: string; value: T }>> {
+		const filter = prefix === undefined ? { namespace } : { namespace, key: { $regex: `^${escapeRegExp(prefix)}` } };
+		const docs = await this.connector.run(() => this.connector.stateCollection().find(filter).sort({ key: 1 }).toArray());
 		return docs.map((d) => ({ key: d.key, value: JSON.parse(d.value as string) as T }));
 	}
 

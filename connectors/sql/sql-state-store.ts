@@ -21,10 +21,12 @@ export class SqlStateStore implements StateStore {
 		await this.connector.run(() => this.connector.setState({ namespace, key, value }));
 	}
 
-	async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
+	async list<T>(namespace: string, prefix?: string): Promise<Array<{ key: string; value: T }>> {
 		return this.connector.run(async () => {
-			const r = await this.rows(this.connector.sql.listState(namespace));
-			return r.map((row) => ({ key: String(row.key), value: this.connector.stateValue(row.value) as T }));
+			const r = await this.rows(this.connector.sql.listState(namespace, prefix));
+			return r
+				.map((row) => ({ key: String(row.key), value: this.connector.stateValue(row.value) as T }))
+				.filter((entry) => prefix === undefined || entry.key.startsWith(prefix));
 		});
 	}
 

@@ -25,6 +25,8 @@ export interface PlannedChunk {
 	tableRows?: number;
 	/** How the chunk worker shapes rows, as Map designed them (flattened, arrays to child tables), and which path they take. */
 	shape?: RowShape;
+	/** Sent by Fan Out Chunks to an execution of its own: the worker copies it only under this lease. */
+	lease?: { seconds: number };
 }
 
 export interface RowShape {

@@ -6,7 +6,8 @@
 export interface StateStore {
 	get<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
 	set(namespace: string, key: string, value: unknown): Promise<void>;
-	list<T = unknown>(namespace: string): Promise<Array<{ key: string; value: T }>>;
+	/** Every entry of a namespace, or only those whose key starts with `prefix` (one run's), in key order. */
+	list<T = unknown>(namespace: string, prefix?: string): Promise<Array<{ key: string; value: T }>>;
 	delete(namespace: string, key?: string): Promise<void>;
 	/**
 	 * Takes or renews a lease atomically: granted when free, expired (by the database's clock) or

@@ -124,6 +124,32 @@ export const DB_MIGRATION_SETTINGS: SettingsSchema = {
 				"true to send every row through n8n as an item (the chunk worker's Read Chunk → Load Chunk, where n8n's own nodes can be added); false streams each chunk inside one Copy Chunk step",
 			fallback: false,
 		},
+		fanOut: {
+			kind: 'boolean',
+			description:
+				"true to send each chunk to an execution of its own through the chunk webhook (in queue mode any n8n worker takes it) and wait for the checkpoints; false runs the chunks inside this run's execution",
+			fallback: false,
+		},
+		chunksAtOnce: {
+			kind: 'integer',
+			min: 1,
+			max: 256,
+			description: 'fanOut: chunks out at the same time over all workers (each opens a source and a destination connection)',
+			fallback: 4,
+		},
+		leaseSeconds: {
+			kind: 'integer',
+			min: 2,
+			max: 86_400,
+			description: "fanOut: a worker's renewed hold on its chunk; a dead worker's chunk is sent again once it expires",
+			fallback: 60,
+		},
+		chunkWebhookUrl: {
+			kind: 'string',
+			description:
+				"fanOut: the chunk webhook's URL as this n8n reaches it (empty: derived from n8n's WEBHOOK_URL)",
+			fallback: '',
+		},
 		answerAtOnce,
 	},
 };
@@ -381,6 +407,10 @@ export interface DbMigrationSettings {
 	sampleRows: number;
 	withSync: boolean;
 	changesPerHour: number;
+	fanOut: boolean;
+	chunksAtOnce: number;
+	leaseSeconds: number;
+	chunkWebhookUrl: string;
 	answerAtOnce: boolean;
 }
 

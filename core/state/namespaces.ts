@@ -30,3 +30,7 @@ export const SCHEMA_NAMESPACE = 'collection-schema';
 export const ID_MAP_NAMESPACE = 'id-map';
 /** Platform migrations: links and text patches waiting until every record exists, per migration. */
 export const PLATFORM_PENDING_NAMESPACE = 'platform-pending';
+/** Fan-out: who copies a chunk now, `<chunk key>` → owner and expiry (the database's clock); renewed while it copies. */
+export const CHUNK_LEASE_NAMESPACE = 'chunk-leases';
+/** Fan-out: a chunk whose worker gave up, `<chunk key>` → the error, so the run that sent it learns why. */
+export const CHUNK_FAILURE_NAMESPACE = 'chunk-failures';

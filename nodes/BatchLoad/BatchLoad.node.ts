@@ -7,10 +7,12 @@ import { COPY_OPERATION, copy } from './actions/copy.operation';
 import { COPY_PAGES_OPERATION, copyPagesOperation } from './actions/copy-pages.operation';
 import { load } from './actions/load.operation';
 import { skipDone } from './actions/skip-done.operation';
+import { fanOut } from './actions/fan-out.operation';
+import { recordFailure } from './actions/record-failure.operation';
 import { COPY_OBJECTS_OPERATION, copyObjects } from './actions/copy-objects.operation';
 import { MIGRATE_PLATFORM_OPERATION, migratePlatform } from './actions/migrate-platform.operation';
 
-const OPERATIONS = [load, copy, copyPagesOperation, skipDone, copyObjects, migratePlatform];
+const OPERATIONS = [load, copy, copyPagesOperation, skipDone, fanOut, recordFailure, copyObjects, migratePlatform];
 const FILE_OPERATIONS = [COPY_OBJECTS_OPERATION];
 
 export class BatchLoad implements INodeType {

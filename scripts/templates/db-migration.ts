@@ -17,6 +17,7 @@ import {
 	workflow,
 	type Section,
 	WORKER_SETTINGS,
+	WEBHOOK_KEY,
 } from './dsl';
 import type { Pair } from './pairs';
 import type { System } from './dsl';
@@ -35,6 +36,8 @@ const runDefaults = (pair: Pair) => ({
 	arrays: 'json',
 	separator: '_',
 	rowsAsItems: false,
+	fanOut: false,
+	chunksAtOnce: 4,
 	dryRun: false,
 	plan: false,
 	sampleRows: 1000,
@@ -52,6 +55,8 @@ const ANSWERED_STEPS = [
 	'Create Tables',
 	'Plan Chunks',
 	'Skip Done Chunks',
+	'Fan Out Chunks',
+	'Send Chunks',
 	'Restore Destination',
 	'Add Foreign Keys',
 	'Fingerprint Source',
@@ -248,6 +253,7 @@ const copy = (pair: Pair): Section => ({
 			// A chunk that fails for good (the worker retries its read and load) goes to the error output.
 			{ onError: 'continueErrorOutput' },
 		),
+		...fanOutNodes(pair),
 	],
 	connections: {
 		'Map Schema': link('Dry Run?'),
@@ -262,10 +268,63 @@ const copy = (pair: Pair): Section => ({
 				],
 			],
 		},
-		'Skip Done Chunks': link('Copy Chunk'),
+		// Output 1 is Rejected (never used here): the step's error output (added by answerFailures) is output 2.
+		'Skip Done Chunks': { main: [[{ node: 'Fan Out?', type: 'main', index: 0 }], []] },
+		'Fan Out?': branches('Fan Out Chunks', 'Copy Chunk'),
 		'Copy Chunk': { main: [[], [{ node: 'Only Connections Lost?', type: 'main', index: 0 }]] },
+		// The loop: the chunks to send now → their executions started → back to wait for the next ones.
+		'Fan Out Chunks': branches('Send Chunks', 'Only Connections Lost?'),
+		'Send Chunks': link('Fan Out Chunks'),
 	},
 });
+
+/** The chunks that failed for good: Copy Chunk's error output, or those Fan Out Chunks gave up on. */
+const FAILED_CHUNKS = "($('Fan Out Chunks').isExecuted ? $('Fan Out Chunks').all(1) : $('Copy Chunk').all(1))";
+
+/**
+ * fanOut: each chunk an execution of its own, started by the chunk webhook (in queue mode n8n puts
+ * it on Redis and any worker takes it), at most chunksAtOnce out; the run waits for the checkpoints.
+ */
+const fanOutNodes = (pair: Pair) => [
+	boolIf('Fan Out?', [1560, 360], `={{ ${SETTINGS}.fanOut === true }}`),
+	node(
+		'Fan Out Chunks',
+		'n8n-nodes-data-migration.batchLoad',
+		1,
+		[1680, 480],
+		{
+			operation: 'fanOut',
+			system: pair.destination,
+			concurrency: `={{ ${SETTINGS}.chunksAtOnce }}`,
+			leaseSeconds: `={{ ${SETTINGS}.leaseSeconds }}`,
+			claimSeconds: `={{ Math.max(120, 2 * ${SETTINGS}.leaseSeconds) }}`,
+			maxAttempts: 3,
+		},
+		{ credentials: credential(pair.destination, 'Destination') },
+	),
+	node(
+		'Send Chunks',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		[1920, 600],
+		{
+			method: 'POST',
+			// The chunk webhook as this n8n reaches it: its own webhook base (WEBHOOK_URL), unless the run says.
+			url: `={{ ${SETTINGS}.chunkWebhookUrl || $execution.resumeUrl.replace(/webhook-waiting\/[^/]*$/, '${chunkWebhookPath(pair)}') }}`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpHeaderAuth',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: { timeout: 30000 },
+		},
+		// The webhook key the templates' Webhooks check: the chunk webhook refuses anyone without it.
+		{ credentials: WEBHOOK_KEY },
+	),
+];
+
+/** The chunk webhook's path under n8n's webhook base. */
+const chunkWebhookPath = (pair: Pair) => `webhook/data-migration/${pair.slug}-chunk`;
 
 const SETTINGS = "$('Settings').first().json";
 const MAPPINGS = "={{ $('Map Schema').all().map((item) => item.json) }}";
@@ -392,14 +451,18 @@ const planning = (pair: Pair): Section => ({
 });
 
 /** A chunk failed for good: lost connections keep the finished chunks for a rerun (503); anything else rolls back (500). */
-export const chunkFailures = (pair: Pick<Target, 'destination'>, step = 'Copy Chunk'): Section => ({
+export const chunkFailures = (
+	pair: Pick<Target, 'destination'>,
+	step = 'Copy Chunk',
+	failed = `$('${step}').all(1)`,
+): Section => ({
 	nodes: [
 		// Lost connections (our messages name the server as "at host:port: <cause>") keep the finished
 		// chunks for a rerun with the same name; any other failure is about the data: roll back.
 		boolIf(
 			'Only Connections Lost?',
 			[1800, -200],
-			`={{ $('${step}').all(1).every((item) => / at \\S+:\\d+: /.test(String(item.json.error ?? ''))) }}`,
+			`={{ ${failed}.every((item) => / at \\S+:\\d+: /.test(String(item.json.error ?? ''))) }}`,
 		),
 		node(
 			'Kept for Rerun',
@@ -408,7 +471,7 @@ export const chunkFailures = (pair: Pick<Target, 'destination'>, step = 'Copy Ch
 			[2040, -400],
 			{
 				mode: 'raw',
-				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'STOPPED, FINISHED CHUNKS KEPT', failedChunks: $('${step}').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, error: item.json.error })), rerun: 'Send the same request again (same migration name) once the server is back: finished chunks are skipped' }) }}`,
+				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'STOPPED, FINISHED CHUNKS KEPT', failedChunks: ${failed}.map((item) => ({ table: item.json.table, chunk: item.json.chunk, error: item.json.error })), rerun: 'Send the same request again (same migration name) once the server is back: finished chunks are skipped' }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
@@ -433,7 +496,7 @@ export const chunkFailures = (pair: Pick<Target, 'destination'>, step = 'Copy Ch
 			[2160, 0],
 			{
 				mode: 'raw',
-				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChunks: $('${step}').all(1).map((item) => ({ table: item.json.table, chunk: item.json.chunk, range: item.json.range, error: item.json.error })), rolledBack: $input.all().map((item) => item.json) }) }}`,
+				jsonOutput: `={{ JSON.stringify({ migration: $('Settings').first().json.migration, status: 'ROLLED BACK', failedChunks: ${failed}.map((item) => ({ table: item.json.table, chunk: item.json.chunk, range: item.json.range, error: item.json.error })), rolledBack: $input.all().map((item) => item.json) }) }}`,
 				options: {},
 			},
 			{ executeOnce: true },
@@ -718,7 +781,7 @@ export function migration(pair: Pair) {
 			connections: { 'Plan Only?': branches('Migration Plan', 'Map Schema') },
 		},
 		copy(pair),
-		chunkFailures(pair),
+		chunkFailures(pair, 'Copy Chunk', FAILED_CHUNKS),
 		planning(pair),
 		validation(pair),
 		failedValidation(pair),
@@ -825,6 +888,80 @@ export function chunkWorker(pair: Pair) {
 				'When Executed by Another Workflow': link('Rows as Items?'),
 				'Rows as Items?': branches('Read Chunk', 'Stream Chunk'),
 				'Read Chunk': link('Load Chunk'),
+			},
+		},
+	);
+}
+
+/**
+ * The chunk webhook: one chunk of a fanOut run (Fan Out Chunks' Send Chunks) as an execution of its
+ * own. It answers at once (in queue mode the execution waits in Redis for any worker), copies the
+ * chunk through the chunk worker under the chunk's lease, and records a failure for good where the
+ * waiting run reads it. Its executions are kept: n8n's list shows each chunk and the worker that
+ * copied it.
+ */
+export function chunkWebhook(pair: Pair) {
+	return workflow(
+		{
+			id: pair.hookId,
+			name: `Data migration: ${pair.title} (chunk webhook)`,
+			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveManualExecutions: false },
+			generatedBy: 'db-migration.ts',
+		},
+		{
+			nodes: [
+				webhook(
+					'Chunk Webhook',
+					[0, 0],
+					{ httpMethod: 'POST', path: `data-migration/${pair.slug}-chunk`, responseMode: 'onReceived', options: {} },
+					{ webhookId: `${pair.hookId}-hook` },
+				),
+				node('Chunk from Request', 'n8n-nodes-base.set', 3.4, [240, 0], {
+					mode: 'raw',
+					jsonOutput: '={{ JSON.stringify($json.body) }}',
+					options: {},
+				}),
+				node(
+					'Copy Chunk',
+					'n8n-nodes-base.executeWorkflow',
+					1.3,
+					[480, 0],
+					{
+						source: 'database',
+						workflowId: { __rl: true, value: pair.workerId, mode: 'id' },
+						mode: 'each',
+						options: { waitForSubWorkflow: true },
+					},
+					{ onError: 'continueErrorOutput' },
+				),
+				node(
+					'Record Chunk Failure',
+					'n8n-nodes-data-migration.batchLoad',
+					1,
+					[720, 200],
+					{
+						operation: 'recordFailure',
+						system: pair.destination,
+						chunk: "={{ $('Chunk from Request').first().json }}",
+						error: '={{ $json.error }}',
+					},
+					{
+						credentials: credential(pair.destination, 'Destination'),
+						retryOnFail: true,
+						maxTries: 5,
+						waitBetweenTries: 2000,
+					},
+				),
+				node('Chunk Failed', 'n8n-nodes-base.stopAndError', 1, [960, 200], {
+					errorMessage:
+						"={{ 'Chunk ' + $json.chunk + ' of ' + $json.table + ' (' + $json.migration + ') failed: ' + $json.error }}",
+				}),
+			],
+			connections: {
+				'Chunk Webhook': link('Chunk from Request'),
+				'Chunk from Request': link('Copy Chunk'),
+				'Copy Chunk': { main: [[], [{ node: 'Record Chunk Failure', type: 'main', index: 0 }]] },
+				'Record Chunk Failure': link('Chunk Failed'),
 			},
 		},
 	);

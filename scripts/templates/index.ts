@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_TEMPLATES, apiMigration, pageWorker } from './api-migration';
-import { chunkWorker, migration } from './db-migration';
+import { chunkWebhook, chunkWorker, migration } from './db-migration';
 import { FILE_TEMPLATES, fileMigration } from './file-migration';
 import { PAIRS } from './pairs';
 import { PLATFORM_TEMPLATES, platformMigration } from './platform-migration';
@@ -21,6 +21,7 @@ export function allTemplates(): Array<[string, object]> {
 			(pair): Array<[string, object]> => [
 				[pair.slug, migration(pair)],
 				[`${pair.slug}-chunk-worker`, chunkWorker(pair)],
+				[`${pair.slug}-chunk-webhook`, chunkWebhook(pair)],
 			],
 		),
 		...PAIRS.flatMap(zeroDowntimeTemplates),

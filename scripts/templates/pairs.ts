@@ -8,6 +8,8 @@ export interface Pair {
 	destination: System;
 	mainId: string;
 	workerId: string;
+	/** The chunk webhook workflow: a fan-out run's chunks, each an execution of its own. */
+	hookId: string;
 	tables: string[];
 	/** The zero-downtime sync's default cursor: a timestamp every write raises. */
 	cursorColumn: string;
@@ -21,6 +23,7 @@ export const PAIRS: Pair[] = [
 		destination: 'postgres',
 		mainId: 'dmMysqlToPgMain1',
 		workerId: 'dmMysqlToPgWork1',
+		hookId: 'dmMysqlToPgHook1',
 		tables: ['customers'],
 		cursorColumn: 'updated_at',
 	},
@@ -31,6 +34,7 @@ export const PAIRS: Pair[] = [
 		destination: 'mysql',
 		mainId: 'dmPgToMysqlMain1',
 		workerId: 'dmPgToMysqlWork1',
+		hookId: 'dmPgToMysqlHook1',
 		tables: ['customers'],
 		cursorColumn: 'updated_at',
 	},
@@ -41,6 +45,7 @@ export const PAIRS: Pair[] = [
 		destination: 'postgres',
 		mainId: 'dmMongoToPgMain1',
 		workerId: 'dmMongoToPgWork1',
+		hookId: 'dmMongoToPgHook1',
 		tables: ['customers'],
 		cursorColumn: 'updatedAt',
 	},
@@ -51,6 +56,7 @@ export const PAIRS: Pair[] = [
 		destination: 'postgres',
 		mainId: 'dmPgToPgMain0001',
 		workerId: 'dmPgToPgWork0001',
+		hookId: 'dmPgToPgHook0001',
 		tables: ['customers'],
 		cursorColumn: 'updated_at',
 	},

@@ -26,9 +26,9 @@ export class MemoryConnector implements DatabaseConnector {
 	readonly state: StateStore = {
 		get: async <T>(ns: string, key: string) => this.stateEntries.get(`${ns}\0${key}`) as T | undefined,
 		set: async (ns, key, value) => void this.stateEntries.set(`${ns}\0${key}`, value),
-		list: async <T>(ns: string) =>
+		list: async <T>(ns: string, prefix = '') =>
 			[...this.stateEntries]
-				.filter(([k]) => k.startsWith(`${ns}\0`))
+				.filter(([k]) => k.startsWith(`${ns}\0${prefix}`))
 				.map(([k, value]) => ({ key: k.split('\0')[1], value: value as T })),
 		delete: async (ns, key) => {
 			for (const k of [...this.stateEntries.keys()])

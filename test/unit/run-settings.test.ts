@@ -30,6 +30,10 @@ describe('run settings, checked before anything is written', () => {
 			withSync: false,
 			changesPerHour: 0,
 			rowsAsItems: false,
+			fanOut: false,
+			chunksAtOnce: 4,
+			leaseSeconds: 60,
+			chunkWebhookUrl: '',
 			answerAtOnce: false,
 		});
 		expect(
@@ -95,6 +99,10 @@ describe('run settings, checked before anything is written', () => {
 			'withSync',
 			'changesPerHour',
 			'rowsAsItems',
+			'fanOut',
+			'chunksAtOnce',
+			'leaseSeconds',
+			'chunkWebhookUrl',
 			'answerAtOnce',
 		]);
 	});

@@ -14,6 +14,7 @@ import { withConnector } from '../../shared/node-connector';
 import { describeError, toNodeError } from '../../shared/node-errors';
 import type { Operation } from '../../shared/operations';
 import { TRANSFORM_STEPS } from '../../Transform/actions/transform-steps';
+import { leasedChunk } from '../../shared/chunk-lease';
 
 export const COPY_OPERATION = 'copy';
 
@@ -108,21 +109,31 @@ async function copyItem(
 	const steps = ((context.getNodeParameter('steps.step', i, []) as StepParameters[]) ?? []).map(stepFromParameters);
 	// The source's key names a row a step refuses; no step, no introspection.
 	const primaryKey = steps.length ? (await source.introspect([chunk.table]))[0].primaryKey : [];
-	const result = await audited(
-		destination,
-		{ migration: chunk.run, step: 'Load Chunk', table: chunk.table, chunk: chunkItem.chunk },
-		() =>
-			copyChunk(source, destination, chunk, {
-				destinationTable: table,
-				mode: context.getNodeParameter('mode', i) as WriteMode,
-				batchSize: context.getNodeParameter('batchSize', i) as number,
-				readAhead: context.getNodeParameter('readAhead', i, 1) as number,
-				flatten: chunkItem.shape?.flatten || undefined,
-				steps: steps.length ? [transformBatch(steps, table, primaryKey)] : [],
-				rules: { ...rules, children },
-			}),
-		(r) => ({ rows: r.written, outcome: r.skipped ? 'skipped' : 'success' }),
+	const { value: result, lease } = await leasedChunk(context, destination, chunkItem, () =>
+		audited(
+			destination,
+			{ migration: chunk.run, step: 'Load Chunk', table: chunk.table, chunk: chunkItem.chunk },
+			() =>
+				copyChunk(source, destination, chunk, {
+					destinationTable: table,
+					mode: context.getNodeParameter('mode', i) as WriteMode,
+					batchSize: context.getNodeParameter('batchSize', i) as number,
+					readAhead: context.getNodeParameter('readAhead', i, 1) as number,
+					flatten: chunkItem.shape?.flatten || undefined,
+					steps: steps.length ? [transformBatch(steps, table, primaryKey)] : [],
+					rules: { ...rules, children },
+				}),
+			(r) => ({ rows: r.written, outcome: r.skipped ? 'skipped' : 'success' }),
+		),
 	);
+	const identity = {
+		migration: chunk.run,
+		sourceTable: chunk.table,
+		chunk: chunkItem.chunk ?? null,
+		range: chunk.position as IDataObject,
+	};
+	// Another worker holds this chunk's lease (sent twice): it copies it, this one writes nothing.
+	if (!result) return { summary: { table, written: 0, ...lease, ...identity }, result: NOTHING(table) };
 	const summary: IDataObject = {
 		table,
 		rows: result.written + rejectedRowCount(result.rejected),
@@ -134,13 +145,22 @@ async function copyItem(
 		// "native": the engine's own bulk format end to end; "rows": the row pipeline (checks, rejects, steps).
 		path: result.path,
 		...(children ? { childRows: result.childRows } : {}),
-		migration: chunk.run,
-		sourceTable: chunk.table,
-		chunk: chunkItem.chunk ?? null,
-		range: chunk.position as IDataObject,
+		...lease,
+		...identity,
 	};
 	return { summary, result };
 }
+
+const NOTHING = (table: string): ChunkResult => ({
+	table,
+	rows: 0,
+	written: 0,
+	rejected: [],
+	skipped: true,
+	childRows: {},
+	batches: 0,
+	path: 'rows',
+});
 
 /** Every chunk's outcome; with Continue On Fail a failed chunk is an `{ error }` item, else the first failure throws after the others finished. */
 function collect(

@@ -10,6 +10,7 @@ import { tableParameter, WRITE_MODE, arraysParameter } from '../../shared/databa
 import { itemToRow, jsonParameter } from '../../shared/items';
 import { withConnector } from '../../shared/node-connector';
 import type { Operation } from '../../shared/operations';
+import { leasedChunk } from '../../shared/chunk-lease';
 
 export const load: Operation = {
 	option: {
@@ -69,17 +70,24 @@ export const load: Operation = {
 					...rules,
 				});
 			const chunkItem = chunk ? (jsonParameter(this.getNodeParameter('chunk', 0)) as Partial<PlannedChunk>) : undefined;
-			const result = chunk
-				? await audited(
-						destination,
-						{ migration: chunk.run, step: 'Load Chunk', table: chunk.table, chunk: chunkItem?.chunk },
-						write,
-						(r) => ({
-							rows: r.written,
-							outcome: r.skipped ? 'skipped' : 'success',
-						}),
-					)
-				: await write();
+			const audit = () =>
+				audited(
+					destination,
+					{ migration: chunk!.run, step: 'Load Chunk', table: chunk!.table, chunk: chunkItem?.chunk },
+					write,
+					(r) => ({
+						rows: r.written,
+						outcome: r.skipped ? 'skipped' : 'success',
+					}),
+				);
+			const { value: result, lease } = chunk
+				? await leasedChunk(this, destination, chunkItem!, audit)
+				: { value: await write(), lease: {} };
+			const identity = chunk
+				? { migration: chunk.run, sourceTable: chunk.table, range: chunk.position as IDataObject }
+				: {};
+			// Another worker holds this chunk's lease (sent twice): it loads it, this one writes nothing.
+			if (!result) return [[{ json: { table, written: 0, ...lease, ...identity }, pairedItem: { item: 0 } }], []];
 			const summary: IDataObject = {
 				table,
 				rows: rows.length,
@@ -88,7 +96,8 @@ export const load: Operation = {
 				nulled: result.rejected.filter((r) => r.action === 'nulled').length,
 				skippedAsDone: result.skipped,
 				...(children ? { childRows: result.childRows } : {}),
-				...(chunk ? { migration: chunk.run, sourceTable: chunk.table, range: chunk.position as IDataObject } : {}),
+				...lease,
+				...identity,
 			};
 			const rejects = result.rejected.map((r) => ({ json: r as unknown as IDataObject, pairedItem: { item: 0 } }));
 			return [[{ json: summary, pairedItem: { item: 0 } }], rejects];
