@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: B1–B7 of BENCHMARKS.md on this machine, each contender measured in the same run
+ * `npm run bench`: B1–B8 of BENCHMARKS.md on this machine, each contender measured in the same run
  * on the same generated data, median of BENCH_RUNS (3) with min and max. Writes
  * bench/results/<date>.json and the table in BENCHMARKS.md. Not part of `npm test`: nothing here
  * asserts a time. BENCH_ROWS (1,000,000), BENCH_MONGO_DOCS (20,000), BENCH_ONLY (e.g. "B1,B4"), BENCH_NODE_FLAGS (extra flags for n8n's node, e.g. --cpu-prof).
@@ -31,12 +31,13 @@ import { templateCredentials } from '../test/helpers/templates';
 import { startTestApi, type TestApi } from '../test/helpers/test-api';
 import { REST_CREDENTIAL } from '../scripts/templates/api-migration';
 import { B7_CREDENTIALS, filesBenchmark, seedB7 } from './files';
+import { scaleOutBenchmark } from './scale-out';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DOCS = Number(process.env.BENCH_MONGO_DOCS ?? 20_000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6,B7').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6,B7,B8').split(',').map((s) => s.trim()));
 /** B6: records of the rate-limited test API, its limit (requests a second) and records a page. */
 const API_RECORDS = Number(process.env.BENCH_API_RECORDS ?? 100_000);
 const API_LIMIT = 50;
@@ -123,6 +124,11 @@ async function main() {
 		if (secondEndpoint) results.B7 = await filesBenchmark(server, secondEndpoint, repeat, figure, RUNS);
 	} finally {
 		await Promise.all([server.stop(), api.stop(), secondEndpoint?.stop()]);
+	}
+	// B8 after the one-process n8n has stopped: its own n8n (queue mode, PostgreSQL) with 1, then 2 workers.
+	if (ONLY.has('B8')) {
+		if (!ONLY.has('B1')) await seedMysql('bench_b1', ROWS);
+		results.B8 = await scaleOutBenchmark(n8n, 'bench_b1', ROWS, RUNS, CHUNK, figure);
 	}
 	const report = {
 		date: new Date().toISOString(),
@@ -420,6 +426,8 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s${when('B5')} | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
 		r.B6 &&
 			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s${when('B6')} | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
+		r.B8 &&
+			`| B8 | MariaDB → PostgreSQL, ${fmt(r.B8.rows)} rows fanned out on n8n queue mode (chunks at once 4; peak RSS: main / each worker)${when('B8')} | 2 workers ${f(r.B8.twoWorkers.rowsPerSecond)} rows/s; RSS ${r.B8.twoWorkers.mainPeakRssMb} / ${r.B8.twoWorkers.workerPeakRssMb.join(' + ')} MB | 1 worker ${f(r.B8.oneWorker.rowsPerSecond)} rows/s; RSS ${r.B8.oneWorker.mainPeakRssMb} / ${r.B8.oneWorker.workerPeakRssMb.join(' + ')} MB | ${r.B8.ratio}× | ${r.B8.target} |`,
 		r.B7 &&
 			`| B7 | MinIO → MinIO across endpoints, ${fmt(r.B7.objects)} objects, ${fmt(r.B7.bytes / 1e9)} GB, MB/s, every write checksum-verified${when('B7')} | ${f(r.B7.ours.megabytesPerSecond)} (every object read again after: ${fmt(r.B7.oursFullValidation.megabytesPerSecond)}); peak RSS ${f(r.B7.ours.peakRssMb, ' MB')}, small objects only ${r.B7.smallOnlyPeakRssMb} MB | rclone copy --checksum ${f(r.B7.rclone.megabytesPerSecond)} | ${r.B7.ratio}× | ${r.B7.target} |`,
 	].filter((line) => line !== undefined);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the test services: PostgreSQL, MariaDB, FerretDB (MongoDB wire
-# protocol), MinIO (S3), and the platforms Redmine, Gitea and Parse Server. Idempotent: a service already answering is used as it is;
+# protocol), MinIO (S3), Redis (n8n's queue mode), and the platforms Redmine, Gitea and Parse Server. Idempotent: a service already answering is used as it is;
 # a missing one is installed (Debian packages / Go module proxy) and started.
 # Settings come from the environment, with the defaults below.
 set -euo pipefail
@@ -16,6 +16,7 @@ mkdir -p "$RUN"
 PGHOST="${PGHOST:-127.0.0.1}"; PGPORT="${PGPORT:-5432}"; PGUSER="${PGUSER:-postgres}"; PGDATABASE="${PGDATABASE:-test}"
 MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"; MYSQL_PORT="${MYSQL_PORT:-3306}"; MYSQL_USER="${MYSQL_USER:-root}"; MYSQL_DATABASE="${MYSQL_DATABASE:-test}"
 MONGO_HOST="${MONGO_HOST:-127.0.0.1}"; MONGO_PORT="${MONGO_PORT:-27017}"
+REDIS_HOST="${REDIS_HOST:-127.0.0.1}"; REDIS_PORT="${REDIS_PORT:-6379}"
 S3_HOST="${S3_HOST:-127.0.0.1}"; S3_PORT="${S3_PORT:-9000}"
 S3_ACCESS_KEY="${S3_ACCESS_KEY:-minioadmin}"; S3_SECRET_KEY="${S3_SECRET_KEY:-minioadmin}"
 FERRETDB_VERSION="v1.24.2"
@@ -71,6 +72,17 @@ mariadb_up() {
 ensure_mysql_database() {
 	command -v mariadb >/dev/null || return 0
 	mariadb -h "$MYSQL_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" ${MYSQL_PASSWORD:+-p"$MYSQL_PASSWORD"} -e "CREATE DATABASE IF NOT EXISTS \`$MYSQL_DATABASE\`"
+}
+
+# n8n's queue mode (the scale-out e2e tier): Bull's queue in Redis. Debian's redis-server, kept in memory only.
+redis_up() {
+	if port_open "$REDIS_HOST" "$REDIS_PORT"; then return; fi
+	command -v redis-server >/dev/null || { log "installing Redis (Debian package redis-server)"; apt_install redis-server; }
+	redis-server --version >/dev/null || { log "redis-server does not run after its install"; return 1; }
+	log "starting Redis on $REDIS_HOST:$REDIS_PORT"
+	redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
+		--pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log"
+	wait_port "$REDIS_HOST" "$REDIS_PORT" redis 30
 }
 
 go_bin() { # ensures Go is on PATH
@@ -304,11 +316,11 @@ status_line() { if port_open "$2" "$3"; then echo "$1: up ($2:$3)"; else echo "$
 case "${1:-status}" in
 up)
 	shift || true
-	wanted="${*:-postgres mariadb ferretdb minio gitea redmine parse}" # e.g. `up postgres mariadb` for the demo
+	wanted="${*:-postgres mariadb redis ferretdb minio gitea redmine parse}" # e.g. `up postgres mariadb` for the demo
 	for svc in $wanted; do
 		case "$svc" in
-		postgres | mariadb | ferretdb | minio | gitea | redmine | parse) "${svc}_up" ;;
-		*) log "unknown service $svc (postgres, mariadb, ferretdb, minio, gitea, redmine, parse)"; exit 2 ;;
+		postgres | mariadb | redis | ferretdb | minio | gitea | redmine | parse) "${svc}_up" ;;
+		*) log "unknown service $svc (postgres, mariadb, redis, ferretdb, minio, gitea, redmine, parse)"; exit 2 ;;
 		esac
 	done
 	log "up: $wanted"
@@ -326,12 +338,14 @@ down)
 	stop_pid gitea
 	stop_pid redmine
 	stop_pid parse
+	[ -f "$RUN/redis.pid" ] && stop_pid redis
 	if [ -f "$RUN/postgres.started-by-us" ]; then pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main stop || true; rm -f "$RUN/postgres.started-by-us"; fi
 	if [ -f "$RUN/mariadb.started-by-us" ]; then start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd || true; rm -f "$RUN/mariadb.started-by-us"; fi
 	;;
 status)
 	status_line postgres "$PGHOST" "$PGPORT"
 	status_line mariadb "$MYSQL_HOST" "$MYSQL_PORT"
+	status_line redis "$REDIS_HOST" "$REDIS_PORT"
 	status_line ferretdb "$MONGO_HOST" "$MONGO_PORT"
 	status_line minio "$S3_HOST" "$S3_PORT"
 	status_line gitea "$GITEA_HOST" "$GITEA_PORT"

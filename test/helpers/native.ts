@@ -4,8 +4,9 @@ import { mysqlSettings, postgresSettings } from './services';
 /** Native SQL for fixtures and assertions, outside the code under test. */
 export async function withPostgres<T>(
 	work: (query: (sql: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>) => Promise<T>,
+	database?: string,
 ): Promise<T> {
-	const pool = new Pool({ ...postgresSettings, max: 1 });
+	const pool = new Pool({ ...postgresSettings, ...(database ? { database } : {}), max: 1 });
 	try {
 		return await work(async (sql, values) => (await pool.query(sql, values)).rows);
 	} finally {

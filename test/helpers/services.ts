@@ -18,7 +18,10 @@ export const s3Settings = {
 	secretAccessKey: env.S3_SECRET_KEY ?? 'minioadmin',
 };
 
+export const redisSettings = { host: env.REDIS_HOST ?? '127.0.0.1', port: Number(env.REDIS_PORT ?? 6379) };
+
 const SERVICES = {
+	redis: () => redisSettings,
 	postgres: () => ({ host: postgresSettings.host, port: postgresSettings.port }),
 	mariadb: () => ({ host: mysqlSettings.host, port: mysqlSettings.port }),
 	ferretdb: () => {

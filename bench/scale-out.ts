@@ -1,0 +1,116 @@
+/**
+ * B8: scale-out on n8n's queue mode. The MySQL → PostgreSQL template with `fanOut: true` by its
+ * Webhook into `n8n start` (queue mode: Bull in Redis, n8n's database on PostgreSQL), with one and
+ * then two `n8n worker` processes (each `--concurrency=4`), the same chunks at once (4) in both: the
+ * same work spread over one process or two. Peak RSS of every process is recorded. On this 2-core
+ * machine no gain is expected: both databases and every n8n process share the same cores.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importJson, n8nCli, startN8n, type N8nInstance } from '../test/helpers/n8n-process';
+import { n8nMode, startWorker, stopped, type Worker } from '../test/helpers/n8n-queue';
+import { withPostgres } from '../test/helpers/native';
+import { withKey } from '../test/helpers/webhook-key';
+import type { Timing } from './contenders';
+
+const PORT = 5795;
+const N8N_DATABASE = 'dm_bench_n8n_queue';
+const SLUG = 'mysql-to-postgres';
+const template = (name: string) =>
+	JSON.parse(readFileSync(join(__dirname, '../workflows', `${name}.json`), 'utf8')) as { id: string };
+
+interface Figure {
+	median: number;
+	min: number;
+	max: number;
+	runs: number[];
+}
+
+export interface ScaleOutRun extends Timing {
+	workers: number;
+	peakRssMb: number;
+	mainPeakRssMb: number;
+	workerPeakRssMb: number[];
+}
+
+/** One run per worker count and repetition; the table must be seeded in MariaDB (B1's). */
+export async function scaleOutBenchmark(
+	base: N8nInstance,
+	table: string,
+	rows: number,
+	runs: number,
+	chunk: { rowsPerChunk: number; batchSize: number },
+	figure: (values: number[]) => Figure,
+) {
+	console.log(`B8: ${rows} rows MariaDB → PostgreSQL fanned out over n8n queue-mode workers (1 vs 2)`);
+	await withPostgres(async (q) => {
+		await q(`DROP DATABASE IF EXISTS ${N8N_DATABASE} WITH (FORCE)`);
+		await q(`CREATE DATABASE ${N8N_DATABASE}`);
+	});
+	const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: 'dm-bench' });
+	const [main, worker, hook] = [SLUG, `${SLUG}-chunk-worker`, `${SLUG}-chunk-webhook`].map(template);
+	await importJson(n8n, 'workflow', [worker, hook, main]);
+	for (const id of [main.id, hook.id]) {
+		const result = await n8nCli(n8n, ['update:workflow', `--id=${id}`, '--active=true']);
+		if (result.code !== 0) throw new Error(`activating ${id}: ${result.stdout}${result.stderr}`);
+	}
+	const out: Record<string, ScaleOutRun[]> = {};
+	for (const workers of [1, 2]) {
+		const server = await startN8n(n8n, PORT);
+		const processes: Worker[] = [];
+		try {
+			for (let i = 0; i < workers; i++) processes.push(await startWorker(n8n, 4));
+			out[workers] = [];
+			for (let i = 0; i < runs; i++) {
+				await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${table}`));
+				const started = process.hrtime.bigint();
+				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${SLUG}`, {
+					method: 'POST',
+					headers: withKey({ 'content-type': 'application/json' }),
+					body: JSON.stringify({
+						migration: `bench-b8-${workers}-${Date.now()}-${i}`,
+						tables: [table],
+						...chunk,
+						fanOut: true,
+						chunksAtOnce: 4,
+						keepSnapshotDays: 7,
+						onValidationFailure: 'keep',
+					}),
+				});
+				const answer = await response.text();
+				if (response.status !== 200 || !answer.includes('"SUCCESS"'))
+					throw new Error(`B8 (${workers} worker(s)): ${response.status} ${answer.slice(0, 2000)}`);
+				const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+				// Peaks since each process started (VmHWM): the run's, and the earlier runs' of the same processes.
+				const run: ScaleOutRun = {
+					workers,
+					seconds,
+					mainPeakRssMb: server.peakRssMb(),
+					workerPeakRssMb: processes.map((w) => w.peakRssMb()),
+					peakRssMb: Math.max(...processes.map((w) => w.peakRssMb())),
+				};
+				console.log(
+					`  ${workers} worker(s) #${i + 1}: ${seconds.toFixed(2)} s, main ${run.mainPeakRssMb} MB, workers ${run.workerPeakRssMb.join(' / ')} MB`,
+				);
+				out[workers].push(run);
+			}
+		} finally {
+			await Promise.all(processes.map((w) => stopped(w.process)));
+			await server.stop();
+		}
+	}
+	const summary = (workers: number) => ({
+		rowsPerSecond: figure(out[workers].map((r) => rows / r.seconds)),
+		seconds: figure(out[workers].map((r) => r.seconds)),
+		mainPeakRssMb: Math.max(...out[workers].map((r) => r.mainPeakRssMb)),
+		workerPeakRssMb: out[workers].at(-1)!.workerPeakRssMb,
+	});
+	const [one, two] = [summary(1), summary(2)];
+	return {
+		rows,
+		oneWorker: one,
+		twoWorkers: two,
+		ratio: Math.round((two.rowsPerSecond.median / one.rowsPerSecond.median) * 100) / 100,
+		target: 'recorded (2 cores: no gain expected)',
+	};
+}

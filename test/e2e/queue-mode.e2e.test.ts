@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
+import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
+import { auditLog } from '../../core/report/progress';
+import { CHUNK_LEASE_NAMESPACE, CHUNK_NAMESPACE } from '../../core/state/namespaces';
+import { until } from '../helpers/browser';
+import { importJson, n8nCli, prepareN8n, setActive, startN8n, type N8nInstance } from '../helpers/n8n-process';
+import { n8nMode, startWorker, stopped, type Worker } from '../helpers/n8n-queue';
+import { withMysql, withPostgres } from '../helpers/native';
+import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
+import { templateCredentials } from '../helpers/templates';
+import { postWebhook } from '../helpers/webhook-key';
+
+/**
+ * Scale-out on n8n's own queue mode: `n8n start` (webhooks, Redis/Bull queue) and two `n8n worker`
+ * processes, n8n's database on PostgreSQL. The MySQL → PostgreSQL template with `fanOut: true` sends
+ * each chunk to its chunk webhook, so n8n enqueues it and either worker takes it; one worker is
+ * killed (SIGKILL) while it copies a chunk. The run still ends exact, every chunk copied once, and
+ * n8n's execution list shows chunks done by both workers. Then the same in regular mode (one process).
+ */
+const LINE = process.env.N8N_LINE ?? '1';
+// Line 2 proves the same mechanism on a smaller table (the 1M-row run is line 1's).
+const ROWS = Number(process.env.DM_QUEUE_ROWS ?? (LINE === '1' ? 1_000_000 : 200_000));
+const ROWS_PER_CHUNK = ROWS / 20;
+const TABLE = 'dm_e2e_queue';
+const PORT = 5780 + Number(LINE);
+const N8N_DATABASE = `dm_n8n_queue_${LINE}`;
+const slug = 'mysql-to-postgres';
+const template = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../workflows', `${name}.json`), 'utf8'));
+
+async function seed(): Promise<void> {
+	await withMysql(async (q) => {
+		await q(`DROP TABLE IF EXISTS ${TABLE}`);
+		await q(`CREATE TABLE ${TABLE} (id BIGINT PRIMARY KEY, name VARCHAR(80) NOT NULL, city VARCHAR(40) NULL,
+			balance DECIMAL(20,4) NULL, ratio DOUBLE NULL, active TINYINT(1) NOT NULL, seen DATETIME(6) NULL, prefs JSON NULL) CHARACTER SET utf8mb4`);
+		await q(`INSERT INTO ${TABLE} SELECT seq, CONCAT('näme ', seq, IF(seq % 13 = 0, ' 😀', '')), ELT(1 + seq % 4, 'Zürich', '東京', NULL, ''),
+			IF(seq % 11 = 0, NULL, seq * 1.0001), IF(seq % 5 = 0, NULL, seq / 3), seq % 2, TIMESTAMPADD(MICROSECOND, seq * 1000003, '2020-01-01'),
+			IF(seq % 6 = 0, NULL, JSON_OBJECT('b', seq % 3, 'a', JSON_ARRAY(1, 'x'))) FROM seq_1_to_${ROWS}`);
+	});
+	await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${TABLE}`));
+}
+
+async function digests() {
+	const [source, destination] = [createMysqlConnector(mysqlSettings), createPostgresConnector(postgresSettings)];
+	try {
+		const [a, b] = await Promise.all([source.checksum(TABLE), destination.checksum(TABLE)]);
+		return { source: a.digest, destination: b.digest };
+	} finally {
+		await Promise.all([source.close(), destination.close()]);
+	}
+}
+
+/** The run's chunk checkpoints, its leases held now, and the Load Chunk successes of its audit log. */
+async function chunkState(migration: string) {
+	const destination = createPostgresConnector(postgresSettings);
+	try {
+		const [checkpoints, leases, audit] = await Promise.all([
+			destination.state.list(CHUNK_NAMESPACE, `${migration}/`),
+			destination.state.list<{ owner: string; until: string }>(CHUNK_LEASE_NAMESPACE, `${migration}/`),
+			auditLog(destination, migration),
+		]);
+		const copied = audit.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success').map((e) => e.chunk);
+		return { checkpoints: checkpoints.map((c) => c.key), leases, copied };
+	} finally {
+		await destination.close();
+	}
+}
+
+/** n8n's own execution list (its PostgreSQL database): the chunk webhook's executions, and the worker (pid) each names. */
+async function chunkExecutions(hookId: string) {
+	return withPostgres(
+		async (q) =>
+			(await q(
+				`SELECT e.id, e.status, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${hookId}'`,
+			)) as Array<{ id: number; status: string; data: string }>,
+		N8N_DATABASE,
+	).then((rows) =>
+		rows.map((r) => ({
+			status: r.status,
+			// The copy's summary names its worker: host/pid/execution.
+			pid: Number(/"[^"/]+\/(\d+)\/\d+"/.exec(r.data)?.[1] ?? 0),
+		})),
+	);
+}
+
+function configured(name: string, migration: string) {
+	const workflow = template(name);
+	for (const node of workflow.nodes)
+		if (node.name === 'Settings')
+			node.parameters.defaults = JSON.stringify({ ...JSON.parse(node.parameters.defaults), migration, tables: [TABLE] });
+	return workflow;
+}
+
+describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (line ${LINE})`, () => {
+	let base: N8nInstance;
+	const main = template(slug);
+	const worker = template(`${slug}-chunk-worker`);
+	const hook = template(`${slug}-chunk-webhook`);
+
+	beforeAll(async () => {
+		for (const service of ['redis', 'postgres', 'mariadb'] as const) await requireService(service);
+		await withPostgres(async (q) => {
+			await q(`DROP DATABASE IF EXISTS ${N8N_DATABASE} WITH (FORCE)`);
+			await q(`CREATE DATABASE ${N8N_DATABASE}`);
+		});
+		base = await prepareN8n();
+		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: `dm-e2e-${LINE}` });
+		await importJson(n8n, 'credentials', templateCredentials());
+		for (const name of [`${slug}-chunk-worker`, `${slug}-chunk-webhook`, slug])
+			await importJson(n8n, 'workflow', configured(name, 'e2e-queue'));
+		// 2.x calls only published sub-workflows; both lines take webhooks only of active (published) ones.
+		if (n8n.line === '2') expect((await n8nCli(n8n, ['publish:workflow', `--id=${worker.id}`])).code).toBe(0);
+		for (const id of [main.id, hook.id]) expect((await setActive(n8n, id)).code).toBe(0);
+		await seed();
+	});
+
+	it(`${ROWS.toLocaleString('en')} rows MySQL → PostgreSQL, a worker killed mid-chunk: exact, every chunk copied once, both workers in n8n's list`, async () => {
+		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: `dm-e2e-${LINE}` });
+		const server = await startN8n(n8n, PORT);
+		const workers: Worker[] = [];
+		try {
+			workers.push(await startWorker(n8n, 4));
+			const migration = 'e2e-queue';
+			// Only worker A runs when the run starts: the run's own execution (which waits for the chunks) is A's.
+			const answer = postWebhook(PORT, slug, {
+				migration,
+				tables: [TABLE],
+				rowsPerChunk: ROWS_PER_CHUNK,
+				fanOut: true,
+				chunksAtOnce: 4,
+				leaseSeconds: 6,
+			});
+			await until(
+				async () => (await chunkState(migration)).leases.length,
+				(leases) => leases > 0,
+				120_000,
+			);
+			workers.push(await startWorker(n8n, 4));
+			const [a, b] = workers;
+			// B is killed once it has copied a chunk and is copying another.
+			const ofB = (owner: string) => owner.split('/')[1] === String(b.process.pid);
+			let bDone = 0;
+			await until(
+				async () => {
+					bDone = (await chunkExecutions(hook.id)).filter((e) => e.status === 'success' && e.pid === b.process.pid).length;
+					const state = await chunkState(migration);
+					return bDone > 0 && state.leases.some((l) => ofB(l.value.owner));
+				},
+				(ready) => ready,
+				300_000,
+			);
+			const held = (await chunkState(migration)).leases.filter((l) => ofB(l.value.owner)).map((l) => l.key);
+			b.process.kill('SIGKILL');
+
+			const response = await answer;
+			const failure = response.status === 200 ? '' : `${response.text}\n${server.log().slice(-2000)}\n${a.log().slice(-3000)}`;
+			expect(`${response.status} ${failure}`).toBe('200 ');
+			expect(response.json()).toMatchObject({ migration, status: 'SUCCESS', records: { migrated: ROWS, rejected: 0 } });
+			const sums = await digests();
+			expect(sums.destination).toBe(sums.source);
+			expect(sums.source.startsWith(`${ROWS}:`)).toBe(true);
+
+			// Every chunk: one checkpoint, one successful copy (the killed one's included, taken again), no lease left.
+			const state = await chunkState(migration);
+			expect(state.checkpoints).toHaveLength(20);
+			expect(state.copied.sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+			expect(state.leases).toEqual([]);
+			expect(held.every((key) => state.checkpoints.includes(key))).toBe(true);
+			// n8n's execution list: chunks done by both worker processes.
+			const executions = await chunkExecutions(hook.id);
+			const byWorker = (pid: number) => executions.filter((e) => e.status === 'success' && e.pid === pid).length;
+			expect(byWorker(a.process.pid!)).toBeGreaterThan(0);
+			expect(byWorker(b.process.pid!)).toBeGreaterThanOrEqual(bDone);
+			expect(byWorker(a.process.pid!) + byWorker(b.process.pid!)).toBeGreaterThanOrEqual(20);
+		} finally {
+			await Promise.all(workers.map((w) => stopped(w.process)));
+			await server.stop();
+		}
+	}, 900_000);
+
+	it('the same fan-out in regular mode (one n8n process): exact, chunks as executions of their own', async () => {
+		const n8n = n8nMode(base, 'regular', { port: PORT, database: N8N_DATABASE, prefix: `dm-e2e-${LINE}` });
+		await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${TABLE}`));
+		const server = await startN8n(n8n, PORT);
+		try {
+			const migration = 'e2e-queue-regular';
+			const response = await postWebhook(PORT, slug, {
+				migration,
+				tables: [TABLE],
+				rowsPerChunk: ROWS_PER_CHUNK,
+				fanOut: true,
+				chunksAtOnce: 2,
+			});
+			expect(`${response.status} ${response.status === 200 ? '' : response.text + server.log().slice(-3000)}`).toBe(
+				'200 ',
+			);
+			expect(response.json()).toMatchObject({ migration, status: 'SUCCESS', records: { migrated: ROWS } });
+			const sums = await digests();
+			expect(sums.destination).toBe(sums.source);
+			const state = await chunkState(migration);
+			expect(state.checkpoints).toHaveLength(20);
+			expect(state.copied).toHaveLength(20);
+			const pids = new Set((await chunkExecutions(hook.id)).map((e) => e.pid));
+			expect(pids.has(server.process.pid!)).toBe(true);
+		} finally {
+			await server.stop();
+		}
+	}, 600_000);
+});

@@ -1,0 +1,80 @@
+/**
+ * n8n in queue mode, as its docs set it up: `n8n start` (editor, webhooks, the Bull queue in Redis)
+ * and `n8n worker` processes taking executions from the queue, all on one PostgreSQL database of
+ * n8n's own. Shared by the scale-out e2e tier and benchmark B8.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { until } from './browser';
+import type { N8nInstance } from './n8n-process';
+import { postgresSettings, redisSettings } from './services';
+
+/** n8n's environment with its database on PostgreSQL, in queue mode (Redis) or regular mode; webhooks reached on the main process. */
+export function n8nMode(
+	n8n: N8nInstance,
+	mode: 'queue' | 'regular',
+	where: { port: number; database: string; prefix: string },
+): N8nInstance {
+	return {
+		...n8n,
+		env: {
+			...n8n.env,
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: postgresSettings.host,
+			DB_POSTGRESDB_PORT: String(postgresSettings.port),
+			DB_POSTGRESDB_USER: postgresSettings.user,
+			DB_POSTGRESDB_PASSWORD: postgresSettings.password ?? '',
+			DB_POSTGRESDB_DATABASE: where.database,
+			EXECUTIONS_MODE: mode,
+			QUEUE_BULL_REDIS_HOST: redisSettings.host,
+			QUEUE_BULL_REDIS_PORT: String(redisSettings.port),
+			QUEUE_BULL_PREFIX: where.prefix,
+			// Every process builds the chunk webhook's URL from this (the main process answers webhooks).
+			WEBHOOK_URL: `http://127.0.0.1:${where.port}/`,
+		},
+	};
+}
+
+export interface Worker {
+	process: ChildProcess;
+	log: () => string;
+	/** Highest resident set size seen, in MB. */
+	peakRssMb: () => number;
+}
+
+/** `n8n worker` at the given concurrency; resolves once it takes executions from the queue. */
+export async function startWorker(n8n: N8nInstance, concurrency: number): Promise<Worker> {
+	const child = spawn(n8n.node, [n8n.bin, 'worker', `--concurrency=${concurrency}`], {
+		env: n8n.env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+	child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+	let peak = 0;
+	const sampler = setInterval(() => {
+		try {
+			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+			peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+		} catch {
+			clearInterval(sampler);
+		}
+	}, 500);
+	child.on('exit', () => clearInterval(sampler));
+	await until(
+		async () => /worker is now ready|Worker started/i.test(output) || child.exitCode !== null,
+		(ready) => ready,
+		120_000,
+	);
+	if (child.exitCode !== null) throw new Error(`n8n worker exited (${child.exitCode}): ${output.slice(-3000)}`);
+	return { process: child, log: () => output, peakRssMb: () => Math.round(peak) };
+}
+
+/** Stops a process (SIGTERM, then SIGKILL after 20 s); resolves when it has exited. */
+export const stopped = (child: ChildProcess) =>
+	new Promise<void>((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve();
+		child.on('exit', () => resolve());
+		child.kill('SIGTERM');
+		setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+	});
