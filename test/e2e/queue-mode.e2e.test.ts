@@ -121,7 +121,8 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 		const workers: Worker[] = [];
 		try {
 			workers.push(await startWorker(n8n, 4));
-			const migration = 'e2e-queue';
+			// A name of its own per run: the audit log and checkpoints of earlier runs stay in the destination.
+			const migration = `e2e-queue-${LINE}-${Date.now()}`;
 			// Only worker A runs when the run starts: the run's own execution (which waits for the chunks) is A's.
 			const answer = postWebhook(PORT, slug, {
 				migration,
@@ -184,7 +185,7 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 		await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${TABLE}`));
 		const server = await startN8n(n8n, PORT);
 		try {
-			const migration = 'e2e-queue-regular';
+			const migration = `e2e-fanout-regular-${LINE}-${Date.now()}`;
 			const response = await postWebhook(PORT, slug, {
 				migration,
 				tables: [TABLE],

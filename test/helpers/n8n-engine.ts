@@ -54,6 +54,7 @@ const BASE_NODES: Record<string, string> = {
 	'n8n-nodes-base.merge': 'Merge/Merge.node.js',
 	'n8n-nodes-base.stopAndError': 'StopAndError/StopAndError.node.js',
 	'n8n-nodes-base.splitOut': 'Transform/SplitOut/SplitOut.node.js',
+	'n8n-nodes-base.httpRequest': 'HttpRequest/HttpRequest.node.js',
 };
 
 class NodeTypes implements INodeTypes {
