@@ -47,7 +47,7 @@ export async function scaleOutBenchmark(
 		await q(`DROP DATABASE IF EXISTS ${N8N_DATABASE} WITH (FORCE)`);
 		await q(`CREATE DATABASE ${N8N_DATABASE}`);
 	});
-	const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: 'dm-bench' });
+	const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: `dm-bench-${Date.now()}` });
 	const [main, worker, hook] = [SLUG, `${SLUG}-chunk-worker`, `${SLUG}-chunk-webhook`].map(template);
 	await importJson(n8n, 'workflow', [worker, hook, main]);
 	for (const id of [main.id, hook.id]) {

@@ -310,7 +310,7 @@ const fanOutNodes = (pair: Pair) => [
 		{
 			method: 'POST',
 			// The chunk webhook as this n8n reaches it: its own webhook base (WEBHOOK_URL), unless the run says.
-			url: `={{ ${SETTINGS}.chunkWebhookUrl || $execution.resumeUrl.replace(/webhook-waiting\/[^/]*$/, '${chunkWebhookPath(pair)}') }}`,
+			url: `={{ ${SETTINGS}.chunkWebhookUrl || $execution.resumeUrl.split('/webhook-waiting/')[0] + '/${chunkWebhookPath(pair)}' }}`,
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpHeaderAuth',
 			sendBody: true,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createMysqlConnector } from '../../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../../connectors/postgres/postgres-client';
 import { auditLog } from '../../core/report/progress';
-import { CHUNK_LEASE_NAMESPACE, CHUNK_NAMESPACE } from '../../core/state/namespaces';
+import { CHUNK_LEASE_NAMESPACE, CHUNK_NAMESPACE, PLAN_NAMESPACE } from '../../core/state/namespaces';
 import { until } from '../helpers/browser';
 import { importJson, n8nCli, prepareN8n, setActive, startN8n, type N8nInstance } from '../helpers/n8n-process';
 import { n8nMode, startWorker, stopped, type Worker } from '../helpers/n8n-queue';
@@ -26,6 +26,8 @@ const ROWS_PER_CHUNK = ROWS / 20;
 const TABLE = 'dm_e2e_queue';
 const PORT = 5780 + Number(LINE);
 const N8N_DATABASE = `dm_n8n_queue_${LINE}`;
+// Redis keys of this run's n8n database only (its queue, its cache).
+const PREFIX = `dm-e2e-${LINE}-${Date.now()}`;
 const slug = 'mysql-to-postgres';
 const template = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../workflows', `${name}.json`), 'utf8'));
 
@@ -55,13 +57,14 @@ async function digests() {
 async function chunkState(migration: string) {
 	const destination = createPostgresConnector(postgresSettings);
 	try {
-		const [checkpoints, leases, audit] = await Promise.all([
+		const [checkpoints, leases, audit, plan] = await Promise.all([
 			destination.state.list(CHUNK_NAMESPACE, `${migration}/`),
 			destination.state.list<{ owner: string; until: string }>(CHUNK_LEASE_NAMESPACE, `${migration}/`),
 			auditLog(destination, migration),
+			destination.state.get<{ tables: Record<string, { chunks: number }> }>(PLAN_NAMESPACE, migration),
 		]);
-		const copied = audit.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success').map((e) => e.chunk);
-		return { checkpoints: checkpoints.map((c) => c.key), leases, copied };
+		const copied = audit.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success').map((e) => Number(e.chunk));
+		return { checkpoints: checkpoints.map((c) => c.key), leases, copied, planned: plan?.tables[TABLE]?.chunks ?? 0 };
 	} finally {
 		await destination.close();
 	}
@@ -105,7 +108,7 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			await q(`CREATE DATABASE ${N8N_DATABASE}`);
 		});
 		base = await prepareN8n();
-		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: `dm-e2e-${LINE}` });
+		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: PREFIX });
 		await importJson(n8n, 'credentials', templateCredentials());
 		for (const name of [`${slug}-chunk-worker`, `${slug}-chunk-webhook`, slug])
 			await importJson(n8n, 'workflow', configured(name, 'e2e-queue'));
@@ -116,14 +119,14 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 	});
 
 	it(`${ROWS.toLocaleString('en')} rows MySQL → PostgreSQL, a worker killed mid-chunk: exact, every chunk copied once, both workers in n8n's list`, async () => {
-		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: `dm-e2e-${LINE}` });
+		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: PREFIX });
 		const server = await startN8n(n8n, PORT);
 		const workers: Worker[] = [];
 		try {
-			workers.push(await startWorker(n8n, 4));
+			workers.push(...(await Promise.all([startWorker(n8n, 4), startWorker(n8n, 4)])));
 			// A name of its own per run: the audit log and checkpoints of earlier runs stay in the destination.
 			const migration = `e2e-queue-${LINE}-${Date.now()}`;
-			// Only worker A runs when the run starts: the run's own execution (which waits for the chunks) is A's.
+			let answered = false;
 			const answer = postWebhook(PORT, slug, {
 				migration,
 				tables: [TABLE],
@@ -131,15 +134,30 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 				fanOut: true,
 				chunksAtOnce: 4,
 				leaseSeconds: 6,
-			});
-			await until(
-				async () => (await chunkState(migration)).leases.length,
-				(leases) => leases > 0,
+			}).finally(() => (answered = true));
+			// An answer before the chunks are out is a failure: shown at once, not after the waits below.
+			const early = async () => {
+				if (!answered) return;
+				const r = await answer;
+				throw new Error(`answered early: ${r.status} ${r.text.slice(0, 2000)}\n${server.log().slice(-2000)}`);
+			};
+			const out = await until(
+				async () => (await early(), (await chunkState(migration)).leases.length),
+				(leases) => leases > 0 || answered,
 				120_000,
 			);
-			workers.push(await startWorker(n8n, 4));
-			const [a, b] = workers;
-			// B is killed once it has copied a chunk and is copying another.
+			await early();
+			expect(out).toBeGreaterThan(0);
+			// A is the worker running the run's own execution (it waits for the chunks); B, the other, is
+			// killed once it has copied a chunk and is copying another.
+			const [mainExecution] = await withPostgres(
+				(q) => q(`SELECT id FROM execution_entity WHERE "workflowId" = '${main.id}' ORDER BY id DESC LIMIT 1`),
+				N8N_DATABASE,
+			);
+			const runsMain = (w: Worker) => w.log().includes(`Worker started execution ${String(mainExecution.id)} `);
+			const a = workers.find(runsMain)!;
+			const b = workers.find((w) => w !== a)!;
+			expect(a).toBeDefined();
 			const ofB = (owner: string) => owner.split('/')[1] === String(b.process.pid);
 			let bDone = 0;
 			await until(
@@ -148,9 +166,10 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 					const state = await chunkState(migration);
 					return bDone > 0 && state.leases.some((l) => ofB(l.value.owner));
 				},
-				(ready) => ready,
+				(ready) => ready || answered,
 				300_000,
 			);
+			await early();
 			const held = (await chunkState(migration)).leases.filter((l) => ofB(l.value.owner)).map((l) => l.key);
 			b.process.kill('SIGKILL');
 
@@ -164,8 +183,9 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 
 			// Every chunk: one checkpoint, one successful copy (the killed one's included, taken again), no lease left.
 			const state = await chunkState(migration);
-			expect(state.checkpoints).toHaveLength(20);
-			expect(state.copied.sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+			expect(state.planned).toBeGreaterThanOrEqual(20);
+			expect(state.checkpoints).toHaveLength(state.planned);
+			expect(state.copied.sort((x, y) => x - y)).toEqual(Array.from({ length: state.planned }, (_, i) => i + 1));
 			expect(state.leases).toEqual([]);
 			expect(held.every((key) => state.checkpoints.includes(key))).toBe(true);
 			// n8n's execution list: chunks done by both worker processes.
@@ -173,7 +193,11 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			const byWorker = (pid: number) => executions.filter((e) => e.status === 'success' && e.pid === pid).length;
 			expect(byWorker(a.process.pid!)).toBeGreaterThan(0);
 			expect(byWorker(b.process.pid!)).toBeGreaterThanOrEqual(bDone);
-			expect(byWorker(a.process.pid!) + byWorker(b.process.pid!)).toBeGreaterThanOrEqual(20);
+			expect(byWorker(a.process.pid!) + byWorker(b.process.pid!)).toBeGreaterThanOrEqual(state.planned);
+			console.log(
+				`queue mode, ${ROWS} rows: ${state.planned} chunks; worker A ${byWorker(a.process.pid!)}, worker B ${byWorker(b.process.pid!)} (killed holding ${held.length}); ` +
+					`${JSON.stringify(response.json().durationSeconds)} s; peak RSS main ${server.peakRssMb()} MB, A ${a.peakRssMb()} MB, B ${b.peakRssMb()} MB`,
+			);
 		} finally {
 			await Promise.all(workers.map((w) => stopped(w.process)));
 			await server.stop();
@@ -181,7 +205,7 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 	}, 900_000);
 
 	it('the same fan-out in regular mode (one n8n process): exact, chunks as executions of their own', async () => {
-		const n8n = n8nMode(base, 'regular', { port: PORT, database: N8N_DATABASE, prefix: `dm-e2e-${LINE}` });
+		const n8n = n8nMode(base, 'regular', { port: PORT, database: N8N_DATABASE, prefix: PREFIX });
 		await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${TABLE}`));
 		const server = await startN8n(n8n, PORT);
 		try {
@@ -200,8 +224,8 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			const sums = await digests();
 			expect(sums.destination).toBe(sums.source);
 			const state = await chunkState(migration);
-			expect(state.checkpoints).toHaveLength(20);
-			expect(state.copied).toHaveLength(20);
+			expect(state.checkpoints).toHaveLength(state.planned);
+			expect(state.copied).toHaveLength(state.planned);
 			const pids = new Set((await chunkExecutions(hook.id)).map((e) => e.pid));
 			expect(pids.has(server.process.pid!)).toBe(true);
 		} finally {

@@ -28,7 +28,10 @@ export function n8nMode(
 			EXECUTIONS_MODE: mode,
 			QUEUE_BULL_REDIS_HOST: redisSettings.host,
 			QUEUE_BULL_REDIS_PORT: String(redisSettings.port),
+			// n8n caches (in Redis, in queue mode) which project owns a workflow: a prefix of this n8n
+			// database's own, or a cache left by an earlier database of the same ids denies sub-workflow calls.
 			QUEUE_BULL_PREFIX: where.prefix,
+			N8N_CACHE_REDIS_KEY_PREFIX: `${where.prefix}-cache`,
 			// Every process builds the chunk webhook's URL from this (the main process answers webhooks).
 			WEBHOOK_URL: `http://127.0.0.1:${where.port}/`,
 		},
