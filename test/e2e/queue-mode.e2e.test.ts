@@ -21,8 +21,9 @@ import { postWebhook } from '../helpers/webhook-key';
  */
 const LINE = process.env.N8N_LINE ?? '1';
 // Line 2 proves the same mechanism on a smaller table (the 1M-row run is line 1's).
-const ROWS = Number(process.env.DM_QUEUE_ROWS ?? (LINE === '1' ? 1_000_000 : 200_000));
-const ROWS_PER_CHUNK = ROWS / 20;
+const ROWS = Number(process.env.DM_QUEUE_ROWS ?? (LINE === '1' ? 1_000_000 : 400_000));
+// 10 chunks: long enough (seconds each) for a kill to land mid-copy.
+const ROWS_PER_CHUNK = ROWS / 10;
 const TABLE = 'dm_e2e_queue';
 const PORT = 5780 + Number(LINE);
 const N8N_DATABASE = `dm_n8n_queue_${LINE}`;
@@ -160,19 +161,25 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			expect(a).toBeDefined();
 			const ofB = (owner: string) => owner.split('/')[1] === String(b.process.pid);
 			let bDone = 0;
+			let held: string[] = [];
+			// Killed the moment it is seen copying a chunk (its lease taken, no checkpoint yet), once it has finished one.
 			await until(
 				async () => {
 					bDone = (await chunkExecutions(hook.id)).filter((e) => e.status === 'success' && e.pid === b.process.pid).length;
 					const state = await chunkState(migration);
-					return bDone > 0 && state.leases.some((l) => ofB(l.value.owner));
+					held = state.leases.filter((l) => ofB(l.value.owner) && !state.checkpoints.includes(l.key)).map((l) => l.key);
+					if (bDone > 0 && held.length) b.process.kill('SIGKILL');
+					return b.process.killed;
 				},
-				(ready) => ready || answered,
+				(killed) => killed || answered,
 				300_000,
 			);
 			await early();
-			const held = (await chunkState(migration)).leases.filter((l) => ofB(l.value.owner)).map((l) => l.key);
-			b.process.kill('SIGKILL');
-
+			expect(b.process.killed).toBe(true);
+			// Killed mid-copy: what B held has no checkpoint after its death (a copy that committed first does not count).
+			const afterKill = await chunkState(migration);
+			const cut = held.filter((key) => !afterKill.checkpoints.includes(key));
+			expect(cut.length).toBeGreaterThan(0);
 			const response = await answer;
 			const failure = response.status === 200 ? '' : `${response.text}\n${server.log().slice(-2000)}\n${a.log().slice(-3000)}`;
 			expect(`${response.status} ${failure}`).toBe('200 ');
@@ -183,11 +190,11 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 
 			// Every chunk: one checkpoint, one successful copy (the killed one's included, taken again), no lease left.
 			const state = await chunkState(migration);
-			expect(state.planned).toBeGreaterThanOrEqual(20);
+			expect(state.planned).toBeGreaterThanOrEqual(10);
 			expect(state.checkpoints).toHaveLength(state.planned);
 			expect(state.copied.sort((x, y) => x - y)).toEqual(Array.from({ length: state.planned }, (_, i) => i + 1));
 			expect(state.leases).toEqual([]);
-			expect(held.every((key) => state.checkpoints.includes(key))).toBe(true);
+			expect(cut.every((key) => state.checkpoints.includes(key))).toBe(true);
 			// n8n's execution list: chunks done by both worker processes.
 			const executions = await chunkExecutions(hook.id);
 			const byWorker = (pid: number) => executions.filter((e) => e.status === 'success' && e.pid === pid).length;
@@ -195,7 +202,7 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			expect(byWorker(b.process.pid!)).toBeGreaterThanOrEqual(bDone);
 			expect(byWorker(a.process.pid!) + byWorker(b.process.pid!)).toBeGreaterThanOrEqual(state.planned);
 			console.log(
-				`queue mode, ${ROWS} rows: ${state.planned} chunks; worker A ${byWorker(a.process.pid!)}, worker B ${byWorker(b.process.pid!)} (killed holding ${held.length}); ` +
+				`queue mode, ${ROWS} rows: ${state.planned} chunks; worker A ${byWorker(a.process.pid!)}, worker B ${byWorker(b.process.pid!)} (killed mid-copy of ${cut.length}); ` +
 					`${JSON.stringify(response.json().durationSeconds)} s; peak RSS main ${server.peakRssMb()} MB, A ${a.peakRssMb()} MB, B ${b.peakRssMb()} MB`,
 			);
 		} finally {
