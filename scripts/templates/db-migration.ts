@@ -297,7 +297,7 @@ const fanOutNodes = (pair: Pair) => [
 			system: pair.destination,
 			concurrency: `={{ ${SETTINGS}.chunksAtOnce }}`,
 			leaseSeconds: `={{ ${SETTINGS}.leaseSeconds }}`,
-			claimSeconds: `={{ Math.max(120, 2 * ${SETTINGS}.leaseSeconds) }}`,
+			claimSeconds: `={{ Math.max(10, 2 * ${SETTINGS}.leaseSeconds) }}`,
 			maxAttempts: 3,
 		},
 		{ credentials: credential(pair.destination, 'Destination') },

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { until } from './browser';
 import type { N8nInstance } from './n8n-process';
 import { postgresSettings, redisSettings } from './services';
@@ -48,7 +49,8 @@ export interface Worker {
 /** `n8n worker` at the given concurrency; resolves once it takes executions from the queue. */
 export async function startWorker(n8n: N8nInstance, concurrency: number): Promise<Worker> {
 	const child = spawn(n8n.node, [n8n.bin, 'worker', `--concurrency=${concurrency}`], {
-		env: n8n.env,
+		// n8n 2.x starts a task broker in every process: each worker needs a port of its own.
+		env: { ...n8n.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let output = '';
@@ -71,6 +73,16 @@ export async function startWorker(n8n: N8nInstance, concurrency: number): Promis
 	);
 	if (child.exitCode !== null) throw new Error(`n8n worker exited (${child.exitCode}): ${output.slice(-3000)}`);
 	return { process: child, log: () => output, peakRssMb: () => Math.round(peak) };
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
 }
 
 /** Stops a process (SIGTERM, then SIGKILL after 20 s); resolves when it has exited. */
