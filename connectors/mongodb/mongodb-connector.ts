@@ -482,7 +482,9 @@ class MongoStateStore implements StateStore {
 
 	async list<T>(namespace: string, prefix?: string): Promise<Array<{ key: string; value: T }>> {
 		const filter = prefix === undefined ? { namespace } : { namespace, key: { $regex: `^${escapeRegExp(prefix)}` } };
-		const docs = await this.connector.run(() => this.connector.stateCollection().find(filter).sort({ key: 1 }).toArray());
+		const docs = await this.connector.run(() =>
+			this.connector.stateCollection().find(filter).sort({ key: 1 }).toArray(),
+		);
 		return docs.map((d) => ({ key: d.key, value: JSON.parse(d.value as string) as T }));
 	}
 

@@ -228,7 +228,8 @@ export abstract class SqlCompiler {
 	listState(namespace: string, prefix?: string): Statement {
 		const p = this.params();
 		const ns = p.bind(namespace);
-		const like = prefix === undefined ? '' : ` AND ${this.q('key')} LIKE ${p.bind(prefix.replace(/[\\%_]/g, '\\$&') + '%')}`;
+		const like =
+			prefix === undefined ? '' : ` AND ${this.q('key')} LIKE ${p.bind(prefix.replace(/[\\%_]/g, '\\$&') + '%')}`;
 		return {
 			text: `SELECT ${this.q('key')}, value FROM ${this.table(this.stateTable)} WHERE namespace = ${ns}${like} ORDER BY ${this.q('key')}`,
 			values: p.values,

@@ -134,7 +134,8 @@ export const DB_MIGRATION_SETTINGS: SettingsSchema = {
 			kind: 'integer',
 			min: 1,
 			max: 256,
-			description: 'fanOut: chunks out at the same time over all workers (each opens a source and a destination connection)',
+			description:
+				'fanOut: chunks out at the same time over all workers (each opens a source and a destination connection)',
 			fallback: 4,
 		},
 		leaseSeconds: {
@@ -146,8 +147,7 @@ export const DB_MIGRATION_SETTINGS: SettingsSchema = {
 		},
 		chunkWebhookUrl: {
 			kind: 'string',
-			description:
-				"fanOut: the chunk webhook's URL as this n8n reaches it (empty: derived from n8n's WEBHOOK_URL)",
+			description: "fanOut: the chunk webhook's URL as this n8n reaches it (empty: derived from n8n's WEBHOOK_URL)",
 			fallback: '',
 		},
 		answerAtOnce,

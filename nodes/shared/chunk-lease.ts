@@ -22,7 +22,13 @@ export async function leasedChunk<T>(
 ): Promise<{ value?: T; lease: IDataObject }> {
 	if (!chunk.lease) return { value: await work(), lease: {} };
 	const worker = chunkWorkerName(context);
-	const leased = await underLease(destination.state, keyOfChunk(chunk as PlannedChunk), worker, chunk.lease.seconds, work);
+	const leased = await underLease(
+		destination.state,
+		keyOfChunk(chunk as PlannedChunk),
+		worker,
+		chunk.lease.seconds,
+		work,
+	);
 	return leased.held
 		? { value: leased.value, lease: { worker, ...(leased.lost ? { leaseLost: true } : {}) } }
 		: { lease: { worker, skippedAsLeased: leased.holder, leasedUntil: leased.until } };

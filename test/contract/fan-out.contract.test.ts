@@ -100,7 +100,10 @@ function suite(name: string, service: 'postgres' | 'mariadb', open: () => Promis
 			expect(ledger[keyOfChunk(chunks[1])].attempts).toBe(2);
 			await c.state.set(CHUNK_NAMESPACE, keyOfChunk(chunks[1]), { rows: 10 });
 			await recordChunkFailure(c.state, chunks[2], 'at 127.0.0.1:1: connection refused', 'worker');
-			expect(await wait()).toMatchObject({ send: [], failed: [{ index: 2, error: 'at 127.0.0.1:1: connection refused' }] });
+			expect(await wait()).toMatchObject({
+				send: [],
+				failed: [{ index: 2, error: 'at 127.0.0.1:1: connection refused' }],
+			});
 			await forgetFailures(c.state, chunks);
 			await c.state.set(CHUNK_NAMESPACE, keyOfChunk(chunks[2]), { rows: 10 });
 			expect(await wait()).toMatchObject({ finished: true, done: 3 });

@@ -92,7 +92,11 @@ function configured(name: string, migration: string) {
 	const workflow = template(name);
 	for (const node of workflow.nodes)
 		if (node.name === 'Settings')
-			node.parameters.defaults = JSON.stringify({ ...JSON.parse(node.parameters.defaults), migration, tables: [TABLE] });
+			node.parameters.defaults = JSON.stringify({
+				...JSON.parse(node.parameters.defaults),
+				migration,
+				tables: [TABLE],
+			});
 	return workflow;
 }
 
@@ -165,7 +169,9 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			// Killed the moment it is seen copying a chunk (its lease taken, no checkpoint yet), once it has finished one.
 			await until(
 				async () => {
-					bDone = (await chunkExecutions(hook.id)).filter((e) => e.status === 'success' && e.pid === b.process.pid).length;
+					bDone = (await chunkExecutions(hook.id)).filter(
+						(e) => e.status === 'success' && e.pid === b.process.pid,
+					).length;
 					// Leases first, then checkpoints: a chunk that finished in between is seen as done, not held.
 					const leases = (await chunkState(migration)).leases;
 					const { checkpoints } = await chunkState(migration);
@@ -183,7 +189,8 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 			const cut = held.filter((key) => !afterKill.checkpoints.includes(key));
 			expect(`${cut.length} cut of ${JSON.stringify(held)}; B: ${b.log().slice(-1500)}`).toMatch(/^[1-9]/);
 			const response = await answer;
-			const failure = response.status === 200 ? '' : `${response.text}\n${server.log().slice(-2000)}\n${a.log().slice(-3000)}`;
+			const failure =
+				response.status === 200 ? '' : `${response.text}\n${server.log().slice(-2000)}\n${a.log().slice(-3000)}`;
 			expect(`${response.status} ${failure}`).toBe('200 ');
 			expect(response.json()).toMatchObject({ migration, status: 'SUCCESS', records: { migrated: ROWS, rejected: 0 } });
 			const sums = await digests();

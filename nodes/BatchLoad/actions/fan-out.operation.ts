@@ -35,7 +35,8 @@ export const fanOut: Operation = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 4,
-			description: 'Chunks out at the same time, over all workers: each opens its own source and destination connections',
+			description:
+				'Chunks out at the same time, over all workers: each opens its own source and destination connections',
 		},
 		{
 			displayName: 'Lease (Seconds)',
