@@ -426,10 +426,10 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 			`| B5 | MongoDB (FerretDB) → PostgreSQL, ${fmt(r.B5.documents)} docs, rows/s${when('B5')} | ${f(r.B5.ours.rowsPerSecond)} | — | — | recorded |`,
 		r.B6 &&
 			`| B6 | REST API → PostgreSQL, ${fmt(r.B6.records)} records, API limited to ${r.B6.limit} req/s${when('B6')} | ${f(r.B6.requestsPerSecond)} req/s, ${f(r.B6.recordsPerSecond)} records/s | the limit ${r.B6.limit} req/s | ${r.B6.shareOfLimit}× the limit, ${r.B6.throttledAfterFirst} 429s after the first | ${r.B6.target} |`,
-		r.B8 &&
-			`| B8 | MariaDB → PostgreSQL, ${fmt(r.B8.rows)} rows fanned out on n8n queue mode (chunks at once 4; peak RSS: main / each worker)${when('B8')} | 2 workers ${f(r.B8.twoWorkers.rowsPerSecond)} rows/s; RSS ${r.B8.twoWorkers.mainPeakRssMb} / ${r.B8.twoWorkers.workerPeakRssMb.join(' + ')} MB | 1 worker ${f(r.B8.oneWorker.rowsPerSecond)} rows/s; RSS ${r.B8.oneWorker.mainPeakRssMb} / ${r.B8.oneWorker.workerPeakRssMb.join(' + ')} MB | ${r.B8.ratio}× | ${r.B8.target} |`,
 		r.B7 &&
 			`| B7 | MinIO → MinIO across endpoints, ${fmt(r.B7.objects)} objects, ${fmt(r.B7.bytes / 1e9)} GB, MB/s, every write checksum-verified${when('B7')} | ${f(r.B7.ours.megabytesPerSecond)} (every object read again after: ${fmt(r.B7.oursFullValidation.megabytesPerSecond)}); peak RSS ${f(r.B7.ours.peakRssMb, ' MB')}, small objects only ${r.B7.smallOnlyPeakRssMb} MB | rclone copy --checksum ${f(r.B7.rclone.megabytesPerSecond)} | ${r.B7.ratio}× | ${r.B7.target} |`,
+		r.B8 &&
+			`| B8 | MariaDB → PostgreSQL, ${fmt(r.B8.rows)} rows fanned out on n8n queue mode (chunks at once 4; peak RSS: main / each worker)${when('B8')} | 2 workers ${f(r.B8.twoWorkers.rowsPerSecond)} rows/s; RSS ${r.B8.twoWorkers.mainPeakRssMb} / ${r.B8.twoWorkers.workerPeakRssMb.join(' + ')} MB | 1 worker ${f(r.B8.oneWorker.rowsPerSecond)} rows/s; RSS ${r.B8.oneWorker.mainPeakRssMb} / ${r.B8.oneWorker.workerPeakRssMb.join(' + ')} MB | ${r.B8.ratio}× | ${r.B8.target} |`,
 	].filter((line) => line !== undefined);
 	const text = readFileSync(file, 'utf8');
 	const start = '<!-- bench:start -->';

@@ -11,6 +11,7 @@ import { importJson, n8nCli, startN8n, type N8nInstance } from '../test/helpers/
 import { n8nMode, startWorker, stopped, type Worker } from '../test/helpers/n8n-queue';
 import { withPostgres } from '../test/helpers/native';
 import { withKey } from '../test/helpers/webhook-key';
+import { templateCredentials } from '../test/helpers/templates';
 import type { Timing } from './contenders';
 
 const PORT = 5795;
@@ -49,6 +50,8 @@ export async function scaleOutBenchmark(
 	});
 	const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: `dm-bench-${Date.now()}` });
 	const [main, worker, hook] = [SLUG, `${SLUG}-chunk-worker`, `${SLUG}-chunk-webhook`].map(template);
+	// n8n's own database is a new one: the credentials and the templates go into it.
+	await importJson(n8n, 'credentials', templateCredentials());
 	await importJson(n8n, 'workflow', [worker, hook, main]);
 	for (const id of [main.id, hook.id]) {
 		const result = await n8nCli(n8n, ['update:workflow', `--id=${id}`, '--active=true']);
