@@ -70,6 +70,21 @@ export interface Started {
 	stop(): Promise<void>;
 }
 
+/** A process's highest resident set size (VmHWM, sampled from /proc every 500 ms), in MB. */
+export function peakRss(child: ChildProcess): { peakMb: () => number; stop: () => void } {
+	let peak = 0;
+	const sampler = setInterval(() => {
+		try {
+			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+			peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+		} catch {
+			clearInterval(sampler); // exited
+		}
+	}, 500);
+	child.on('exit', () => clearInterval(sampler));
+	return { peakMb: () => Math.round(peak), stop: () => clearInterval(sampler) };
+}
+
 /** `n8n start` on a free port; resolves when its HTTP server answers. */
 export async function startN8n(n8n: N8nInstance, port: number, nodeFlags: string[] = []): Promise<Started> {
 	const child = spawn(n8n.node, [...nodeFlags, n8n.bin, 'start'], {
@@ -79,16 +94,7 @@ export async function startN8n(n8n: N8nInstance, port: number, nodeFlags: string
 	let output = '';
 	child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
 	child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-	let peak = 0;
-	const sampler = setInterval(() => {
-		try {
-			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-			const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-			peak = Math.max(peak, hwm);
-		} catch {
-			/* exited */
-		}
-	}, 500);
+	const rss = peakRss(child);
 	try {
 		await waitForN8n(
 			port,
@@ -96,7 +102,7 @@ export async function startN8n(n8n: N8nInstance, port: number, nodeFlags: string
 			() => child.exitCode !== null,
 		);
 	} catch (error) {
-		clearInterval(sampler);
+		rss.stop();
 		child.kill('SIGKILL');
 		throw error;
 	}
@@ -104,10 +110,10 @@ export async function startN8n(n8n: N8nInstance, port: number, nodeFlags: string
 		process: child,
 		port,
 		log: () => output,
-		peakRssMb: () => Math.round(peak),
+		peakRssMb: rss.peakMb,
 		stop: () =>
 			new Promise((resolve) => {
-				clearInterval(sampler);
+				rss.stop();
 				// Exited, or killed by a signal (then exitCode stays null).
 				if (child.exitCode !== null || child.signalCode !== null) return resolve();
 				child.on('exit', () => resolve());

@@ -4,10 +4,9 @@
  * n8n's own. Shared by the scale-out e2e tier and benchmark B8.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { until } from './browser';
-import type { N8nInstance } from './n8n-process';
+import { peakRss, type N8nInstance } from './n8n-process';
 import { postgresSettings, redisSettings } from './services';
 
 /** n8n's environment with its database on PostgreSQL, in queue mode (Redis) or regular mode; webhooks reached on the main process. */
@@ -56,23 +55,14 @@ export async function startWorker(n8n: N8nInstance, concurrency: number): Promis
 	let output = '';
 	child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
 	child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-	let peak = 0;
-	const sampler = setInterval(() => {
-		try {
-			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-			peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-		} catch {
-			clearInterval(sampler);
-		}
-	}, 500);
-	child.on('exit', () => clearInterval(sampler));
+	const rss = peakRss(child);
 	await until(
 		async () => /worker is now ready|Worker started/i.test(output) || child.exitCode !== null,
 		(ready) => ready,
 		120_000,
 	);
 	if (child.exitCode !== null) throw new Error(`n8n worker exited (${child.exitCode}): ${output.slice(-3000)}`);
-	return { process: child, log: () => output, peakRssMb: () => Math.round(peak) };
+	return { process: child, log: () => output, peakRssMb: rss.peakMb };
 }
 
 function freePort(): Promise<number> {
