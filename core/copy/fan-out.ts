@@ -2,8 +2,8 @@
  * Fan-out: a run hands each chunk to n8n as an execution of its own (any worker process may take
  * it) and follows the chunks by their state in the destination, not by n8n's results: a checkpoint
  * (done), a worker's lease (copying), a failure mark (given up). At most `concurrency` chunks are
- * out at once; a chunk whose worker died (its lease expired) or that no worker claimed in time is
- * sent again. The ledger of what was sent is plain data the caller keeps between calls.
+ * out at once; a chunk whose worker died (its lease expired, by the database's clock) or that no
+ * worker claimed in time is sent again. The ledger of what was sent is plain data the caller keeps between calls.
  */
 import type { StateStore } from '../ports';
 import { CHUNK_FAILURE_NAMESPACE, CHUNK_LEASE_NAMESPACE, CHUNK_NAMESPACE } from '../state/namespaces';
@@ -12,8 +12,6 @@ import { chunkKey, parseChunkRef, type PlannedChunk } from './chunks';
 export interface FanOutOptions {
 	/** Chunks sent and not finished, at most. */
 	concurrency: number;
-	/** A worker's lease on its chunk; a dead worker's chunk is sent again once it expires. */
-	leaseSeconds: number;
 	/** How long a sent chunk may wait for a worker (queued) before it is sent again. */
 	claimSeconds: number;
 	/** Sends of one chunk before the run gives up on it. */

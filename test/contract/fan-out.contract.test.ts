@@ -85,7 +85,7 @@ function suite(name: string, service: 'postgres' | 'mariadb', open: () => Promis
 			const run = `fan_${Date.now()}`;
 			const chunks = [0, 1, 2].map((n) => chunk(run, n));
 			const ledger: Ledger = {};
-			const options = { concurrency: 2, leaseSeconds: 2, claimSeconds: 60, maxAttempts: 3, pollMs: 100 };
+			const options = { concurrency: 2, claimSeconds: 60, maxAttempts: 3, pollMs: 100 };
 			const wait = () => nextChunks(c.state, () => c.clock(), chunks, ledger, options);
 			await recordChunkFailure(c.state, chunks[2], 'of an earlier run', 'old');
 			await forgetFailures(c.state, chunks);

@@ -1,6 +1,6 @@
 import { decide, type ChunkFacts, type FanOutOptions, type Ledger } from '../../core/copy/fan-out';
 
-const options: FanOutOptions = { concurrency: 2, leaseSeconds: 10, claimSeconds: 30, maxAttempts: 2 };
+const options: FanOutOptions = { concurrency: 2, claimSeconds: 30, maxAttempts: 2 };
 const keys = ['r/t/1', 'r/t/2', 'r/t/3', 'r/t/4'];
 const database = '2026-12-04T10:00:00.000000Z';
 const now = { ms: 1_000_000, database };

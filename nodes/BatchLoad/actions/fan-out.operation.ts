@@ -76,7 +76,6 @@ export const fanOut: Operation = {
 			if (first) await forgetFailures(destination.state, chunks);
 			return nextChunks(destination.state, () => destination.clock(), chunks, ledger, {
 				concurrency: this.getNodeParameter('concurrency', 0) as number,
-				leaseSeconds,
 				claimSeconds: this.getNodeParameter('claimSeconds', 0) as number,
 				maxAttempts: this.getNodeParameter('maxAttempts', 0) as number,
 				pollMs: 1000,
