@@ -28,8 +28,8 @@ export class BatchLoad implements INodeType {
 			'Write items in bulk (insert or upsert), stream chunks from a source database or API, or copy the objects of a bucket or folder; reject bad rows or files with reasons, and checkpoint the chunk',
 		defaults: { name: 'Batch Load' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Loaded', 'Rejected'],
+		// Fan Out Chunks: the chunks to send now, and those that failed for good; every other operation: rows loaded and rejected.
+		outputs: `={{ $parameter.operation === 'fanOut' ? [{ type: 'main', displayName: 'Send' }, { type: 'main', displayName: 'Failed' }] : [{ type: 'main', displayName: 'Loaded' }, { type: 'main', displayName: 'Rejected' }] }}`,
 		usableAsTool: true,
 		// The destination by `system`; Copy Chunk's source in a second slot of its own type (SOURCE_CREDENTIAL_TYPE),
 		// literal so n8n's lint (credential-test-required) sees each is tested.

@@ -26,7 +26,7 @@ export const fanOut: Operation = {
 		value: FAN_OUT_OPERATION,
 		action: 'Fan out chunks to worker executions',
 		description:
-			'Send each chunk to an execution of its own (first output → the chunk webhook → back here) and wait for their checkpoints; failed chunks on the second output',
+			'Send each chunk to an execution of its own (Send → the chunk webhook → back here) and wait for their checkpoints; chunks that failed for good on Failed',
 	},
 	properties: [
 		{
