@@ -9,7 +9,7 @@ import { importJson, n8nCli, prepareN8n, setActive, startN8n, type N8nInstance }
 import { n8nMode, startWorker, stopped, type Worker } from '../helpers/n8n-queue';
 import { withMysql, withPostgres } from '../helpers/native';
 import { mysqlSettings, postgresSettings, requireService } from '../helpers/services';
-import { templateCredentials } from '../helpers/templates';
+import { TARGET_SCHEMA_CREDENTIAL, templateCredentials } from '../helpers/templates';
 import { postWebhook } from '../helpers/webhook-key';
 
 /**
@@ -114,7 +114,7 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 		});
 		base = await prepareN8n();
 		const n8n = n8nMode(base, 'queue', { port: PORT, database: N8N_DATABASE, prefix: PREFIX });
-		await importJson(n8n, 'credentials', templateCredentials());
+		await importJson(n8n, 'credentials', templateCredentials([TARGET_SCHEMA_CREDENTIAL]));
 		for (const name of [`${slug}-chunk-worker`, `${slug}-chunk-webhook`, slug])
 			await importJson(n8n, 'workflow', configured(name, 'e2e-queue'));
 		// 2.x calls only published sub-workflows; both lines take webhooks only of active (published) ones.
@@ -257,6 +257,86 @@ describe(`fan-out on n8n's queue mode: main + 2 workers, PostgreSQL and Redis (l
 				expect(state.copied.sort((x, y) => x - y)).toEqual(Array.from({ length: state.planned }, (_, i) => i + 1));
 				const pids = new Set((await chunkExecutions(hook.id)).map((e) => e.pid));
 				expect(pids.has(server.process.pid!)).toBe(true);
+			} finally {
+				await server.stop();
+			}
+		},
+		600_000,
+	);
+	// The other pairs' chunk webhooks, in one process: PostgreSQL → MariaDB (row path) and
+	// PostgreSQL → PostgreSQL (the native COPY path under the lease).
+	onLine1(
+		'fan-out on PostgreSQL → MySQL and PostgreSQL → PostgreSQL (native copy): exact, every chunk copied once',
+		async () => {
+			const n8n = n8nMode(base, 'regular', { port: PORT, database: N8N_DATABASE, prefix: PREFIX });
+			const table = 'dm_e2e_fanout_pg';
+			const pairs = [
+				{ slug: 'postgres-to-mysql', destination: () => createMysqlConnector(mysqlSettings) },
+				{
+					slug: 'postgres-to-postgres',
+					destination: () => createPostgresConnector({ ...postgresSettings, schema: 'dm_target' }),
+				},
+			];
+			for (const pair of pairs) {
+				const workflows = [`${pair.slug}-chunk-worker`, `${pair.slug}-chunk-webhook`, pair.slug].map((name) => {
+					const workflow = template(name);
+					// PostgreSQL → PostgreSQL writes into another schema of the same database, as a user points it.
+					for (const node of workflow.nodes)
+						if (node.credentials?.migrationPostgresApi?.name.startsWith('Destination'))
+							node.credentials.migrationPostgresApi = {
+								id: 'dmTargetpostgres',
+								name: 'Destination PostgreSQL (dm_target)',
+							};
+					return workflow;
+				});
+				await importJson(n8n, 'workflow', workflows);
+				for (const workflow of [workflows[1], workflows[2]]) expect((await setActive(n8n, workflow.id)).code).toBe(0);
+			}
+			await withPostgres(async (q) => {
+				await q(
+					`DROP TABLE IF EXISTS public.${table}; CREATE SCHEMA IF NOT EXISTS dm_target; DROP TABLE IF EXISTS dm_target.${table}`,
+				);
+				await q(`CREATE TABLE public.${table} (id bigint PRIMARY KEY, name varchar(80) NOT NULL, balance numeric(20,4), ratio double precision,
+				active boolean NOT NULL, seen timestamptz(6), prefs jsonb)`);
+				await q(`INSERT INTO public.${table} SELECT g, 'näme ' || g || CASE WHEN g % 13 = 0 THEN ' 😀' ELSE '' END,
+				CASE WHEN g % 11 = 0 THEN NULL ELSE g * 1.0001 END, CASE WHEN g % 5 = 0 THEN NULL ELSE g / 3.0 END, g % 2 = 0,
+				'2020-01-01 00:00:00+00'::timestamptz + g * interval '1000003 microseconds',
+				CASE WHEN g % 6 = 0 THEN NULL ELSE jsonb_build_object('b', g % 3, 'a', jsonb_build_array(1, 'x')) END
+				FROM generate_series(1, 30000) g`);
+			});
+			await withMysql((q) => q(`DROP TABLE IF EXISTS ${table}`));
+			const server = await startN8n(n8n, PORT);
+			try {
+				for (const pair of pairs) {
+					const migration = `e2e-fanout-${pair.slug}-${Date.now()}`;
+					const response = await postWebhook(PORT, pair.slug, {
+						migration,
+						tables: [table],
+						rowsPerChunk: 5000,
+						fanOut: true,
+						chunksAtOnce: 3,
+					});
+					expect(
+						`${pair.slug} ${response.status} ${response.status === 200 ? '' : response.text + server.log().slice(-3000)}`,
+					).toBe(`${pair.slug} 200 `);
+					expect(response.json()).toMatchObject({ migration, status: 'SUCCESS', records: { migrated: 30_000 } });
+					const [source, destination] = [createPostgresConnector(postgresSettings), pair.destination()];
+					try {
+						const [a, b] = await Promise.all([source.checksum(table), destination.checksum(table)]);
+						expect(b.digest).toBe(a.digest);
+						const [checkpoints, audit] = await Promise.all([
+							destination.state.list(CHUNK_NAMESPACE, `${migration}/`),
+							auditLog(destination, migration),
+						]);
+						const copied = audit
+							.filter((e) => e.step === 'Load Chunk' && e.outcome === 'success')
+							.map((e) => Number(e.chunk));
+						expect(checkpoints.length).toBeGreaterThanOrEqual(6);
+						expect(copied.sort((x, y) => x - y)).toEqual(Array.from({ length: checkpoints.length }, (_, i) => i + 1));
+					} finally {
+						await Promise.all([source.close(), destination.close()]);
+					}
+				}
 			} finally {
 				await server.stop();
 			}
