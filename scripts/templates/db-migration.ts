@@ -286,12 +286,12 @@ const FAILED_CHUNKS = "($('Fan Out Chunks').isExecuted ? $('Fan Out Chunks').all
  * it on Redis and any worker takes it), at most chunksAtOnce out; the run waits for the checkpoints.
  */
 const fanOutNodes = (pair: Pair) => [
-	boolIf('Fan Out?', [1560, 360], `={{ ${SETTINGS}.fanOut === true }}`),
+	boolIf('Fan Out?', [1560, 60], `={{ ${SETTINGS}.fanOut === true }}`),
 	node(
 		'Fan Out Chunks',
 		'n8n-nodes-data-migration.batchLoad',
 		1,
-		[1680, 480],
+		[1680, -60],
 		{
 			operation: 'fanOut',
 			system: pair.destination,
@@ -306,7 +306,7 @@ const fanOutNodes = (pair: Pair) => [
 		'Send Chunks',
 		'n8n-nodes-base.httpRequest',
 		4.2,
-		[1920, 600],
+		[1560, -200],
 		{
 			method: 'POST',
 			// The chunk webhook as this n8n reaches it: its own webhook base (WEBHOOK_URL), unless the run says.
