@@ -79,7 +79,7 @@ export async function ourTemplate(
 	const started = process.hrtime.bigint();
 	let answer = '';
 	try {
-		const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${slug}`, {
+		const response = await fetch(`http://127.0.0.1:${server.port}/webhook/data-migration/${slug}`, {
 			method: 'POST',
 			headers: withKey({ 'content-type': 'application/json' }),
 			body: JSON.stringify({ ...settings, ...runSettings }),

@@ -7,12 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importJson, n8nCli, startN8n, type N8nInstance } from '../test/helpers/n8n-process';
+import { importJson, setActive, startN8n, type N8nInstance } from '../test/helpers/n8n-process';
 import { n8nMode, startWorker, stopped, type Worker } from '../test/helpers/n8n-queue';
 import { withPostgres } from '../test/helpers/native';
-import { withKey } from '../test/helpers/webhook-key';
 import { templateCredentials } from '../test/helpers/templates';
-import type { Timing } from './contenders';
+import { ourTemplate } from './contenders';
 
 const PORT = 5795;
 const N8N_DATABASE = 'dm_bench_n8n_queue';
@@ -20,22 +19,14 @@ const SLUG = 'mysql-to-postgres';
 const template = (name: string) =>
 	JSON.parse(readFileSync(join(__dirname, '../workflows', `${name}.json`), 'utf8')) as { id: string };
 
-interface Figure {
-	median: number;
-	min: number;
-	max: number;
-	runs: number[];
-}
-
-export interface ScaleOutRun extends Timing {
-	workers: number;
-	peakRssMb: number;
+export interface ScaleOutRun {
+	seconds: number;
 	mainPeakRssMb: number;
 	workerPeakRssMb: number[];
 }
 
 /** One run per worker count and repetition; the table must be seeded in MariaDB (B1's). */
-export async function scaleOutBenchmark(
+export async function scaleOutBenchmark<Figure extends { median: number }>(
 	base: N8nInstance,
 	table: string,
 	rows: number,
@@ -54,7 +45,7 @@ export async function scaleOutBenchmark(
 	await importJson(n8n, 'credentials', templateCredentials());
 	await importJson(n8n, 'workflow', [worker, hook, main]);
 	for (const id of [main.id, hook.id]) {
-		const result = await n8nCli(n8n, ['update:workflow', `--id=${id}`, '--active=true']);
+		const result = await setActive(n8n, id);
 		if (result.code !== 0) throw new Error(`activating ${id}: ${result.stdout}${result.stderr}`);
 	}
 	const out: Record<string, ScaleOutRun[]> = {};
@@ -66,31 +57,18 @@ export async function scaleOutBenchmark(
 			out[workers] = [];
 			for (let i = 0; i < runs; i++) {
 				await withPostgres((q) => q(`DROP TABLE IF EXISTS public.${table}`));
-				const started = process.hrtime.bigint();
-				const response = await fetch(`http://127.0.0.1:${PORT}/webhook/data-migration/${SLUG}`, {
-					method: 'POST',
-					headers: withKey({ 'content-type': 'application/json' }),
-					body: JSON.stringify({
-						migration: `bench-b8-${workers}-${Date.now()}-${i}`,
-						tables: [table],
-						...chunk,
-						fanOut: true,
-						chunksAtOnce: 4,
-						keepSnapshotDays: 7,
-						onValidationFailure: 'keep',
-					}),
+				const { seconds } = await ourTemplate(server, SLUG, {
+					migration: `bench-b8-${workers}-${Date.now()}-${i}`,
+					tables: [table],
+					...chunk,
+					fanOut: true,
+					chunksAtOnce: 4,
 				});
-				const answer = await response.text();
-				if (response.status !== 200 || !answer.includes('"SUCCESS"'))
-					throw new Error(`B8 (${workers} worker(s)): ${response.status} ${answer.slice(0, 2000)}`);
-				const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 				// Peaks since each process started (VmHWM): the run's, and the earlier runs' of the same processes.
 				const run: ScaleOutRun = {
-					workers,
 					seconds,
 					mainPeakRssMb: server.peakRssMb(),
 					workerPeakRssMb: processes.map((w) => w.peakRssMb()),
-					peakRssMb: Math.max(...processes.map((w) => w.peakRssMb())),
 				};
 				console.log(
 					`  ${workers} worker(s) #${i + 1}: ${seconds.toFixed(2)} s, main ${run.mainPeakRssMb} MB, workers ${run.workerPeakRssMb.join(' / ')} MB`,

@@ -7,7 +7,7 @@ import { COPY_OPERATION, copy } from './actions/copy.operation';
 import { COPY_PAGES_OPERATION, copyPagesOperation } from './actions/copy-pages.operation';
 import { load } from './actions/load.operation';
 import { skipDone } from './actions/skip-done.operation';
-import { fanOut } from './actions/fan-out.operation';
+import { FAN_OUT_OPERATION, fanOut } from './actions/fan-out.operation';
 import { recordFailure } from './actions/record-failure.operation';
 import { COPY_OBJECTS_OPERATION, copyObjects } from './actions/copy-objects.operation';
 import { MIGRATE_PLATFORM_OPERATION, migratePlatform } from './actions/migrate-platform.operation';
@@ -29,7 +29,7 @@ export class BatchLoad implements INodeType {
 		defaults: { name: 'Batch Load' },
 		inputs: [NodeConnectionTypes.Main],
 		// Fan Out Chunks: the chunks to send now, and those that failed for good; every other operation: rows loaded and rejected.
-		outputs: `={{ $parameter.operation === 'fanOut' ? [{ type: 'main', displayName: 'Send' }, { type: 'main', displayName: 'Failed' }] : [{ type: 'main', displayName: 'Loaded' }, { type: 'main', displayName: 'Rejected' }] }}`,
+		outputs: `={{ $parameter.operation === '${FAN_OUT_OPERATION}' ? [{ type: 'main', displayName: 'Send' }, { type: 'main', displayName: 'Failed' }] : [{ type: 'main', displayName: 'Loaded' }, { type: 'main', displayName: 'Rejected' }] }}`,
 		usableAsTool: true,
 		// The destination by `system`; Copy Chunk's source in a second slot of its own type (SOURCE_CREDENTIAL_TYPE),
 		// literal so n8n's lint (credential-test-required) sees each is tested.

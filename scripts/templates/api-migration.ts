@@ -241,7 +241,7 @@ export function apiMigration(t: ApiTemplate) {
 		},
 		entry(target(t), 'Map API Resource'),
 		copy(t),
-		chunkFailures(t, 'Copy Pages'),
+		chunkFailures(t, "$('Copy Pages').all(1)"),
 		verification(t),
 		failedValidation(t, 'Verify API Copy'),
 		report(t, `={{ ${SETTINGS}.apiName + ' → ${t.title.split(' → ')[1]}' }}`),

@@ -310,7 +310,7 @@ const fanOutNodes = (pair: Pair) => [
 		{
 			method: 'POST',
 			// The chunk webhook as this n8n reaches it: its own webhook base (WEBHOOK_URL), unless the run says.
-			url: `={{ ${SETTINGS}.chunkWebhookUrl || $execution.resumeUrl.split('/webhook-waiting/')[0] + '/${chunkWebhookPath(pair)}' }}`,
+			url: `={{ ${SETTINGS}.chunkWebhookUrl || $execution.resumeUrl.split('/webhook-waiting/')[0] + '/webhook/${chunkWebhookPath(pair)}' }}`,
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpHeaderAuth',
 			sendBody: true,
@@ -323,8 +323,8 @@ const fanOutNodes = (pair: Pair) => [
 	),
 ];
 
-/** The chunk webhook's path under n8n's webhook base. */
-const chunkWebhookPath = (pair: Pair) => `webhook/data-migration/${pair.slug}-chunk`;
+/** The chunk webhook's path (under n8n's `/webhook/`). */
+const chunkWebhookPath = (pair: Pair) => `data-migration/${pair.slug}-chunk`;
 
 const SETTINGS = "$('Settings').first().json";
 const MAPPINGS = "={{ $('Map Schema').all().map((item) => item.json) }}";
@@ -451,11 +451,7 @@ const planning = (pair: Pair): Section => ({
 });
 
 /** A chunk failed for good: lost connections keep the finished chunks for a rerun (503); anything else rolls back (500). */
-export const chunkFailures = (
-	pair: Pick<Target, 'destination'>,
-	step = 'Copy Chunk',
-	failed = `$('${step}').all(1)`,
-): Section => ({
+export const chunkFailures = (pair: Pick<Target, 'destination'>, failed = "$('Copy Chunk').all(1)"): Section => ({
 	nodes: [
 		// Lost connections (our messages name the server as "at host:port: <cause>") keep the finished
 		// chunks for a rerun with the same name; any other failure is about the data: roll back.
@@ -781,7 +777,7 @@ export function migration(pair: Pair) {
 			connections: { 'Plan Only?': branches('Migration Plan', 'Map Schema') },
 		},
 		copy(pair),
-		chunkFailures(pair, 'Copy Chunk', FAILED_CHUNKS),
+		chunkFailures(pair, FAILED_CHUNKS),
 		planning(pair),
 		validation(pair),
 		failedValidation(pair),
@@ -913,7 +909,7 @@ export function chunkWebhook(pair: Pair) {
 				webhook(
 					'Chunk Webhook',
 					[0, 0],
-					{ httpMethod: 'POST', path: `data-migration/${pair.slug}-chunk`, responseMode: 'onReceived', options: {} },
+					{ httpMethod: 'POST', path: chunkWebhookPath(pair), responseMode: 'onReceived', options: {} },
 					{ webhookId: `${pair.hookId}-hook` },
 				),
 				node('Chunk from Request', 'n8n-nodes-base.set', 3.4, [240, 0], {

@@ -4,10 +4,9 @@
  * n8n's own. Shared by the scale-out e2e tier and benchmark B8.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { until } from './browser';
 import { peakRss, type N8nInstance } from './n8n-process';
-import { postgresSettings, redisSettings } from './services';
+import { freePort, postgresSettings, redisSettings } from './services';
 
 /** n8n's environment with its database on PostgreSQL, in queue mode (Redis) or regular mode; webhooks reached on the main process. */
 export function n8nMode(
@@ -63,16 +62,6 @@ export async function startWorker(n8n: N8nInstance, concurrency: number): Promis
 	);
 	if (child.exitCode !== null) throw new Error(`n8n worker exited (${child.exitCode}): ${output.slice(-3000)}`);
 	return { process: child, log: () => output, peakRssMb: rss.peakMb };
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
 }
 
 /** Stops a process (SIGTERM, then SIGKILL after 20 s); resolves when it has exited. */

@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,7 +14,7 @@ import type { S3Config } from '../../connectors/s3/s3-config';
 import type { S3Store } from '../../connectors/s3/s3-store';
 import { LocalStore } from '../../connectors/local/local-store';
 import type { ObjectStore } from '../../core/ports';
-import { s3Settings } from './services';
+import { freePort, s3Settings } from './services';
 
 export interface Endpoint {
 	endpoint: string;
@@ -87,14 +86,6 @@ export async function keysOf(store: ObjectStore, prefix = '', statePrefix = '.dm
 		for (const o of page) if (!o.key.startsWith(statePrefix)) keys.push(o.key);
 	return keys;
 }
-
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
 
 /** The MinIO binary services.sh installed (its cache, as the scripts read DM_CACHE_DIR). */
 export function minioBinary(): string {

@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 
 import {
 	giteaSettings,
@@ -59,6 +59,16 @@ function portOpen(host: string, port: number): Promise<boolean> {
 		socket.connect(port, host, () => done(true));
 	});
 }
+
+/** A TCP port free on 127.0.0.1 now (for a server a test starts). */
+export const freePort = () =>
+	new Promise<number>((resolve, reject) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
 
 /** Fails with one clear message naming the missing service and how to start it. */
 export async function requireService(name: ServiceName): Promise<void> {
