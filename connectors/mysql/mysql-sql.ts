@@ -2,6 +2,7 @@ import { escapeId, format } from 'mysql2';
 import type { Column, IndexInfo, KeyRange, TableSchema } from '../../core/model/schema';
 import { portableDefault } from '../../core/model/defaults';
 import { SqlCompiler, type Params, type Statement } from '../sql/sql-compiler';
+import { ZERO_BITS } from '../../core/validate/digest';
 import { INTERNAL_PREFIX } from './mysql-introspector';
 import { logicalComment, mysqlTypeFor } from './mysql-types';
 
@@ -66,11 +67,26 @@ export class MysqlSql extends SqlCompiler {
 		}
 	}
 
+	/**
+	 * MariaDB and MySQL have no function for a double's bits, so they are computed: the exponent by
+	 * LOG2, nudged by one where LOG2 rounded across a power of two, and the 52-bit fraction by exact
+	 * division by a power of two. Subnormals are a multiple of 2^-1074. DOUBLE holds no NaN or infinity.
+	 */
+	protected float64Bits(c: string): string {
+		const abs = `ABS(${c})`;
+		const log = `LEAST(GREATEST(FLOOR(LOG2(${abs})), -1074), 1023)`;
+		const exponent = `(${log} + (${abs} / POW(2, ${log}) >= 2) - (${abs} / POW(2, ${log}) < 1))`;
+		const normal = `(CAST(${exponent} + 1023 AS UNSIGNED) << 52) | CAST((${abs} / POW(2, ${exponent}) - 1) * 4503599627370496 AS UNSIGNED)`;
+		const subnormal = `CAST(${abs} / POW(2, -1074) AS UNSIGNED)`;
+		const bits = `((${c} < 0) << 63) | IF(${abs} < 2.2250738585072014e-308, ${subnormal}, ${normal})`;
+		return `IF(${c} = 0, '${ZERO_BITS}', LOWER(LPAD(HEX(${bits}), 16, '0')))`;
+	}
+
 	checksumRange(table: TableSchema, range?: KeyRange): Statement {
 		const params = this.params();
 		const where = this.rangePredicate(table.primaryKey, range, params);
 		const row = table.columns
-			.map((col) => `IF(${q(col.name)} IS NULL, 'N', CONCAT('V', ${this.canonicalExpression(col)}))`)
+			.map((col) => `IF(${q(col.name)} IS NULL, 'N', CONCAT('V', ${this.digestExpression(col)}))`)
 			.join(', CHAR(31), ');
 		return {
 			text:

@@ -2,6 +2,7 @@ import { escapeIdentifier } from 'pg';
 import type { Column, IndexInfo, KeyRange, TableSchema } from '../../core/model/schema';
 import { portableDefault } from '../../core/model/defaults';
 import { SqlCompiler, type Params, type Statement } from '../sql/sql-compiler';
+import { ZERO_BITS } from '../../core/validate/digest';
 import { INTERNAL_PREFIX } from './postgres-introspector';
 import { postgresTypeFor } from './postgres-types';
 
@@ -69,11 +70,15 @@ export class PostgresSql extends SqlCompiler {
 		return this.canonicalExpression(column);
 	}
 
+	protected float64Bits(c: string): string {
+		return `CASE WHEN ${c} = 0 THEN '${ZERO_BITS}' WHEN ${c} = 'NaN' THEN 'NaN' ELSE encode(float8send(${c}), 'hex') END`;
+	}
+
 	/** Count and sum of the first 60 bits of each row's md5, computed inside PostgreSQL. */
 	checksumRange(table: TableSchema, range?: KeyRange, native = false): Statement {
 		const params = this.params();
 		const where = this.rangePredicate(table.primaryKey, range, params);
-		const text = (col: Column) => (native ? this.nativeExpression(col) : this.canonicalExpression(col));
+		const text = (col: Column) => (native ? this.nativeExpression(col) : this.digestExpression(col));
 		const row = table.columns
 			.map((col) => `CASE WHEN ${this.q(col.name)} IS NULL THEN 'N' ELSE 'V' || ${text(col)} END`)
 			.join(` || chr(31) || `);

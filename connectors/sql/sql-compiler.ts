@@ -34,6 +34,13 @@ export abstract class SqlCompiler {
 	protected abstract tupleCompare(key: string[], op: '>' | '<=', bound: unknown[], params: Params): string;
 	/** Canonical text of one column's value, matching core/model/canonical.ts. */
 	abstract canonicalExpression(column: Column): string;
+	/** A double's IEEE 754 bits as 16 lowercase hex digits, 0 for ±0 (core/validate/digest.ts float64DigestText). */
+	protected abstract float64Bits(column: string): string;
+
+	/** A column's text in a portable digest: its canonical text, but a double by its bits, which every engine computes alike. */
+	digestExpression(column: Column): string {
+		return column.logical === 'float64' ? this.float64Bits(this.q(column.name)) : this.canonicalExpression(column);
+	}
 	/** Count and digest sum of a key range, as `n` and `s`; `native`: in the engine's own form (capability nativeDigest). */
 	abstract checksumRange(table: TableSchema, range?: KeyRange, native?: boolean): Statement;
 	/** Creates the table, its key and the given indexes (column types follow every index of the schema). */

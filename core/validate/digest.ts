@@ -1,30 +1,47 @@
 import { hash } from 'node:crypto';
 import { canonicalText } from '../model/canonical';
 import type { SegmentDigest, TableSource } from '../ports';
-import type { Column, KeyRange, Row, TableSchema } from '../model/schema';
+import type { Column, KeyRange, Row, TableSchema, Value } from '../model/schema';
 
 /**
  * Order-independent digest of a set of rows: a sum of 60-bit row hashes.
  * Each row adds the md5 of its scalar columns' canonical text (databases compute that sum in SQL,
- * so segments compare without moving rows) plus one hash of its key and its JSON and floating-point
- * columns' canonical text, computed here on both sides: no two databases sort JSON keys alike or
- * print a double alike, while every driver hands both to JavaScript exactly.
+ * so segments compare without moving rows) plus one hash of its key and its JSON columns' canonical
+ * text, computed here on both sides: no two databases sort JSON keys or print its numbers alike,
+ * while every driver hands JSON text to JavaScript exactly. A double enters the md5 as its IEEE 754
+ * bits, which each engine computes in SQL (their printed digits agree, their exponent notations do not).
  */
 export const ROW_FIELD_SEPARATOR = '\u001f';
 export const NULL_MARK = 'N';
 export const VALUE_MARK = 'V';
+/** The bits of +0, also given for -0: the canonical text does not tell them apart either. */
+export const ZERO_BITS = '0000000000000000';
+
+const bitsBuffer = Buffer.alloc(8);
+
+/** A double's digest text: its bits as 16 lowercase hex digits ('NaN' for any NaN); the SQL dialects' float64Bits. */
+export function float64DigestText(value: Value): string {
+	const n = typeof value === 'number' ? value : Number(value);
+	if (n === 0) return ZERO_BITS;
+	if (Number.isNaN(n)) return 'NaN';
+	bitsBuffer.writeDoubleBE(n);
+	return bitsBuffer.toString('hex');
+}
 
 export function rowText(row: Row, columns: Column[]): string {
 	return columns
 		.map((c) => {
-			const text = canonicalText(row[c.name], c.logical);
+			const value = row[c.name];
+			if (c.logical === 'float64') return value === null || value === undefined ? NULL_MARK : VALUE_MARK + float64DigestText(value);
+			const text = canonicalText(value, c.logical);
 			return text === null ? NULL_MARK : VALUE_MARK + text;
 		})
 		.join(ROW_FIELD_SEPARATOR);
 }
 
-// Durations too: MySQL and PostgreSQL write them differently, and one parser reads both.
-const HASHED_IN_JS = new Set(['json', 'float32', 'float64', 'interval']);
+// Single floats too: a driver hands over a FLOAT's printed digits, not its widened double.
+// Durations: MySQL and PostgreSQL write them differently, and one parser reads both.
+const HASHED_IN_JS = new Set(['json', 'float32', 'interval']);
 
 /** Where a database digests natively (same engine on both sides), only durations are left to JavaScript. */
 const hashedInJs = (column: Column, native: boolean) =>
