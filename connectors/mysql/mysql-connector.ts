@@ -21,6 +21,7 @@ type Queryable = Pick<Pool, 'query'> | PoolConnection;
 /** MySQL/MariaDB: what differs from every SQL database (connectors/sql/): multi-row INSERTs, value conversions, a named lock. */
 export class MysqlConnector extends SqlConnector<PoolConnection> {
 	readonly capabilities = capabilities({
+		jsonTextValid: true,
 		supportsTransactions: true,
 		checksumInDatabase: true,
 		nonFiniteFloats: false,

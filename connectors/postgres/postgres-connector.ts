@@ -35,6 +35,7 @@ export class PostgresConnector extends SqlConnector<PoolClient> implements Nativ
 		supportsTransactions: true,
 		checksumInDatabase: true,
 		nativeDigest: true,
+		jsonTextValid: true,
 		textHoldsNul: false,
 		maxIdentifier: { length: 63, unit: 'bytes' },
 	});

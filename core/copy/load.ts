@@ -22,6 +22,11 @@ export interface LoadOptions {
 	policies?: ValuePolicies;
 	/** The rows were flattened by this separator (Map's design): a null subdocument means NULL leaves. */
 	flattened?: string;
+	/**
+	 * Columns whose JSON text comes from a source database that holds only valid JSON (capability
+	 * jsonTextValid): not parsed again, unless a transform step ran in between.
+	 */
+	trustedJson?: ReadonlySet<string>;
 	/** More of the checkpoint's value, built when it is written (the rejects known by then): a page's cursors and digest. */
 	checkpointExtra?: (rejected: Rejection[]) => Record<string, unknown>;
 }
@@ -129,7 +134,10 @@ async function checkedParents(
 			childRows,
 		);
 	}
-	const checked = checkRows(schema, rows, checkOptions(destination, options));
+	const checked = checkRows(schema, rows, {
+		...checkOptions(destination, options),
+		trustedJson: options.steps?.length ? undefined : options.trustedJson,
+	});
 	rejected.push(...checked.rejected);
 	return checked.good;
 }

@@ -49,6 +49,9 @@ export async function copyChunk(
 			return { ...native, table, rows: native.written, rejected: [], chunk, childRows: {}, batches: 0, path: 'native' };
 	}
 	const read = source.read(chunk.table, chunk.position as KeyRange, { batchSize: options.batchSize });
+	const trustedJson = source.capabilities.jsonTextValid
+		? new Set((await source.introspect([chunk.table]))[0].columns.filter((c) => c.logical === 'json').map((c) => c.name))
+		: undefined;
 	const separator = options.flatten;
 	const batches = separator ? mapBatches(read, (row) => flattenRow(row, separator)) : read;
 	const result = await copyBatches(destination, readAhead(batches, options.readAhead ?? 1), {
@@ -58,6 +61,7 @@ export async function copyChunk(
 		batchSize: options.batchSize,
 		chunk,
 		steps: options.steps,
+		trustedJson,
 	});
 	return { ...result, rows: result.written, path: 'rows' };
 }

@@ -32,6 +32,8 @@ export interface CheckOptions {
 	/** The longest duration the destination holds, months refused (MySQL TIME). */
 	maxDurationSeconds?: number;
 	policies?: ValuePolicies;
+	/** JSON columns whose text comes straight from a database that holds only valid JSON: not parsed again. */
+	trustedJson?: ReadonlySet<string>;
 }
 
 /** Rows refused, counted once each however many of their values were listed. */
@@ -196,6 +198,42 @@ function short(value: unknown): string {
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** One column's check, built once per batch: the common cases answered before the general one. */
+type ValueCheck = (value: Value) => string | undefined;
+
+const SHORT_INTEGER = /^-?\d{1,15}$/;
+
+function compileCheck(column: Column, options: CheckOptions): ValueCheck {
+	const general: ValueCheck = (value) => valueProblem(value, column, options);
+	switch (column.logical) {
+		case 'int16':
+		case 'int32':
+		case 'int64': {
+			const [min, max] = INT_RANGE[column.logical]!.map(Number);
+			// A driver's digits for a BIGINT: up to 15 digits are exact as a number, the rest go the long way.
+			return (value) => {
+				const n = typeof value === 'number' ? value : typeof value === 'string' && SHORT_INTEGER.test(value) ? Number(value) : NaN;
+				return Number.isSafeInteger(n) && n >= min && n <= max ? undefined : general(value);
+			};
+		}
+		case 'string':
+		case 'text': {
+			const nul = options.textHoldsNul === false;
+			const length = column.length;
+			return (value) =>
+				typeof value === 'string' && !(nul && value.includes('\u0000')) && (!length || value.length <= length)
+					? undefined
+					: general(value);
+		}
+		case 'json':
+			return options.trustedJson?.has(column.name)
+				? (value) => (typeof value === 'string' ? undefined : general(value))
+				: general;
+		default:
+			return general;
+	}
+}
+
 /**
  * Splits rows into those the table can hold exactly and the values it cannot, each named by key,
  * column and reason: all of a row's problems, not the first only. A column whose policy is `null`
@@ -208,44 +246,63 @@ export function checkRows(
 ): { good: Row[]; rejected: Rejection[] } {
 	const good: Row[] = [];
 	const rejected: Rejection[] = [];
-	const columns = new Map(table.columns.map((c) => [c.name, c]));
+	const checks = new Map(table.columns.map((c) => [c.name, { column: c, check: compileCheck(c, options) }]));
 	const required = table.columns.filter((c) => !c.nullable && !c.autoIncrement && !c.defaultExpression);
 	const inKey = new Set(table.primaryKey);
+	const schemaless = !table.columns.length;
 	for (const row of rows) {
-		let problems: Rejection[] | undefined;
-		let refused = false;
-		let nulled: Row | undefined;
-		const note = (column: string, value: Value | undefined, reason: string, canNull: boolean) => {
-			const nullIt = canNull && policyFor(options.policies, table.name, column) === 'null';
-			(problems ??= []).push({
-				table: table.name,
-				key: table.primaryKey.map((k) => row[k] ?? null),
-				column,
-				value: value === null || value === undefined ? null : short(value),
-				reason,
-				action: nullIt ? 'nulled' : 'rejected',
-			});
-			if (nullIt) (nulled ??= { ...row })[column] = null;
-			else refused = true;
-		};
+		let problems: Array<{ column: string; value: Value | undefined; reason: string; canNull: boolean }> | undefined;
 		for (const name in row) {
 			const value = row[name];
-			const column = columns.get(name);
-			const reason = column
-				? valueProblem(value, column, options)
-				: table.columns.length
-					? `no column ${name} in ${table.name}`
-					: undefined;
-			if (reason) note(name, value, reason, !!column && column.nullable && !inKey.has(name) && value !== null);
+			const entry = checks.get(name);
+			let reason: string | undefined;
+			if (!entry) reason = schemaless ? undefined : `no column ${name} in ${table.name}`;
+			else if (value === null || value === undefined) reason = entry.column.nullable ? undefined : 'NULL in a NOT NULL column';
+			else reason = entry.check(value);
+			if (reason)
+				(problems ??= []).push({
+					column: name,
+					value,
+					reason,
+					canNull: !!entry && entry.column.nullable && !inKey.has(name) && value !== null,
+				});
 		}
 		for (const column of required) {
-			if (!(column.name in row)) note(column.name, undefined, 'missing value for a NOT NULL column', false);
+			if (!(column.name in row))
+				(problems ??= []).push({ column: column.name, value: undefined, reason: 'missing value for a NOT NULL column', canNull: false });
 		}
-		if (problems) {
-			if (refused) for (const p of problems) p.action = 'rejected';
-			rejected.push(...problems);
+		if (!problems) good.push(row);
+		else {
+			const outcome = settle(table, row, problems, options.policies);
+			rejected.push(...outcome.rejected);
+			if (outcome.row) good.push(outcome.row);
 		}
-		if (!refused) good.push(nulled ?? row);
 	}
 	return { good, rejected };
+}
+
+/** A row's problems as rejections: written with NULLs where every problem's column allows it, else refused. */
+function settle(
+	table: TableSchema,
+	row: Row,
+	problems: Array<{ column: string; value: Value | undefined; reason: string; canNull: boolean }>,
+	policies: ValuePolicies | undefined,
+): { row?: Row; rejected: Rejection[] } {
+	const nullIt = problems.map((p) => p.canNull && policyFor(policies, table.name, p.column) === 'null');
+	const refused = nullIt.some((n) => !n);
+	const key = table.primaryKey.map((k) => row[k] ?? null);
+	const rejected = problems.map(
+		(p, i): Rejection => ({
+			table: table.name,
+			key,
+			column: p.column,
+			value: p.value === null || p.value === undefined ? null : short(p.value),
+			reason: p.reason,
+			action: refused || !nullIt[i] ? 'rejected' : 'nulled',
+		}),
+	);
+	if (refused) return { rejected };
+	const nulled = { ...row };
+	for (const p of problems) nulled[p.column] = null;
+	return { row: nulled, rejected };
 }

@@ -14,6 +14,8 @@ export interface Capabilities {
 	 * engine reproduces (its own JSON text, a double's bytes): validation of a same-engine copy in SQL.
 	 */
 	nativeDigest: boolean;
+	/** JSON columns hold only valid JSON, read as its text: the engine checked every write (MySQL's JSON, MariaDB's json_valid, PostgreSQL's json/jsonb). */
+	jsonTextValid: boolean;
 	/** Text may contain U+0000 (PostgreSQL's text cannot: such values are refused naming the column). */
 	textHoldsNul: boolean;
 	/** Floating-point columns hold NaN and ±Infinity (MySQL's cannot: such values are refused). */
@@ -34,6 +36,7 @@ const DEFAULTS: Capabilities = {
 	hasSchema: true,
 	checksumInDatabase: false,
 	nativeDigest: false,
+	jsonTextValid: false,
 	textHoldsNul: true,
 	nonFiniteFloats: true,
 	maxIdentifier: { length: 255, unit: 'characters' },

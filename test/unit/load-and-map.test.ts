@@ -1,7 +1,7 @@
 import { loadRows } from '../../core/copy/load';
 import { mapTables } from '../../core/mapping/mapping';
 import { checkRows, rejectedRowCount, valueProblem } from '../../core/copy/row-check';
-import type { Column, TableSchema } from '../../core/model/schema';
+import type { Column, Row, TableSchema, Value } from '../../core/model/schema';
 import { MemoryConnector } from '../helpers/memory-connector';
 
 const col = (name: string, logical: Column['logical'], extra: Partial<Column> = {}): Column => ({
@@ -52,6 +52,46 @@ describe('values the destination cannot hold exactly', () => {
 			at: '2024-02-29T23:59:59.999999Z',
 		};
 		expect(checkRows(table, [ok])).toEqual({ good: [ok], rejected: [] });
+	});
+
+	it('checks a batch exactly as value by value: the fast paths answer only what the general check would', () => {
+		const wide: TableSchema = {
+			...table,
+			columns: [
+				...table.columns,
+				col('n32', 'int32'),
+				col('code', 'string', { length: 3 }),
+				col('body', 'text'),
+				col('doc', 'json'),
+			],
+		};
+		const values: Record<string, unknown[]> = {
+			id: ['1', '007', '-0', '+5', ' 5', '9223372036854775807', '9223372036854775808', '123456789012345', '1e3', 1.5, 2 ** 53, -(2 ** 63), 'x'],
+			n32: [2147483647, 2147483648, '2147483647', '-2147483649', '12.0', 12, -0, Number.NaN, true],
+			small: [32767, -32769, '32767', '032767', '-32768', '100000'],
+			code: ['abc', 'abcd', '😀😀😀', '😀😀😀😀', 'a\u0000b', 5, ''],
+			body: ['x'.repeat(10_000), 'nul\u0000', 7],
+			doc: ['{"a":1}', '{bad', '[1,', '"s"', 3, { a: 1 }],
+		};
+		const options = { textHoldsNul: false };
+		for (const [name, list] of Object.entries(values)) {
+			const column = wide.columns.find((c) => c.name === name)!;
+			for (const value of list) {
+				const row = { id: name === 'id' ? value : '1', [name]: value } as Row;
+				const reasons = checkRows(wide, [row], options).rejected.map((r) => r.reason);
+				const expected = [valueProblem(value as Value, column, options)].filter(Boolean);
+				expect([name, value, reasons]).toEqual([name, value, expected]);
+			}
+		}
+	});
+
+	it('does not parse JSON text again where the source database guarantees it (trusted columns only)', () => {
+		const docs: TableSchema = { ...table, columns: [col('id', 'int64'), col('a', 'json'), col('b', 'json')] };
+		const row = { id: '1', a: '{not json', b: '{not json' };
+		const { rejected } = checkRows(docs, [row], { trustedJson: new Set(['a']) });
+		expect(rejected.map((r) => r.column)).toEqual(['b']);
+		// A parsed value in a trusted column is still checked as one.
+		expect(checkRows(docs, [{ id: '2', a: 5 as never }], { trustedJson: new Set(['a']) }).rejected).toEqual([]);
 	});
 
 	it('names table, key, column and reason for a rejected row, and for a missing NOT NULL value', () => {
