@@ -1,6 +1,6 @@
 /**
  * Each contender as one timed run: our templates by Webhook into a real n8n process already running
- * (peak RSS sampled from /proc), pgloader and pgcopydb from Debian, the psql COPY pipe, and the two ways to validate.
+ * (peak RSS sampled from /proc), pgloader and pgcopydb from Debian, sling, the psql COPY pipe, and the two ways to validate.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -119,6 +119,34 @@ export async function pgloader(table: string, database: string): Promise<Timing>
 
 const pgUrl = (database: string) =>
 	`postgres://${postgresSettings.user}@${postgresSettings.host}:${postgresSettings.port}/${database}`;
+
+/**
+ * sling v1.4.5 (built by scripts/bench.sh, SLING_BIN) with its defaults, full refresh of the table
+ * into a fresh database. It creates the table its own way (no key, no NOT NULL): rows/s only.
+ */
+export async function sling(table: string, database: string): Promise<Timing> {
+	const binary = process.env.SLING_BIN;
+	if (!binary) throw new Error('B1b: SLING_BIN is not set (scripts/bench.sh builds sling and sets it)');
+	await withPostgres(async (q) => {
+		await q(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+		await q(`CREATE DATABASE ${database}`);
+	});
+	const { host, port, user, database: source } = mysqlSettings;
+	const env = {
+		...process.env,
+		DM_SLING_SOURCE: `mysql://${user}@${host}:${port}/${source}`,
+		DM_SLING_TARGET: `${pgUrl(database)}?sslmode=disable`,
+		SLING_HOME_DIR: `/tmp/dm-bench-sling`,
+		SLING_DISABLE_TELEMETRY: 'true',
+	};
+	const args = ['run', '--src-conn', 'DM_SLING_SOURCE', '--src-stream', `${source}.${table}`];
+	args.push('--tgt-conn', 'DM_SLING_TARGET', '--tgt-object', `public.${table}`, '--mode', 'full-refresh');
+	const started = process.hrtime.bigint();
+	const { stdout, stderr } = await run(binary, args, { env, maxBuffer: 1 << 26 });
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	if (/\bfatal\b|execution failed/i.test(stdout + stderr)) throw new Error(`sling: ${(stdout + stderr).slice(-2000)}`);
+	return { seconds };
+}
 
 /**
  * pgcopydb (Debian) cloning a database that holds only the benchmark table into a fresh one: its

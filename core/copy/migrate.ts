@@ -50,7 +50,9 @@ export async function copyChunk(
 	}
 	const read = source.read(chunk.table, chunk.position as KeyRange, { batchSize: options.batchSize });
 	const trustedJson = source.capabilities.jsonTextValid
-		? new Set((await source.introspect([chunk.table]))[0].columns.filter((c) => c.logical === 'json').map((c) => c.name))
+		? new Set(
+				(await source.introspect([chunk.table]))[0].columns.filter((c) => c.logical === 'json').map((c) => c.name),
+			)
 		: undefined;
 	const separator = options.flatten;
 	const batches = separator ? mapBatches(read, (row) => flattenRow(row, separator)) : read;

@@ -212,7 +212,12 @@ function compileCheck(column: Column, options: CheckOptions): ValueCheck {
 			const [min, max] = INT_RANGE[column.logical]!.map(Number);
 			// A driver's digits for a BIGINT: up to 15 digits are exact as a number, the rest go the long way.
 			return (value) => {
-				const n = typeof value === 'number' ? value : typeof value === 'string' && SHORT_INTEGER.test(value) ? Number(value) : NaN;
+				const n =
+					typeof value === 'number'
+						? value
+						: typeof value === 'string' && SHORT_INTEGER.test(value)
+							? Number(value)
+							: NaN;
 				return Number.isSafeInteger(n) && n >= min && n <= max ? undefined : general(value);
 			};
 		}
@@ -257,7 +262,8 @@ export function checkRows(
 			const entry = checks.get(name);
 			let reason: string | undefined;
 			if (!entry) reason = schemaless ? undefined : `no column ${name} in ${table.name}`;
-			else if (value === null || value === undefined) reason = entry.column.nullable ? undefined : 'NULL in a NOT NULL column';
+			else if (value === null || value === undefined)
+				reason = entry.column.nullable ? undefined : 'NULL in a NOT NULL column';
 			else reason = entry.check(value);
 			if (reason)
 				(problems ??= []).push({
@@ -269,7 +275,12 @@ export function checkRows(
 		}
 		for (const column of required) {
 			if (!(column.name in row))
-				(problems ??= []).push({ column: column.name, value: undefined, reason: 'missing value for a NOT NULL column', canNull: false });
+				(problems ??= []).push({
+					column: column.name,
+					value: undefined,
+					reason: 'missing value for a NOT NULL column',
+					canNull: false,
+				});
 		}
 		if (!problems) good.push(row);
 		else {

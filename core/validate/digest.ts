@@ -32,7 +32,8 @@ export function rowText(row: Row, columns: Column[]): string {
 	return columns
 		.map((c) => {
 			const value = row[c.name];
-			if (c.logical === 'float64') return value === null || value === undefined ? NULL_MARK : VALUE_MARK + float64DigestText(value);
+			if (c.logical === 'float64')
+				return value === null || value === undefined ? NULL_MARK : VALUE_MARK + float64DigestText(value);
 			const text = canonicalText(value, c.logical);
 			return text === null ? NULL_MARK : VALUE_MARK + text;
 		})

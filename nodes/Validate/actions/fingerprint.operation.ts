@@ -60,7 +60,7 @@ export const fingerprint: Operation = {
 					name: 'Portable',
 					value: 'portable',
 					description:
-						'One canonical text on both sides, for a destination of any engine (JSON and floating-point columns hashed in n8n)',
+						'One canonical text on both sides, for a destination of any engine (JSON and single-precision float columns hashed in n8n)',
 				},
 				{
 					name: 'Same Engine',
