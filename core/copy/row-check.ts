@@ -198,6 +198,15 @@ function short(value: unknown): string {
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** A value a row cannot be written with, before the column's policy says whether the row is refused. */
+interface Problem {
+	column: string;
+	value: Value | undefined;
+	reason: string;
+	/** The column may take NULL instead (nullable, not in the key, the value not already NULL). */
+	canNull: boolean;
+}
+
 /** One column's check, built once per batch: the common cases answered before the general one. */
 type ValueCheck = (value: Value) => string | undefined;
 
@@ -256,7 +265,7 @@ export function checkRows(
 	const inKey = new Set(table.primaryKey);
 	const schemaless = !table.columns.length;
 	for (const row of rows) {
-		let problems: Array<{ column: string; value: Value | undefined; reason: string; canNull: boolean }> | undefined;
+		let problems: Problem[] | undefined;
 		for (const name in row) {
 			const value = row[name];
 			const entry = checks.get(name);
@@ -296,7 +305,7 @@ export function checkRows(
 function settle(
 	table: TableSchema,
 	row: Row,
-	problems: Array<{ column: string; value: Value | undefined; reason: string; canNull: boolean }>,
+	problems: Problem[],
 	policies: ValuePolicies | undefined,
 ): { row?: Row; rejected: Rejection[] } {
 	const nullIt = problems.map((p) => p.canNull && policyFor(policies, table.name, p.column) === 'null');
