@@ -13,7 +13,7 @@ import { createMysqlConnector } from '../connectors/mysql/mysql-client';
 import { createPostgresConnector } from '../connectors/postgres/postgres-client';
 import { importJson, prepareN8n, type N8nInstance, type Started } from '../test/helpers/n8n-process';
 import { withPostgres } from '../test/helpers/native';
-import { auditLog } from '../core/report/progress';
+import { auditLog, type AuditEntry } from '../core/report/progress';
 import { mysqlSettings, postgresSettings } from '../test/helpers/services';
 import {
 	benchTemplates,
@@ -181,8 +181,9 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 			const migration = `bench-b1-${Date.now()}-${i}`;
 			const started = Date.now();
 			const t = await ourTemplate(server, 'mysql-to-postgres', { migration, tables: ['bench_b1'], ...CHUNK });
-			b1Phases.push(await phases(migration));
-			alone.push(await untilValidation(migration, started));
+			const audit = await auditOf(migration);
+			b1Phases.push(phases(audit));
+			alone.push(untilValidation(audit, migration, started));
 			return t;
 		});
 		if ((await rowsIn(postgresSettings.database, 'public.bench_b1')) !== ROWS)
@@ -263,7 +264,7 @@ async function benchmarks(server: Started, results: Record<string, unknown>) {
 			const migration = `bench-b2-${Date.now()}-${i}`;
 			const started = Date.now();
 			const t = await ourTemplate(server, 'postgres-to-postgres', { migration, tables: ['bench_b2'], ...CHUNK });
-			b2Alone.push(await untilValidation(migration, started, 'dm_bench'));
+			b2Alone.push(untilValidation(await auditOf(migration, 'dm_bench'), migration, started));
 			return t;
 		});
 		if ((await rowsIn(postgresSettings.database, 'dm_bench.bench_b2')) !== ROWS)
@@ -384,29 +385,28 @@ async function restApiBenchmark(server: Started, api: TestApi) {
 	};
 }
 
-/** Seconds per destination step of a run, from its audit log: where our time went. */
-/** Seconds from the request to the end of the run's last step before validation (Add Foreign Keys). */
-async function untilValidation(migration: string, startedMs: number, schema = 'public'): Promise<number> {
+/** A run's audit log, read from the destination (schema: where the run's state lives). */
+async function auditOf(migration: string, schema = 'public'): Promise<AuditEntry[]> {
 	const destination = createPostgresConnector({ ...postgresSettings, schema });
 	try {
-		const last = (await auditLog(destination, migration)).filter((e) => e.step === 'Add Foreign Keys').at(-1);
-		if (!last) throw new Error(`${migration}: no Add Foreign Keys step in the audit log`);
-		return round2((Date.parse(last.at) - startedMs) / 1000);
+		return await auditLog(destination, migration);
 	} finally {
 		await destination.close();
 	}
 }
 
-async function phases(migration: string, schema = 'public'): Promise<Record<string, number>> {
-	const destination = createPostgresConnector({ ...postgresSettings, schema });
-	try {
-		const out: Record<string, number> = {};
-		for (const entry of await auditLog(destination, migration))
-			out[entry.step] = round2((out[entry.step] ?? 0) + entry.durationMs / 1000);
-		return out;
-	} finally {
-		await destination.close();
-	}
+/** Seconds per destination step of a run, from its audit log: where our time went. */
+function phases(audit: AuditEntry[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const entry of audit) out[entry.step] = round2((out[entry.step] ?? 0) + entry.durationMs / 1000);
+	return out;
+}
+
+/** Seconds from the request to the end of the run's last step before validation (Add Foreign Keys). */
+function untilValidation(audit: AuditEntry[], migration: string, startedMs: number): number {
+	const last = audit.filter((e) => e.step === 'Add Foreign Keys').at(-1);
+	if (!last) throw new Error(`${migration}: no Add Foreign Keys step in the audit log`);
+	return round2((Date.parse(last.at) - startedMs) / 1000);
 }
 
 function machine(n8n: N8nInstance) {
